@@ -1,0 +1,139 @@
+// Grant errors: a stable code, a coarse kind the UI and CLI act on, and a message that holds no secret.
+
+/** RFC 6749 §5.2 error codes a token endpoint may answer with. */
+export const OAUTH_ERROR_CODES = [
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+] as const;
+export type OAuthErrorCode = (typeof OAUTH_ERROR_CODES)[number];
+
+export type GrantErrorCode =
+  | OAuthErrorCode
+  /** The provider answered an error code outside RFC 6749 §5.2 (kept in `providerCode`). */
+  | 'provider_error'
+  /** No way to renew without the person: sign in again. */
+  | 'needs_sign_in'
+  /** 5xx, 429 or a timeout: temporary, retried with backoff. */
+  | 'unavailable'
+  /** HTML, empty, unparseable, oversized or incomplete answers. */
+  | 'bad_response'
+  | 'network'
+  | 'tls'
+  /** Plain http to a non-loopback host without the account's explicit consent. */
+  | 'insecure_url'
+  /** The profile or the sign-in input cannot make a valid request. */
+  | 'invalid_config';
+
+/** What a caller can do about an error: the CLI maps these to exit codes, the UI to actions. */
+export type GrantErrorKind = 'rejected' | 'needs_sign_in' | 'unavailable' | 'bad_response' | 'network' | 'config';
+
+export function kindOf(code: GrantErrorCode): GrantErrorKind {
+  switch (code) {
+    case 'invalid_request':
+    case 'invalid_client':
+    case 'invalid_grant':
+    case 'unauthorized_client':
+    case 'unsupported_grant_type':
+    case 'invalid_scope':
+    case 'provider_error':
+      return 'rejected';
+    case 'needs_sign_in':
+      return 'needs_sign_in';
+    case 'unavailable':
+      return 'unavailable';
+    case 'bad_response':
+      return 'bad_response';
+    case 'network':
+    case 'tls':
+      return 'network';
+    case 'insecure_url':
+    case 'invalid_config':
+      return 'config';
+  }
+}
+
+export interface GrantErrorDetails {
+  /** HTTP status of the provider's answer, when there was one. */
+  readonly status?: number;
+  /** The provider's own error code when it is not one of RFC 6749's. */
+  readonly providerCode?: string;
+  /** The provider's description (`error_description`, Sugar's `error_message`), secrets removed. */
+  readonly description?: string;
+  /** A short excerpt of a bad body, secrets and token-like strings removed. */
+  readonly excerpt?: string;
+  /** How long the provider asked us to wait (Retry-After), in milliseconds. */
+  readonly retryAfterMs?: number;
+  /** How many attempts were made before giving up. */
+  readonly attempts?: number;
+  readonly cause?: unknown;
+}
+
+export class GrantError extends Error {
+  override readonly name = 'GrantError';
+  readonly code: GrantErrorCode;
+  readonly kind: GrantErrorKind;
+  readonly status: number | undefined;
+  readonly providerCode: string | undefined;
+  readonly description: string | undefined;
+  readonly excerpt: string | undefined;
+  readonly retryAfterMs: number | undefined;
+  readonly attempts: number | undefined;
+
+  constructor(code: GrantErrorCode, message: string, details: GrantErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    this.kind = kindOf(code);
+    this.status = details.status;
+    this.providerCode = details.providerCode;
+    this.description = details.description;
+    this.excerpt = details.excerpt;
+    this.retryAfterMs = details.retryAfterMs;
+    this.attempts = details.attempts;
+  }
+
+  /** A plain, serialisable copy for IPC, the CLI's JSON and logs: no cause, no stack. */
+  toJSON(): GrantErrorValue {
+    return {
+      code: this.code,
+      kind: this.kind,
+      message: this.message,
+      ...(this.status === undefined ? {} : { status: this.status }),
+      ...(this.providerCode === undefined ? {} : { providerCode: this.providerCode }),
+      ...(this.description === undefined ? {} : { description: this.description }),
+      ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
+    };
+  }
+
+  withAttempts(attempts: number): GrantError {
+    const copy = new GrantError(this.code, this.message, { ...this.details(), attempts });
+    return copy;
+  }
+
+  private details(): GrantErrorDetails {
+    return {
+      ...(this.status === undefined ? {} : { status: this.status }),
+      ...(this.providerCode === undefined ? {} : { providerCode: this.providerCode }),
+      ...(this.description === undefined ? {} : { description: this.description }),
+      ...(this.excerpt === undefined ? {} : { excerpt: this.excerpt }),
+      ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
+      cause: this.cause,
+    };
+  }
+}
+
+export interface GrantErrorValue {
+  readonly code: GrantErrorCode;
+  readonly kind: GrantErrorKind;
+  readonly message: string;
+  readonly status?: number;
+  readonly providerCode?: string;
+  readonly description?: string;
+  readonly retryAfterMs?: number;
+}
+
+export const isOAuthErrorCode = (value: string): value is OAuthErrorCode =>
+  (OAUTH_ERROR_CODES as readonly string[]).includes(value);

@@ -1,0 +1,261 @@
+// Processing token endpoint answers (RFC 6749 §5.1 success, §5.2 error) in JSON or XML into one record.
+
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { decodeJwt } from 'jose';
+import { GrantError, isOAuthErrorCode } from './grant-error.js';
+import { safeDescription, safeExcerpt } from './redact.js';
+import { parseScope, type TokenRecord } from './token-record.js';
+
+/** What came back over the wire, as plain data. */
+export interface TokenHttpResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+export interface ProcessContext {
+  /** Epoch milliseconds when the answer arrived. */
+  readonly now: number;
+  readonly requestedScope: readonly string[] | null;
+  /** The record being renewed: its refresh token is kept when the answer carries none (RFC 6749 §6). */
+  readonly previous?: TokenRecord | null;
+  /** Values sent with the request, never to be echoed in an error. */
+  readonly secrets?: readonly string[];
+}
+
+type Fields = Record<string, unknown>;
+
+const xmlParser = new XMLParser({
+  ignoreAttributes: true,
+  removeNSPrefix: true,
+  parseTagValue: false,
+  trimValues: true,
+  processEntities: false,
+  htmlEntities: false,
+});
+
+function contentTypeOf(headers: Readonly<Record<string, string>>): string {
+  return (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+function looksLikeHtml(body: string, contentType: string): boolean {
+  return contentType === 'text/html' || /^\s*(<!doctype html|<html[\s>])/i.test(body);
+}
+
+function looksLikeXml(body: string, contentType: string): boolean {
+  return contentType.endsWith('/xml') || contentType.endsWith('+xml') || /^\s*</.test(body);
+}
+
+function looksLikeJson(body: string, contentType: string): boolean {
+  return contentType.endsWith('/json') || contentType.endsWith('+json') || /^\s*[{[]/.test(body);
+}
+
+/** XML answers are one root element whose children are the fields (Saasu's OAuthAccessTokenGrant). */
+function parseXml(body: string): Fields | undefined {
+  // Token endpoints have no use for DTDs; refusing them rules out entity expansion attacks.
+  if (/<!DOCTYPE|<!ENTITY/i.test(body)) return undefined;
+  let doc: unknown;
+  try {
+    if (XMLValidator.validate(body) !== true) return undefined;
+    doc = xmlParser.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(doc)) return undefined;
+  const roots = Object.entries(doc).filter(([key]) => !key.startsWith('?'));
+  if (roots.length !== 1) return undefined;
+  const root = roots[0]?.[1];
+  return isObject(root) ? root : undefined;
+}
+
+function parseJson(body: string): Fields | undefined {
+  try {
+    const value: unknown = JSON.parse(body);
+    return isObject(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isObject(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Parses a body by what it says it is, falling back to what it looks like. */
+export function parseBody(body: string, contentType: string): { fields: Fields; format: 'json' | 'xml' } | undefined {
+  if (looksLikeHtml(body, contentType)) return undefined;
+  if (contentType.endsWith('json') || (!contentType.endsWith('xml') && looksLikeJson(body, contentType))) {
+    const fields = parseJson(body);
+    return fields === undefined ? undefined : { fields, format: 'json' };
+  }
+  if (looksLikeXml(body, contentType)) {
+    const fields = parseXml(body);
+    return fields === undefined ? undefined : { fields, format: 'xml' };
+  }
+  return undefined;
+}
+
+function badResponse(response: TokenHttpResponse, what: string, secrets: readonly string[]): GrantError {
+  const excerpt = response.body.trim() === '' ? '' : safeExcerpt(response.body, secrets);
+  const suffix = excerpt === '' ? '' : `: "${excerpt}"`;
+  return new GrantError('bad_response', `The token endpoint sent ${what} (HTTP ${response.status})${suffix}`, {
+    status: response.status,
+    ...(excerpt === '' ? {} : { excerpt }),
+  });
+}
+
+/** Retry-After (RFC 9110 §10.2.3): delay-seconds or an HTTP date, in milliseconds from `now`. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function asText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+/** An RFC 6749 §5.2 error body; Sugar says `error_message` where others say `error_description`. */
+function oauthError(response: TokenHttpResponse, fields: Fields, secrets: readonly string[]): GrantError | undefined {
+  const code = asText(fields['error']);
+  if (code === undefined || code === '') return undefined;
+  const rawDescription = asText(fields['error_description']) ?? asText(fields['error_message']) ?? asText(fields['message']);
+  const description = rawDescription === undefined ? undefined : safeDescription(rawDescription, secrets);
+  const safeCode = safeDescription(code, secrets).slice(0, 64);
+  const known = isOAuthErrorCode(code);
+  const message = `The provider refused the request (${safeCode}${response.status ? `, HTTP ${response.status}` : ''})${
+    description ? `: ${description}` : ''
+  }`;
+  return new GrantError(known ? code : 'provider_error', message, {
+    status: response.status,
+    ...(known ? {} : { providerCode: safeCode }),
+    ...(description === undefined ? {} : { description }),
+  });
+}
+
+/** Number of seconds in `expires_in`-like fields: JSON numbers, or numeric strings (XML, lax servers). */
+function seconds(value: unknown, field: string, response: TokenHttpResponse): number | null {
+  if (value === undefined || value === null || value === '') return null;
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isFinite(n) || n < 0) {
+    throw new GrantError('bad_response', `The token endpoint sent an invalid ${field} (HTTP ${response.status}).`, {
+      status: response.status,
+    });
+  }
+  return n;
+}
+
+function jwtExpiry(token: string): number | null {
+  if (token.split('.').length !== 3) return null;
+  try {
+    const { exp } = decodeJwt(token);
+    return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+const TOKEN_TYPES: Readonly<Record<string, string>> = { bearer: 'Bearer', mac: 'MAC', dpop: 'DPoP', pop: 'PoP' };
+
+function scopeField(value: unknown): readonly string[] | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return parseScope(value);
+  if (Array.isArray(value) && value.every((v): v is string => typeof v === 'string')) return parseScope(value);
+  return null;
+}
+
+const KNOWN_FIELDS = new Set(['access_token', 'token_type', 'expires_in', 'refresh_token', 'refresh_expires_in', 'scope']);
+
+/**
+ * Turns a token endpoint's answer into a {@link TokenRecord} or a {@link GrantError}.
+ * Success is RFC 6749 §5.1 (an `access_token` is required); errors are §5.2; 5xx and 429 are
+ * `unavailable`; anything else is a `bad_response` with a short, secret-free excerpt.
+ */
+export function processTokenResponse(response: TokenHttpResponse, context: ProcessContext): TokenRecord {
+  const secrets = context.secrets ?? [];
+  const contentType = contentTypeOf(response.headers);
+  const parsed = response.body.trim() === '' ? undefined : parseBody(response.body, contentType);
+
+  if (response.status >= 500 || response.status === 429) {
+    const retryAfterMs = parseRetryAfter(response.headers['retry-after'], context.now);
+    const providerError = parsed === undefined ? undefined : oauthError(response, parsed.fields, secrets);
+    const detail = providerError?.description ? `: ${providerError.description}` : '';
+    return raise(
+      new GrantError('unavailable', `The provider is unavailable (HTTP ${response.status})${detail}`, {
+        status: response.status,
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      }),
+    );
+  }
+  if (response.status >= 300 && response.status < 400) {
+    return raise(badResponse(response, 'a redirect, which a token endpoint must not', secrets));
+  }
+  if (parsed === undefined) {
+    const what =
+      response.body.trim() === ''
+        ? 'an empty answer'
+        : looksLikeHtml(response.body, contentType)
+          ? 'an HTML page instead of a token answer'
+          : 'an answer that is neither valid JSON nor valid XML';
+    return raise(badResponse(response, what, secrets));
+  }
+
+  const fields = parsed.fields;
+  if (response.status !== 200) {
+    const error = oauthError(response, fields, secrets);
+    return raise(error ?? badResponse(response, 'an error without an OAuth error code', secrets));
+  }
+  // Some servers answer 200 with an error body.
+  const embedded = oauthError(response, fields, secrets);
+  if (embedded !== undefined && fields['access_token'] === undefined) return raise(embedded);
+
+  const accessToken = fields['access_token'];
+  if (typeof accessToken !== 'string' || accessToken.trim() === '') {
+    return raise(badResponse(response, 'an answer without an access token', [...secrets, ...stringValues(fields)]));
+  }
+  const rawType = asText(fields['token_type']);
+  const tokenType = rawType === undefined || rawType === '' ? 'Bearer' : (TOKEN_TYPES[rawType.toLowerCase()] ?? rawType);
+
+  const expiresIn = seconds(fields['expires_in'], 'expires_in', response);
+  const jwtExp = expiresIn === null ? jwtExpiry(accessToken) : null;
+  const expiresAt = expiresIn !== null ? context.now + expiresIn * 1000 : jwtExp;
+  const expirySource = expiresIn !== null ? 'expires_in' : jwtExp !== null ? 'jwt_exp' : 'unknown';
+
+  const newRefresh = asText(fields['refresh_token']);
+  const refreshExpiresIn = seconds(fields['refresh_expires_in'], 'refresh_expires_in', response);
+  const keepOld = (newRefresh === undefined || newRefresh === '') && context.previous?.refreshToken != null;
+  const refreshToken = newRefresh !== undefined && newRefresh !== '' ? newRefresh : (context.previous?.refreshToken ?? null);
+  const refreshExpiresAt = keepOld
+    ? (context.previous?.refreshExpiresAt ?? null)
+    : refreshExpiresIn === null
+      ? null
+      : context.now + refreshExpiresIn * 1000;
+
+  const extra: Fields = {};
+  for (const [key, value] of Object.entries(fields)) if (!KNOWN_FIELDS.has(key)) extra[key] = value;
+
+  return {
+    accessToken,
+    tokenType,
+    issuedAt: context.now,
+    expiresAt,
+    expirySource,
+    refreshToken,
+    refreshExpiresAt,
+    grantedScope: scopeField(fields['scope']),
+    requestedScope: context.requestedScope ?? context.previous?.requestedScope ?? null,
+    extra,
+  };
+}
+
+function stringValues(fields: Fields): string[] {
+  return Object.values(fields).filter((v): v is string => typeof v === 'string' && v.length >= 8);
+}
+
+function raise(error: GrantError): never {
+  throw error;
+}

@@ -1,0 +1,5 @@
+// Provider profiles: the type, the built-in presets, and resolving an account's profile.
+
+export type * from './profile.js';
+export { PRESETS, PRESET_IDS, axosoft, sugarcrm, teamserver, saasu, applixure, oauth2 } from './presets.js';
+export { resolveProfile, endpointFor, isLoopbackHost } from './resolve-profile.js';

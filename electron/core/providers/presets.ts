@@ -1,0 +1,123 @@
+// The built-in provider presets: the five documented dialects plus a standard RFC 6749 endpoint.
+
+import type { ProviderProfile, SignInField } from './profile.js';
+
+const USERNAME: SignInField = { name: 'username', label: 'Username', param: 'username', required: true, secret: false };
+const PASSWORD: SignInField = { name: 'password', label: 'Password', param: 'password', required: true, secret: true };
+
+const COMMON = {
+  baseUrl: '',
+  xmlRoot: 'TokenRequest',
+  basicEncoding: 'form',
+  clientIdParam: 'client_id',
+  clientSecretParam: 'client_secret',
+  sendEmptySecret: false,
+  extraParams: {},
+  scopeParam: 'scope',
+  scopeOnRefresh: false,
+  responseFormat: 'json',
+  allowInsecureHttp: false,
+} as const satisfies Partial<ProviderProfile>;
+
+/** Axosoft: password grant as a GET query, client credentials in the query, no expires_in. */
+export const axosoft: ProviderProfile = {
+  ...COMMON,
+  id: 'axosoft',
+  label: 'Axosoft',
+  tokenUrl: '{baseUrl}/api/oauth2/token',
+  grants: ['password'],
+  method: 'GET',
+  encoding: 'query',
+  clientAuth: 'body',
+  signInFields: [USERNAME, PASSWORD],
+  defaultScope: 'read',
+};
+
+/** SugarCRM REST v10: POST JSON with a `platform`, client `sugar` and an empty secret by default. */
+export const sugarcrm: ProviderProfile = {
+  ...COMMON,
+  id: 'sugarcrm',
+  label: 'SugarCRM',
+  tokenUrl: '{baseUrl}/rest/v10/oauth2/token',
+  grants: ['password', 'refresh_token'],
+  method: 'POST',
+  encoding: 'json',
+  clientAuth: 'body',
+  sendEmptySecret: true,
+  defaultClientId: 'sugar',
+  extraParams: { platform: 'base' },
+  signInFields: [USERNAME, PASSWORD],
+  scopeParam: null,
+};
+
+/** ER/Studio Team Server: password and refresh grants as a GET query. */
+export const teamserver: ProviderProfile = {
+  ...COMMON,
+  id: 'teamserver',
+  label: 'ER/Studio Team Server',
+  tokenUrl: '{baseUrl}/api/oauth/token',
+  grants: ['password', 'refresh_token'],
+  method: 'GET',
+  encoding: 'query',
+  clientAuth: 'body',
+  signInFields: [USERNAME, PASSWORD],
+  scopeParam: null,
+};
+
+/** Saasu: POST JSON (or XML), no client authentication, optional one-time code, JSON or XML answers. */
+export const saasu: ProviderProfile = {
+  ...COMMON,
+  id: 'saasu',
+  label: 'Saasu',
+  baseUrl: 'https://api.saasu.com',
+  tokenUrl: '{baseUrl}/authorisation/token',
+  grants: ['password', 'refresh_token'],
+  method: 'POST',
+  encoding: 'json',
+  xmlRoot: 'OAuthPasswordCredentialsGrantRequest',
+  clientAuth: 'none',
+  signInFields: [
+    USERNAME,
+    PASSWORD,
+    { name: 'otp', label: 'Verification code', param: 'verification_code', required: false, secret: false },
+  ],
+  defaultScope: 'full',
+  responseFormat: 'auto',
+};
+
+/** Applixure: client_credentials as a POST form with HTTP Basic; no refresh token ever. */
+export const applixure: ProviderProfile = {
+  ...COMMON,
+  id: 'applixure',
+  label: 'Applixure',
+  tokenUrl: '{baseUrl}/oauth2/token',
+  grants: ['client_credentials'],
+  method: 'POST',
+  encoding: 'form',
+  clientAuth: 'basic',
+  signInFields: [],
+};
+
+/** A standard RFC 6749 token endpoint (§3.2: POST form; §2.3.1: HTTP Basic). */
+export const oauth2: ProviderProfile = {
+  ...COMMON,
+  id: 'oauth2',
+  label: 'OAuth 2.0 (RFC 6749)',
+  tokenUrl: '{baseUrl}/token',
+  grants: ['password', 'client_credentials', 'refresh_token'],
+  method: 'POST',
+  encoding: 'form',
+  clientAuth: 'basic',
+  signInFields: [USERNAME, PASSWORD],
+};
+
+export const PRESETS: Readonly<Record<string, ProviderProfile>> = Object.freeze({
+  axosoft,
+  sugarcrm,
+  teamserver,
+  saasu,
+  applixure,
+  oauth2,
+});
+
+export const PRESET_IDS = Object.keys(PRESETS) as readonly string[];

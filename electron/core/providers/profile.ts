@@ -1,0 +1,62 @@
+// Provider profiles: how one service's token endpoint must be spoken to, as plain data.
+
+export type GrantType = 'password' | 'client_credentials' | 'refresh_token';
+export type HttpMethod = 'GET' | 'POST';
+/** How the token request's parameters travel: URL query, form body, JSON body or XML body. */
+export type RequestEncoding = 'query' | 'form' | 'json' | 'xml';
+/** RFC 6749 §2.3.1: HTTP Basic, parameters in the request, or a public client. */
+export type ClientAuthMethod = 'basic' | 'body' | 'none';
+/**
+ * How id and secret go into HTTP Basic. RFC 6749 §2.3.1 says form-encode each first
+ * (`form`); many servers never decode them, so a raw form (`raw`) exists too.
+ */
+export type BasicCredentialEncoding = 'form' | 'raw';
+export type ResponseFormat = 'json' | 'xml' | 'auto';
+
+/** A field a person fills in at sign-in; `param` is the wire name it is sent under. */
+export interface SignInField {
+  readonly name: 'username' | 'password' | 'otp';
+  readonly label: string;
+  readonly param: string;
+  readonly required: boolean;
+  readonly secret: boolean;
+}
+
+export interface ProviderProfile {
+  readonly id: string;
+  readonly label: string;
+  /** Where the service lives; `{baseUrl}` in the URL templates is replaced by it. */
+  readonly baseUrl: string;
+  /** The token endpoint, a template over `baseUrl`. */
+  readonly tokenUrl: string;
+  /** A separate endpoint for refresh_token grants, when the service has one. */
+  readonly refreshUrl?: string;
+  readonly grants: readonly GrantType[];
+  readonly method: HttpMethod;
+  readonly encoding: RequestEncoding;
+  /** Root element of XML request bodies (Saasu: OAuthPasswordCredentialsGrantRequest). */
+  readonly xmlRoot: string;
+  readonly clientAuth: ClientAuthMethod;
+  readonly basicEncoding: BasicCredentialEncoding;
+  readonly clientIdParam: string;
+  readonly clientSecretParam: string;
+  /** Send `client_secret` even when it is empty (SugarCRM's `"client_secret": ""`). */
+  readonly sendEmptySecret: boolean;
+  /** Client id to use when the account gives none (SugarCRM's `sugar`). */
+  readonly defaultClientId?: string;
+  /** Fixed parameters sent with every token request (SugarCRM's `platform`). */
+  readonly extraParams: Readonly<Record<string, string>>;
+  readonly signInFields: readonly SignInField[];
+  /** The parameter that carries the scope, or `null` where the endpoint takes none. */
+  readonly scopeParam: string | null;
+  /** Scope requested when the account names none; `undefined` sends no scope. */
+  readonly defaultScope?: string;
+  /** Whether the scope parameter is sent on refresh_token grants (RFC 6749 §6 makes it optional). */
+  readonly scopeOnRefresh: boolean;
+  readonly responseFormat: ResponseFormat;
+  /** Plain http is refused except on loopback addresses unless this is set. */
+  readonly allowInsecureHttp: boolean;
+}
+
+/** Every field of a profile can be overridden per account. */
+export type ProfileOverrides = Partial<Omit<ProviderProfile, 'id'>>;
