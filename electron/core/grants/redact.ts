@@ -2,6 +2,8 @@
 
 const EXCERPT_LENGTH = 160;
 const REDACTED = '[redacted]';
+/** The patterns below are not linear on hostile input (answers may be 1 MiB): scan only this much. */
+const SCAN_LENGTH = 2048;
 
 /** Values of keys that name secrets, in JSON (`"access_token": "…`), XML (`<refresh_token>…`) or forms (`password=…`). */
 const SECRET_KEY = String.raw`[A-Za-z_]*(?:token|secret|password|passwd|code|assertion|key)[A-Za-z_]*`;
@@ -11,14 +13,44 @@ const FORM_SECRET = new RegExp(String.raw`\b(${SECRET_KEY}=)[^&\s]*`, 'gi');
 /** Long opaque strings look like tokens whatever their key: never echo one. */
 const TOKEN_LIKE = /[A-Za-z0-9._~+/=-]{24,}/g;
 
-/** Removes every known secret and anything that looks like one. */
-export function redact(text: string, knownSecrets: readonly string[] = []): string {
+const XML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+/** A secret as it may be echoed back: raw, JSON-escaped, form-encoded or XML-escaped. */
+function encodedForms(secret: string): string[] {
+  return [
+    secret,
+    JSON.stringify(secret).slice(1, -1),
+    new URLSearchParams([['', secret]]).toString().slice(1),
+    secret.replace(/[&<>"']/g, (c) => XML_ESCAPES[c] ?? c),
+  ];
+}
+
+/** Replaces every known secret (in each of its encoded forms) by the marker; linear in the text. */
+function removeKnown(text: string, knownSecrets: readonly string[]): string {
   let out = text;
+  const forms = new Set(knownSecrets.filter((s) => s.length > 0).flatMap(encodedForms));
   // Longest first, so that a secret containing another is removed whole.
-  for (const secret of [...knownSecrets].filter((s) => s.length > 0).sort((a, b) => b.length - a.length)) {
+  for (const secret of [...forms].sort((a, b) => b.length - a.length)) {
     out = out.split(secret).join(REDACTED);
   }
-  return out
+  return out;
+}
+
+/**
+ * The start of a text, for the patterns to scan: known secrets are removed from the whole text
+ * first, and a token-like run cut at the end is dropped, so that the cut cannot leave half of one.
+ */
+function head(text: string, knownSecrets: readonly string[]): string {
+  const out = removeKnown(text, knownSecrets);
+  if (out.length <= SCAN_LENGTH) return out;
+  let end = SCAN_LENGTH;
+  while (end > 0 && /[A-Za-z0-9._~+/=-]/.test(out.charAt(end - 1))) end--;
+  return out.slice(0, end);
+}
+
+/** Removes every known secret and anything that looks like one. */
+export function redact(text: string, knownSecrets: readonly string[] = []): string {
+  return removeKnown(text, knownSecrets)
     .replace(JSON_SECRET, `$1"${REDACTED}"`)
     .replace(XML_SECRET, `$1${REDACTED}`)
     .replace(FORM_SECRET, `$1${REDACTED}`)
@@ -27,8 +59,9 @@ export function redact(text: string, knownSecrets: readonly string[] = []): stri
 
 /** A short, single-line, secret-free excerpt of a response body, HTML tags removed. */
 export function safeExcerpt(body: string, knownSecrets: readonly string[] = []): string {
-  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1];
-  const text = (title ?? body)
+  const start = head(body, knownSecrets);
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(start)?.[1];
+  const text = (title ?? start)
     .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
     .replace(/<[^>]*>/g, ' ')
     .replace(/\s+/g, ' ')
@@ -39,6 +72,6 @@ export function safeExcerpt(body: string, knownSecrets: readonly string[] = []):
 
 /** A provider's description, kept readable but never carrying a secret. */
 export function safeDescription(description: string, knownSecrets: readonly string[]): string {
-  const clean = redact(description.replace(/\s+/g, ' ').trim(), knownSecrets);
+  const clean = redact(head(description, knownSecrets).replace(/\s+/g, ' ').trim(), knownSecrets);
   return clean.length > 300 ? `${clean.slice(0, 300)}…` : clean;
 }

@@ -124,7 +124,8 @@ export function buildTokenRequest(
 
   const encoding = profile.method === 'GET' ? 'query' : profile.encoding === 'query' ? 'form' : profile.encoding;
   const encoded = encodeParams(encoding, params as TokenParams, profile.xmlRoot);
-  if (encoded.query !== undefined) url.search = encoded.query;
+  // Appended: a token URL may carry a query of its own (`?api-version=2`), which must survive.
+  if (encoded.query !== undefined) url.search = url.search === '' ? encoded.query : `${url.search.slice(1)}&${encoded.query}`;
 
   const headers: Record<string, string> = {
     accept: acceptFor(profile),

@@ -30,7 +30,8 @@ const xmlParser = new XMLParser({
   removeNSPrefix: true,
   parseTagValue: false,
   trimValues: true,
-  processEntities: false,
+  // The five predefined XML entities (`&amp;` ...) only: DTDs are refused before parsing.
+  processEntities: true,
   htmlEntities: false,
 });
 

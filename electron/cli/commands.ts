@@ -1,0 +1,264 @@
+// The tokenry commands (DESIGN "The tokenry command"): each parses its flags, calls the service, prints.
+
+import type { ParseArgsConfig } from 'node:util';
+import type { AccountView, NewAccountInput } from '../../shared/accounts.js';
+import { describeState } from '../../shared/account-state.js';
+import type { Result } from '../../shared/result.js';
+import type { ErrorValue } from '../../shared/errors.js';
+import { PRESETS } from '../core/providers/presets.js';
+import type { TokenryService } from '../core/service.js';
+import { CliError, EXIT, readStdin, type CliIo } from './cli-io.js';
+import { openService } from './open-service.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+export interface CommandContext {
+  readonly io: CliIo;
+  readonly dataDir: string;
+}
+
+export interface Command {
+  /** Words that name it: `['account', 'add']`. */
+  readonly path: readonly string[];
+  readonly usage: string;
+  readonly summary: string;
+  readonly options: Options;
+  /** Positional arguments it takes (names, for usage errors). */
+  readonly positionals: readonly string[];
+  run(ctx: CommandContext, args: readonly string[], values: Values): Promise<number>;
+}
+
+const json = { type: 'boolean' } as const;
+
+function unwrap<T>(result: Result<T, ErrorValue>): T {
+  if (!result.ok) throw CliError.from(result.error);
+  return result.value;
+}
+
+/** Runs `use` on an opened service, always closing it (lock, vault) afterwards. */
+async function withService<T>(ctx: CommandContext, purpose: string, use: (service: TokenryService) => Promise<T>): Promise<T> {
+  const opened = await openService(ctx.dataDir, ctx.io, purpose);
+  try {
+    return await use(opened.service);
+  } finally {
+    await opened.close();
+  }
+}
+
+const str = (values: Values, key: string): string | undefined => {
+  const v = values[key];
+  return typeof v === 'string' ? v : undefined;
+};
+
+function formatTime(epochMs: number | null, now = Date.now()): string {
+  if (epochMs === null) return 'unknown';
+  const seconds = Math.round((epochMs - now) / 1000);
+  const abs = Math.abs(seconds);
+  const span = abs >= 86_400 ? `${Math.floor(abs / 86_400)}d` : abs >= 3600 ? `${Math.floor(abs / 3600)}h${Math.floor((abs % 3600) / 60)}m` : abs >= 60 ? `${Math.floor(abs / 60)}m${abs % 60}s` : `${abs}s`;
+  return `${new Date(epochMs).toISOString()} (${seconds >= 0 ? 'in ' : ''}${span}${seconds < 0 ? ' ago' : ''})`;
+}
+
+function accountLines(a: AccountView): string[] {
+  const lines = [
+    `name:            ${a.name}`,
+    `provider:        ${a.providerLabel} (${a.provider})`,
+    `token endpoint:  ${a.tokenUrl}`,
+    `status:          ${describeState(a.state)}`,
+    `expires:         ${a.issuedAt === null ? '-' : formatTime(a.expiresAt)}`,
+    `refresh token:   ${a.hasRefreshToken ? `yes, expires ${formatTime(a.refreshExpiresAt)}` : 'no'}`,
+    `requested scope: ${a.requestedScope?.join(' ') ?? '-'}`,
+    `granted scope:   ${a.grantedScope?.join(' ') ?? (a.issuedAt === null ? '-' : 'as requested')}`,
+  ];
+  if (a.clientId !== null) lines.push(`client id:       ${a.clientId}`);
+  if (a.identity !== null) lines.push(`identity:        ${[a.identity.name, a.identity.email && `<${a.identity.email}>`, a.identity.id && `#${a.identity.id}`].filter(Boolean).join(' ')}`);
+  if (a.extraFields.length > 0) lines.push(`other fields:    ${a.extraFields.join(', ')}`);
+  return lines;
+}
+
+function parseParams(values: Values): Record<string, string> {
+  const raw = values['param'];
+  const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  const params: Record<string, string> = {};
+  for (const item of list) {
+    if (typeof item !== 'string' || !item.includes('=') || item.startsWith('=')) throw CliError.usage(`--param needs KEY=VALUE, got "${String(item)}"`);
+    const at = item.indexOf('=');
+    params[item.slice(0, at)] = item.slice(at + 1);
+  }
+  return params;
+}
+
+function oneOf<T extends string>(values: Values, key: string, allowed: readonly T[], transform: (s: string) => string = (s) => s): T | undefined {
+  const v = str(values, key);
+  if (v === undefined) return undefined;
+  const t = transform(v);
+  if (!(allowed as readonly string[]).includes(t)) throw CliError.usage(`--${key} must be one of ${allowed.join(', ')}`);
+  return t as T;
+}
+
+export const COMMANDS: readonly Command[] = [
+  {
+    path: ['providers'],
+    usage: 'tokenry providers [--json]',
+    summary: 'List the built-in provider presets.',
+    options: { json },
+    positionals: [],
+    async run(ctx, _args, values) {
+      const presets = Object.values(PRESETS);
+      if (values['json']) {
+        ctx.io.stdout.write(`${JSON.stringify(presets.map((p) => ({ id: p.id, label: p.label, grants: p.grants, method: p.method, encoding: p.encoding, clientAuth: p.clientAuth, tokenUrl: p.tokenUrl, baseUrl: p.baseUrl })), null, 2)}\n`);
+      } else {
+        for (const p of presets) ctx.io.stdout.write(`${p.id.padEnd(12)} ${p.label.padEnd(24)} ${p.method} ${p.encoding}, ${p.grants.join(', ')}\n`);
+      }
+      return EXIT.ok;
+    },
+  },
+  {
+    path: ['account', 'add'],
+    usage:
+      'tokenry account add NAME --provider ID [--base-url URL] [--token-url URL] [--client-id ID] [--client-secret-stdin]\n' +
+      '        [--scope "S"] [--param KEY=VALUE]... [--method GET|POST] [--encoding query|form|json|xml]\n' +
+      '        [--client-auth basic|body|none] [--allow-http]',
+    summary: 'Add an account at a provider (any preset field can be overridden).',
+    options: {
+      provider: { type: 'string' },
+      'base-url': { type: 'string' },
+      'token-url': { type: 'string' },
+      'client-id': { type: 'string' },
+      'client-secret-stdin': { type: 'boolean' },
+      scope: { type: 'string' },
+      param: { type: 'string', multiple: true },
+      method: { type: 'string' },
+      encoding: { type: 'string' },
+      'client-auth': { type: 'string' },
+      'allow-http': { type: 'boolean' },
+    },
+    positionals: ['NAME'],
+    async run(ctx, args, values) {
+      const provider = str(values, 'provider');
+      if (provider === undefined) throw CliError.usage('account add needs --provider');
+      const overrides: Record<string, unknown> = {};
+      const baseUrl = str(values, 'base-url');
+      if (baseUrl !== undefined) overrides['baseUrl'] = baseUrl;
+      const tokenUrl = str(values, 'token-url');
+      if (tokenUrl !== undefined) overrides['tokenUrl'] = tokenUrl;
+      const method = oneOf(values, 'method', ['GET', 'POST'] as const, (s) => s.toUpperCase());
+      if (method !== undefined) overrides['method'] = method;
+      const encoding = oneOf(values, 'encoding', ['query', 'form', 'json', 'xml'] as const);
+      if (encoding !== undefined) overrides['encoding'] = encoding;
+      const clientAuth = oneOf(values, 'client-auth', ['basic', 'body', 'none'] as const);
+      if (clientAuth !== undefined) overrides['clientAuth'] = clientAuth;
+      if (values['allow-http']) overrides['allowInsecureHttp'] = true;
+      const params = parseParams(values);
+      if (Object.keys(params).length > 0) overrides['extraParams'] = { ...(PRESETS[provider]?.extraParams ?? {}), ...params };
+      const clientSecret = values['client-secret-stdin'] ? await readStdin(ctx.io, 'Client secret') : undefined;
+      const clientId = str(values, 'client-id');
+      const scope = str(values, 'scope');
+      const input: NewAccountInput = {
+        name: args[0] ?? '',
+        provider,
+        overrides,
+        ...(scope === undefined ? {} : { scope }),
+        ...(clientId === undefined ? {} : { clientId }),
+        ...(clientSecret === undefined ? {} : { clientSecret }),
+      };
+      const view = await withService(ctx, 'tokenry account add', async (s) => unwrap(await s.addAccount(input)));
+      ctx.io.stdout.write(`Added ${view.name} (${view.providerLabel}). Sign in with: tokenry login ${view.name}\n`);
+      return EXIT.ok;
+    },
+  },
+  {
+    path: ['account', 'list'],
+    usage: 'tokenry account list [--json]',
+    summary: 'List accounts with their status and expiry.',
+    options: { json },
+    positionals: [],
+    async run(ctx, _args, values) {
+      const accounts = await withService(ctx, 'tokenry account list', async (s) => s.accounts());
+      if (values['json']) {
+        ctx.io.stdout.write(`${JSON.stringify(accounts, null, 2)}\n`);
+      } else if (accounts.length === 0) {
+        ctx.io.stdout.write('No accounts yet. Add one with: tokenry account add NAME --provider ID\n');
+      } else {
+        for (const a of accounts) {
+          ctx.io.stdout.write(`${a.name.padEnd(20)} ${a.provider.padEnd(12)} ${describeState(a.state).padEnd(14)} ${a.expiresAt === null ? '' : `expires ${formatTime(a.expiresAt)}`}\n`);
+        }
+      }
+      return EXIT.ok;
+    },
+  },
+  {
+    path: ['account', 'show'],
+    usage: 'tokenry account show NAME [--json]',
+    summary: 'Show one account: endpoint, status, expiry, scopes, identity.',
+    options: { json },
+    positionals: ['NAME'],
+    async run(ctx, args, values) {
+      const view = await withService(ctx, 'tokenry account show', async (s) => unwrap(s.account(args[0] ?? '')));
+      ctx.io.stdout.write(values['json'] ? `${JSON.stringify(view, null, 2)}\n` : `${accountLines(view).join('\n')}\n`);
+      return EXIT.ok;
+    },
+  },
+  {
+    path: ['account', 'remove'],
+    usage: 'tokenry account remove NAME',
+    summary: 'Remove an account and its secrets.',
+    options: {},
+    positionals: ['NAME'],
+    async run(ctx, args) {
+      await withService(ctx, 'tokenry account remove', async (s) => unwrap(await s.removeAccount(args[0] ?? '')));
+      ctx.io.stdout.write(`Removed ${args[0] ?? ''}.\n`);
+      return EXIT.ok;
+    },
+  },
+  {
+    path: ['login'],
+    usage: 'tokenry login NAME [--username U] [--password-stdin] [--otp CODE]',
+    summary: 'Sign in (password grant; client_credentials for accounts without sign-in fields). The password is never stored.',
+    options: { username: { type: 'string' }, 'password-stdin': { type: 'boolean' }, otp: { type: 'string' } },
+    positionals: ['NAME'],
+    async run(ctx, args, values) {
+      const password = values['password-stdin'] ? await readStdin(ctx.io, 'Password') : undefined;
+      const username = str(values, 'username');
+      const otp = str(values, 'otp');
+      const view = await withService(ctx, 'tokenry login', async (s) =>
+        unwrap(
+          await s.signIn(args[0] ?? '', {
+            ...(username === undefined ? {} : { username }),
+            ...(password === undefined ? {} : { password }),
+            ...(otp === undefined ? {} : { otp }),
+          }),
+        ),
+      );
+      ctx.io.stdout.write(`Signed in to ${view.name}; token ${view.expiresAt === null ? 'has no stated expiry' : `expires ${formatTime(view.expiresAt)}`}.\n`);
+      return EXIT.ok;
+    },
+  },
+  {
+    path: ['token'],
+    usage: 'tokenry token NAME [--min-valid SECONDS] [--json]',
+    summary: 'Print a current access token (renewed first if it would expire within --min-valid seconds).',
+    options: { 'min-valid': { type: 'string' }, json },
+    positionals: ['NAME'],
+    async run(ctx, args, values) {
+      const minValidText = str(values, 'min-valid');
+      const minValidSeconds = minValidText === undefined ? 0 : Number(minValidText);
+      if (!Number.isInteger(minValidSeconds) || minValidSeconds < 0) throw CliError.usage('--min-valid needs a whole number of seconds');
+      const token = await withService(ctx, 'tokenry token', async (s) => unwrap(await s.token(args[0] ?? '', { minValidSeconds })));
+      ctx.io.stdout.write(values['json'] ? `${JSON.stringify(token)}\n` : `${token.access_token}\n`);
+      return EXIT.ok;
+    },
+  },
+  {
+    path: ['refresh'],
+    usage: 'tokenry refresh NAME',
+    summary: 'Renew the token now (refresh_token, or a new client_credentials grant).',
+    options: {},
+    positionals: ['NAME'],
+    async run(ctx, args) {
+      const view = await withService(ctx, 'tokenry refresh', async (s) => unwrap(await s.refresh(args[0] ?? '')));
+      ctx.io.stdout.write(`Renewed ${view.name}; token ${view.expiresAt === null ? 'has no stated expiry' : `expires ${formatTime(view.expiresAt)}`}.\n`);
+      return EXIT.ok;
+    },
+  },
+];

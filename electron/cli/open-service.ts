@@ -1,0 +1,98 @@
+// Opening a data directory for one CLI command: the lock, the vault with the right protector, the service.
+import { join } from 'node:path';
+import { accountsFileSchema, EMPTY_ACCOUNTS } from '../core/accounts/account-store.js';
+import { TokenryService } from '../core/service.js';
+import { readFileIfExists } from '../core/vault/atomic-file.js';
+import { openDataStore } from '../core/vault/data-store.js';
+import { acquireLock, type DataDirLock } from '../core/vault/lock.js';
+import type { KeyProtector } from '../core/vault/protector.js';
+import { keyringProtector } from '../core/vault/protectors/keyring.js';
+import { PASSPHRASE_ENV, passphraseFromEnvOrPrompt } from '../core/vault/protectors/passphrase-prompt.js';
+import { passphraseProtector } from '../core/vault/protectors/passphrase.js';
+import { createVault, openVault, secretsPath, type Vault } from '../core/vault/secret-store.js';
+import { parseVaultFile } from '../core/vault/vault-file.js';
+import { VaultError } from '../core/vault/vault-error.js';
+import { CliError, EXIT, type CliIo } from './cli-io.js';
+
+export interface OpenedService {
+  readonly service: TokenryService;
+  close(): Promise<void>;
+}
+
+async function passphraseFrom(io: CliIo, confirm: boolean): Promise<KeyProtector> {
+  const passphrase = await passphraseFromEnvOrPrompt({
+    env: io.env,
+    stdin: io.stdin,
+    stderr: io.stderr,
+    isTTY: io.stdinIsTTY,
+    confirm,
+    prompt: confirm ? 'Choose a passphrase for the new vault: ' : 'Vault passphrase: ',
+  });
+  return passphraseProtector(passphrase);
+}
+
+/**
+ * Opens (or, the first time, creates) the vault. TOKENRY_PASSPHRASE wins; otherwise an
+ * existing vault is opened the way it is protected (OS keyring, or a passphrase asked on the
+ * terminal), and a new one is protected by a passphrase asked on the terminal, or by the OS
+ * keyring when there is no terminal.
+ */
+async function unlock(dataDir: string, io: CliIo): Promise<Vault> {
+  const envPassphrase = io.env[PASSPHRASE_ENV];
+  const bytes = await readFileIfExists(secretsPath(dataDir));
+  if (bytes === null) {
+    if (envPassphrase || io.stdinIsTTY) return createVault({ dataDir, protector: await passphraseFrom(io, !envPassphrase) });
+    try {
+      return await createVault({ dataDir, protector: keyringProtector() });
+    } catch (error) {
+      if (error instanceof VaultError && error.code.startsWith('keyring')) {
+        throw new CliError(`Cannot create a vault: ${error.message}. Set ${PASSPHRASE_ENV} to protect it with a passphrase.`, EXIT.other);
+      }
+      throw error;
+    }
+  }
+  const kinds = new Set(parseVaultFile(bytes, secretsPath(dataDir)).protectors.map((p) => p.kind));
+  if (envPassphrase && kinds.has('passphrase')) return openVault({ dataDir, protector: passphraseProtector(envPassphrase) });
+  if (kinds.has('keyring')) return openVault({ dataDir, protector: keyringProtector() });
+  if (kinds.has('passphrase')) return openVault({ dataDir, protector: await passphraseFrom(io, false) });
+  throw new CliError(
+    `The vault in ${dataDir} is protected only by the desktop app's safeStorage, which the command line cannot use: ` +
+      'add a passphrase in the app, or ask the running app for tokens with TOKENRY_CLIENT_KEY.',
+    EXIT.other,
+  );
+}
+
+/** Takes the data directory (one owner at a time), unlocks the vault and opens the service. */
+export async function openService(dataDir: string, io: CliIo, purpose: string, background = false): Promise<OpenedService> {
+  let lock: DataDirLock;
+  try {
+    lock = await acquireLock(dataDir, { purpose });
+  } catch (error) {
+    if (error instanceof VaultError && error.code === 'locked_by_other') {
+      throw new CliError(`${error.message}. Ask it for tokens with TOKENRY_CLIENT_KEY, or stop it first.`, EXIT.other);
+    }
+    throw error;
+  }
+  let vault: Vault | undefined;
+  try {
+    vault = await unlock(dataDir, io);
+    const accounts = await openDataStore({ dataDir, name: 'accounts', schema: accountsFileSchema, defaults: EMPTY_ACCOUNTS });
+    const service = await TokenryService.open({ secrets: vault, accounts, background });
+    const opened = vault;
+    return {
+      service,
+      async close() {
+        service.close();
+        await service.flush();
+        await opened.close();
+        await lock.release();
+      },
+    };
+  } catch (error) {
+    await vault?.close().catch(() => undefined);
+    await lock.release().catch(() => undefined);
+    throw error;
+  }
+}
+
+export const accountsPath = (dataDir: string): string => join(dataDir, 'accounts.json');
