@@ -30,8 +30,9 @@ export interface StateFacts {
 export function deriveState(f: StateFacts): AccountState {
   if (f.refreshing) return { kind: 'refreshing', expiresAt: f.expiresAt };
   if (f.needsSignIn !== null) return { kind: 'needs_sign_in', reason: f.needsSignIn };
-  if (!f.hasToken) return { kind: 'signed_out' };
+  // A failed grant matters even before there is a token (a client_credentials account that cannot sign in).
   if (f.failure !== null) return { kind: 'error', error: f.failure.error, retryAt: f.failure.retryAt };
+  if (!f.hasToken) return { kind: 'signed_out' };
   if (f.expiresAt === null) return { kind: 'valid', expiresAt: null };
   if (f.now >= f.expiresAt) {
     return f.canRenew

@@ -41,7 +41,7 @@ interface Entry {
   record: TokenRecord | null;
   canRenew: boolean;
   needsSignIn: string | null;
-  failure: { error: GrantErrorValue; retryAt: number | null; attempts: number } | null;
+  failure: { error: GrantErrorValue; retryAt: number | null; attempts: number; since: number } | null;
   timer: TimerHandle | null;
   last: AccountState | null;
 }
@@ -60,7 +60,7 @@ export class RefreshEngine {
   constructor(
     private readonly clock: Clock,
     private readonly renewer: Renewer,
-    private readonly settings: RefreshSettings = DEFAULT_REFRESH_SETTINGS,
+    private settings: RefreshSettings = DEFAULT_REFRESH_SETTINGS,
     private readonly random: () => number = Math.random,
   ) {
     this.limiter = new Limiter(settings.maxConcurrent);
@@ -131,6 +131,15 @@ export class RefreshEngine {
     return this.renew(name);
   }
 
+  /** New settings (lead time, jitter) apply at once: every account is rescheduled. */
+  configure(settings: Partial<RefreshSettings>): void {
+    this.settings = { ...this.settings, ...settings, maxConcurrent: this.settings.maxConcurrent };
+    for (const [name, entry] of this.entries) {
+      this.schedule(name, entry);
+      this.emit(name, entry);
+    }
+  }
+
   stop(): void {
     this.stopped = true;
     for (const entry of this.entries.values()) entry.timer?.cancel();
@@ -139,10 +148,14 @@ export class RefreshEngine {
   private settle(name: string, result: Result<TokenRecord, GrantError>): void {
     const entry = this.entries.get(name);
     if (entry === undefined) return;
+    let notBefore = Number.NEGATIVE_INFINITY;
     if (result.ok) {
       entry.record = result.value;
       entry.failure = null;
       entry.needsSignIn = null;
+      // A token that is due again the moment it arrives (expires_in: 0, a JWT exp in the past) must not
+      // make the engine renew in a tight loop: wait at least the base retry delay between renewals.
+      notBefore = this.clock.now() + this.settings.retry.baseDelayMs;
     } else {
       const error = result.error;
       if (error.code === 'needs_sign_in' || error.code === 'invalid_grant') {
@@ -150,16 +163,21 @@ export class RefreshEngine {
         entry.failure = null;
       } else {
         const attempts = (entry.failure?.attempts ?? 0) + 1;
+        const now = this.clock.now();
+        const since = entry.failure?.since ?? now;
+        const { maxAttempts, budgetMs } = this.settings.retry;
         const temporary = TEMPORARY.has(error.code);
-        const delay = temporary ? backoffDelay(this.settings.retry, attempts, this.random(), error.retryAfterMs) : null;
-        entry.failure = { error: error.toJSON(), retryAt: delay === null ? null : this.clock.now() + delay, attempts };
+        let delay = temporary ? backoffDelay(this.settings.retry, attempts, this.random(), error.retryAfterMs) : null;
+        // The retry policy's bounds: no retry after maxAttempts, none starting past the time budget.
+        if (delay !== null && (attempts >= maxAttempts || now - since + delay > budgetMs)) delay = null;
+        entry.failure = { error: error.toJSON(), retryAt: delay === null ? null : now + delay, attempts, since };
       }
     }
-    this.schedule(name, entry);
+    this.schedule(name, entry, notBefore);
     this.emit(name, entry, false);
   }
 
-  private schedule(name: string, entry: Entry): void {
+  private schedule(name: string, entry: Entry, notBefore = Number.NEGATIVE_INFINITY): void {
     entry.timer?.cancel();
     entry.timer = null;
     if (this.stopped || entry.needsSignIn !== null) return;
@@ -175,7 +193,7 @@ export class RefreshEngine {
       entry.timer = this.clock.setTimer(() => this.emit(name, entry), record.expiresAt - now);
       return;
     }
-    entry.timer = this.clock.setTimer(() => void this.renew(name), this.renewAt(record) - now);
+    entry.timer = this.clock.setTimer(() => void this.renew(name), Math.max(this.renewAt(record), notBefore) - now);
   }
 
   /** When to renew: `leadMs` before expiry (at most half the lifetime), minus up to `jitterMs` at random. */
@@ -205,6 +223,13 @@ export class RefreshEngine {
     const state = this.derive(name, entry, refreshing);
     if (entry.last !== null && JSON.stringify(entry.last) === JSON.stringify(state)) return;
     entry.last = state;
-    for (const listener of this.listeners) listener(name, state);
+    for (const listener of this.listeners) {
+      // A failing listener (a closed window, say) must never break renewals.
+      try {
+        listener(name, state);
+      } catch {
+        /* the listener's own problem */
+      }
+    }
   }
 }

@@ -7,14 +7,17 @@ export class SingleFlight<K, V> {
   run(key: K, fn: () => Promise<V>): Promise<V> {
     const running = this.inFlight.get(key);
     if (running !== undefined) return running;
+    let settled = false;
     const promise = (async () => {
       try {
         return await fn();
       } finally {
+        settled = true;
         this.inFlight.delete(key);
       }
     })();
-    this.inFlight.set(key, promise);
+    // An `fn` that throws before returning a promise has already settled: don't keep its rejection as "in flight".
+    if (!settled) this.inFlight.set(key, promise);
     return promise;
   }
 

@@ -1,0 +1,539 @@
+// Specifies RefreshEngine on a fake clock: single flight, renewal timing with lead and jitter, backoff, states, load.
+
+import { describe, expect, it } from 'vitest';
+import { err, ok, type Result } from '../../../../shared/result.js';
+import type { AccountState } from '../../../../shared/account-state.js';
+import { GrantError } from '../../../../electron/core/grants/grant-error.js';
+import type { TokenRecord } from '../../../../electron/core/grants/token-record.js';
+import {
+  DEFAULT_REFRESH_SETTINGS,
+  RefreshEngine,
+  type RefreshSettings,
+  type Renewer,
+} from '../../../../electron/core/refresh/refresh-engine.js';
+import { FakeClock } from '../../../fixtures/fake-clock.js';
+
+const T0 = Date.UTC(2025, 0, 1);
+const SECOND = 1_000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+
+type Renewal = Result<TokenRecord, GrantError>;
+
+let serial = 0;
+/** A token issued at `issuedAt` that lives `lifetimeMs` (null: the provider did not say). */
+function token(issuedAt: number, lifetimeMs: number | null, accessToken = `at-${++serial}`): TokenRecord {
+  return {
+    accessToken,
+    tokenType: 'Bearer',
+    issuedAt,
+    expiresAt: lifetimeMs === null ? null : issuedAt + lifetimeMs,
+    expirySource: lifetimeMs === null ? 'unknown' : 'expires_in',
+    refreshToken: 'rt',
+    refreshExpiresAt: null,
+    grantedScope: null,
+    requestedScope: null,
+    extra: {},
+  };
+}
+
+/** Mulberry32: a small seeded generator, so every run is the same. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+const fixed = (value: number) => (): number => value;
+
+function settings(overrides: Partial<RefreshSettings> = {}): RefreshSettings {
+  return { ...DEFAULT_REFRESH_SETTINGS, ...overrides };
+}
+
+/** A renewer that answers from a script (the last step repeats), taking `tookMs` of fake time, and logs each call's time. */
+function scripted(clock: FakeClock, steps: ReadonlyArray<(now: number) => Renewal>, tookMs = 0) {
+  const calls: number[] = [];
+  const renewer: Renewer = async () => {
+    const step = steps[Math.min(calls.length, steps.length - 1)];
+    calls.push(clock.now());
+    if (tookMs > 0) await clock.sleep(tookMs);
+    if (step === undefined) throw new Error('empty script');
+    return step(clock.now());
+  };
+  return { renewer, calls };
+}
+
+const renewedFor = (lifetimeMs: number) => (now: number): Renewal => ok(token(now, lifetimeMs));
+
+function recordStates(engine: RefreshEngine, name: string): AccountState[] {
+  const states: AccountState[] = [];
+  engine.onState((n, state) => {
+    if (n === name) states.push(state);
+  });
+  return states;
+}
+
+describe('RefreshEngine.ensureValid()', () => {
+  it('RefreshEngine.ensureValid() makes one upstream call for 200 concurrent callers on an expired token', async () => {
+    const clock = new FakeClock(T0);
+    const { renewer, calls } = scripted(clock, [renewedFor(HOUR)], 200);
+    const engine = new RefreshEngine(clock, renewer, settings(), seeded(1));
+    engine.track('acme', { record: token(T0 - 2 * HOUR, HOUR), canRenew: true });
+
+    const callers = Array.from({ length: 200 }, () => engine.ensureValid('acme', 0));
+    await clock.advance(200);
+    const results = await Promise.all(callers);
+
+    expect(calls).toHaveLength(1);
+    const first = results[0];
+    if (first === undefined || !first.ok) throw new Error('expected a renewed token');
+    expect(first.value.expiresAt).toBe(T0 + 200 + HOUR);
+    for (const result of results) expect(result.ok && result.value).toBe(first.value);
+    expect(engine.state('acme')).toEqual({ kind: 'valid', expiresAt: T0 + 200 + HOUR });
+  });
+
+  it('RefreshEngine.ensureValid() returns the current token without an upstream call while it lasts minValidMs', async () => {
+    const clock = new FakeClock(T0);
+    const { renewer, calls } = scripted(clock, [renewedFor(HOUR)]);
+    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    const current = token(T0, HOUR);
+    engine.track('acme', { record: current, canRenew: true });
+
+    const result = await engine.ensureValid('acme', 30 * MINUTE);
+    expect(result).toEqual({ ok: true, value: current });
+    expect(calls).toHaveLength(0);
+  });
+
+  it('RefreshEngine.ensureValid() renews first when the current token would not last minValidMs', async () => {
+    const clock = new FakeClock(T0);
+    const { renewer, calls } = scripted(clock, [renewedFor(HOUR)]);
+    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    engine.track('acme', { record: token(T0, HOUR), canRenew: true });
+
+    const result = await engine.ensureValid('acme', HOUR);
+    expect(calls).toEqual([T0]);
+    expect(result.ok && result.value.expiresAt).toBe(T0 + HOUR);
+  });
+
+  it('RefreshEngine.ensureValid() returns a token without an expiry as is', async () => {
+    const clock = new FakeClock(T0);
+    const { renewer, calls } = scripted(clock, [renewedFor(HOUR)]);
+    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    const forever = token(T0, null);
+    engine.track('acme', { record: forever, canRenew: true });
+
+    expect(await engine.ensureValid('acme', 365 * 24 * HOUR)).toEqual({ ok: true, value: forever });
+    expect(calls).toHaveLength(0);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('RefreshEngine.ensureValid() joins a background renewal in flight and gets its new token, not the old one', async () => {
+    const clock = new FakeClock(T0);
+    const { renewer, calls } = scripted(clock, [renewedFor(HOUR)], 500);
+    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    const old = token(T0, HOUR);
+    engine.track('acme', { record: old, canRenew: true });
+
+    await clock.runUntil(T0 + 55 * MINUTE + 100); // the background renewal started at 55 min and is still running
+    expect(calls).toEqual([T0 + 55 * MINUTE]);
+    const waiting = engine.ensureValid('acme', 0);
+    await clock.advance(400);
+    const result = await waiting;
+    expect(calls).toHaveLength(1);
+    expect(result.ok && result.value).not.toBe(old);
+    expect(result.ok && result.value.issuedAt).toBe(T0 + 55 * MINUTE + 500);
+  });
+
+  it('RefreshEngine.ensureValid() turns a renewer that throws into a bad_response error value', async () => {
+    const clock = new FakeClock(T0);
+    const engine = new RefreshEngine(clock, () => Promise.reject(new Error('socket hang up')), settings(), fixed(0));
+    engine.track('acme', { record: token(T0 - 2 * HOUR, HOUR), canRenew: true });
+
+    const result = await engine.ensureValid('acme', 0);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error).toBeInstanceOf(GrantError);
+    expect(result.error.code).toBe('bad_response');
+    expect(engine.state('acme').kind).toBe('error');
+  });
+});
+
+describe('RefreshEngine background renewal', () => {
+  it.each([
+    // lifetime, leadMs, jitterMs, random, how long before expiry the renewal fires
+    { lifetime: HOUR, lead: 5 * MINUTE, jitter: 30 * SECOND, random: 0, before: 5 * MINUTE },
+    { lifetime: HOUR, lead: 5 * MINUTE, jitter: 30 * SECOND, random: 0.5, before: 5 * MINUTE + 15 * SECOND },
+    { lifetime: HOUR, lead: 5 * MINUTE, jitter: 30 * SECOND, random: 0.9, before: 5 * MINUTE + 27 * SECOND },
+    // lead capped at half the lifetime, jitter at a tenth of it
+    { lifetime: MINUTE, lead: 5 * MINUTE, jitter: 30 * SECOND, random: 0, before: 30 * SECOND },
+    { lifetime: MINUTE, lead: 5 * MINUTE, jitter: 30 * SECOND, random: 0.5, before: 33 * SECOND },
+    { lifetime: 8 * MINUTE, lead: 5 * MINUTE, jitter: 30 * SECOND, random: 0.5, before: 4 * MINUTE + 15 * SECOND },
+  ])(
+    'RefreshEngine renews $lifetime ms tokens ahead of expiry by leadMs (at most half the lifetime) plus random x jitter: $before ms at random $random',
+    async ({ lifetime, lead, jitter, random, before }) => {
+      const clock = new FakeClock(T0);
+      const { renewer, calls } = scripted(clock, [renewedFor(lifetime)]);
+      const engine = new RefreshEngine(clock, renewer, settings({ leadMs: lead, jitterMs: jitter }), fixed(random));
+      engine.track('acme', { record: token(T0, lifetime), canRenew: true });
+
+      const due = T0 + lifetime - before;
+      await clock.runUntil(due - 1);
+      expect(calls).toHaveLength(0);
+      await clock.runUntil(due);
+      expect(calls).toEqual([due]);
+    },
+  );
+
+  it('RefreshEngine renews an already expired token as soon as it is tracked', async () => {
+    const clock = new FakeClock(T0);
+    const { renewer, calls } = scripted(clock, [renewedFor(HOUR)]);
+    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    engine.track('acme', { record: token(T0 - 2 * HOUR, HOUR), canRenew: true });
+    expect(engine.state('acme')).toEqual({ kind: 'expired', expiresAt: T0 - HOUR });
+
+    await clock.advance(0);
+    expect(calls).toEqual([T0]);
+    expect(engine.state('acme')).toEqual({ kind: 'valid', expiresAt: T0 + HOUR });
+  });
+
+  it('RefreshEngine emits valid -> refreshing -> valid to onState listeners around a renewal', async () => {
+    const clock = new FakeClock(T0);
+    const { renewer } = scripted(clock, [renewedFor(HOUR)], 200);
+    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    const states = recordStates(engine, 'acme');
+    const others: string[] = [];
+    engine.onState((name) => {
+      if (name !== 'acme') others.push(name);
+    });
+    engine.track('acme', { record: token(T0, HOUR), canRenew: true });
+
+    await clock.runUntil(T0 + 55 * MINUTE);
+    expect(states).toEqual([
+      { kind: 'valid', expiresAt: T0 + HOUR },
+      { kind: 'refreshing', expiresAt: T0 + HOUR },
+    ]);
+    expect(engine.state('acme').kind).toBe('refreshing');
+    await clock.advance(200);
+    expect(states).toEqual([
+      { kind: 'valid', expiresAt: T0 + HOUR },
+      { kind: 'refreshing', expiresAt: T0 + HOUR },
+      { kind: 'valid', expiresAt: T0 + 55 * MINUTE + 200 + HOUR },
+    ]);
+    expect(others).toEqual([]);
+  });
+
+  it('RefreshEngine.onState() returns an unsubscribe that stops further events', async () => {
+    const clock = new FakeClock(T0);
+    const { renewer } = scripted(clock, [renewedFor(HOUR)]);
+    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    const seen: AccountState[] = [];
+    const off = engine.onState((_, state) => seen.push(state));
+    engine.track('acme', { record: token(T0, HOUR), canRenew: true });
+    off();
+    await clock.advance(2 * HOUR);
+    expect(seen).toEqual([{ kind: 'valid', expiresAt: T0 + HOUR }]);
+  });
+
+  it('RefreshEngine keeps renewing, each renewal scheduled from the new token', async () => {
+    const clock = new FakeClock(T0);
+    const { renewer, calls } = scripted(clock, [renewedFor(10 * MINUTE)]);
+    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    engine.track('acme', { record: token(T0, 10 * MINUTE), canRenew: true });
+
+    await clock.advance(30 * MINUTE);
+    expect(calls).toEqual([T0 + 5 * MINUTE, T0 + 10 * MINUTE, T0 + 15 * MINUTE, T0 + 20 * MINUTE, T0 + 25 * MINUTE, T0 + 30 * MINUTE]);
+  });
+
+  it.each(['invalid_grant', 'needs_sign_in'] as const)(
+    'RefreshEngine moves to needs_sign_in, and sets no further timers, when the renewer fails with %s',
+    async (code) => {
+      const clock = new FakeClock(T0);
+      const { renewer, calls } = scripted(clock, [() => err(new GrantError(code, 'The provider refused the refresh token.'))], 200);
+      const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+      const states = recordStates(engine, 'acme');
+      engine.track('acme', { record: token(T0, HOUR), canRenew: true });
+
+      await clock.runUntil(T0 + 55 * MINUTE + 200);
+      expect(calls).toEqual([T0 + 55 * MINUTE]);
+      expect(engine.state('acme')).toEqual({ kind: 'needs_sign_in', reason: 'The provider refused the refresh token.' });
+      expect(states.map((s) => s.kind)).toEqual(['valid', 'refreshing', 'needs_sign_in']);
+      expect(clock.pendingTimers).toBe(0);
+
+      await clock.advance(24 * HOUR);
+      expect(calls).toHaveLength(1);
+      expect(states).toHaveLength(3);
+    },
+  );
+
+  it('RefreshEngine retries unavailable (503) in the background after retryAfterMs, going error -> valid', async () => {
+    const clock = new FakeClock(T0);
+    const unavailable = new GrantError('unavailable', 'x', { status: 503, retryAfterMs: 1000 });
+    const { renewer, calls } = scripted(clock, [() => err(unavailable), renewedFor(HOUR)], 200);
+    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    const states = recordStates(engine, 'acme');
+    engine.track('acme', { record: token(T0, HOUR), canRenew: true });
+
+    const first = T0 + 55 * MINUTE;
+    await clock.runUntil(first + 200);
+    expect(engine.state('acme')).toEqual({ kind: 'error', error: unavailable.toJSON(), retryAt: first + 200 + 1000 });
+    expect(clock.nextTimerAt()).toBe(first + 1200);
+
+    await clock.runUntil(first + 1200 + 200);
+    expect(calls).toEqual([first, first + 1200]);
+    expect(engine.state('acme')).toEqual({ kind: 'valid', expiresAt: first + 1400 + HOUR });
+    expect(states.map((s) => s.kind)).toEqual(['valid', 'refreshing', 'error', 'refreshing', 'valid']);
+  });
+
+  it('RefreshEngine backs off exponentially (with equal jitter) between background retries when no Retry-After is given', async () => {
+    const clock = new FakeClock(T0);
+    const down = (): Renewal => err(new GrantError('unavailable', 'x', { status: 503 }));
+    const { renewer, calls } = scripted(clock, [down, down, down, renewedFor(HOUR)]);
+    const retry = { maxAttempts: Number.POSITIVE_INFINITY, budgetMs: Number.POSITIVE_INFINITY, baseDelayMs: 1000, maxDelayMs: 60_000 };
+    const engine = new RefreshEngine(clock, renewer, settings({ retry }), fixed(0));
+    engine.track('acme', { record: token(T0, HOUR), canRenew: true });
+
+    const first = T0 + 55 * MINUTE;
+    await clock.runUntil(first + MINUTE);
+    // random 0: half of 1 s, 2 s, 4 s
+    expect(calls).toEqual([first, first + 500, first + 1500, first + 3500]);
+    expect(engine.state('acme').kind).toBe('valid');
+  });
+
+  it('RefreshEngine caps the backoff at maxDelayMs and keeps retrying network trouble past expiry', async () => {
+    const clock = new FakeClock(T0);
+    const { renewer, calls } = scripted(clock, [() => err(new GrantError('network', 'ECONNRESET'))]);
+    const retry = { maxAttempts: Number.POSITIVE_INFINITY, budgetMs: Number.POSITIVE_INFINITY, baseDelayMs: 1000, maxDelayMs: 8000 };
+    const engine = new RefreshEngine(clock, renewer, settings({ retry }), fixed(0));
+    engine.track('acme', { record: token(T0, 10 * MINUTE), canRenew: true });
+
+    await clock.advance(HOUR);
+    const gaps = calls.slice(1).map((t, i) => t - (calls[i] ?? 0));
+    // random 0: half of 1 s, 2 s, 4 s, then of the 8 s cap
+    expect(gaps.slice(0, 6)).toEqual([500, 1000, 2000, 4000, 4000, 4000]);
+    expect(Math.max(...gaps)).toBe(4000);
+    expect(calls.length).toBeGreaterThan(600);
+    expect(engine.state('acme').kind).toBe('error');
+  });
+
+  it('RefreshEngine stops retrying after retry.maxAttempts background attempts', async () => {
+    const clock = new FakeClock(T0);
+    const { renewer, calls } = scripted(clock, [() => err(new GrantError('unavailable', 'x', { retryAfterMs: 1000 }))]);
+    const retry = { maxAttempts: 3, budgetMs: Number.POSITIVE_INFINITY, baseDelayMs: 1000, maxDelayMs: 8000 };
+    const engine = new RefreshEngine(clock, renewer, settings({ retry }), fixed(0));
+    engine.track('acme', { record: token(T0, HOUR), canRenew: true });
+
+    await clock.advance(2 * HOUR);
+    const first = T0 + 55 * MINUTE;
+    expect(calls).toEqual([first, first + 1000, first + 2000]);
+    expect(engine.state('acme')).toMatchObject({ kind: 'error', retryAt: null });
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('RefreshEngine starts no background retry past retry.budgetMs', async () => {
+    const clock = new FakeClock(T0);
+    const { renewer, calls } = scripted(clock, [() => err(new GrantError('unavailable', 'x'))]);
+    const retry = { maxAttempts: Number.POSITIVE_INFINITY, budgetMs: 6000, baseDelayMs: 1000, maxDelayMs: 60_000 };
+    const engine = new RefreshEngine(clock, renewer, settings({ retry }), fixed(0));
+    engine.track('acme', { record: token(T0, HOUR), canRenew: true });
+
+    await clock.advance(2 * HOUR);
+    const first = T0 + 55 * MINUTE;
+    // Waits of 0.5 s, 1 s and 2 s fit in 6 s; the next (4 s, at 3.5 s since the first failure) would not.
+    expect(calls).toEqual([first, first + 500, first + 1500, first + 3500]);
+    expect(engine.state('acme')).toMatchObject({ kind: 'error', retryAt: null });
+  });
+
+  it('RefreshEngine does not retry a permanent error (invalid_client) in the background', async () => {
+    const clock = new FakeClock(T0);
+    const { renewer, calls } = scripted(clock, [() => err(new GrantError('invalid_client', 'Client authentication failed.'))]);
+    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    engine.track('acme', { record: token(T0, HOUR), canRenew: true });
+
+    await clock.advance(3 * HOUR);
+    expect(calls).toHaveLength(1);
+    expect(engine.state('acme')).toMatchObject({ kind: 'error', error: { code: 'invalid_client', kind: 'rejected' }, retryAt: null });
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('RefreshEngine does not renew in a tight loop when the provider hands out tokens that are already expired', async () => {
+    const clock = new FakeClock(T0);
+    clock.maxTimersPerRun = 10_000;
+    const { renewer, calls } = scripted(clock, [renewedFor(0)]);
+    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    engine.track('acme', { record: token(T0, HOUR), canRenew: true });
+
+    await clock.runUntil(T0 + 55 * MINUTE + MINUTE);
+    // At most one renewal per retry.baseDelayMs (5 s) once the provider answers expires_in: 0.
+    expect(calls.length).toBeGreaterThan(1);
+    expect(calls.length).toBeLessThanOrEqual(1 + MINUTE / DEFAULT_REFRESH_SETTINGS.retry.baseDelayMs);
+  });
+
+  it('RefreshEngine emits needs_sign_in when the token of an account that cannot renew expires, without calling the renewer', async () => {
+    const clock = new FakeClock(T0);
+    const { renewer, calls } = scripted(clock, [renewedFor(HOUR)]);
+    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    const states = recordStates(engine, 'password-account');
+    engine.track('password-account', { record: token(T0, HOUR), canRenew: false });
+
+    await clock.runUntil(T0 + HOUR - 1);
+    expect(engine.state('password-account')).toEqual({ kind: 'expiring', expiresAt: T0 + HOUR });
+    expect(states.map((s) => s.kind)).toEqual(['valid']);
+
+    await clock.runUntil(T0 + HOUR);
+    expect(states.map((s) => s.kind)).toEqual(['valid', 'needs_sign_in']);
+    expect(engine.state('password-account').kind).toBe('needs_sign_in');
+    expect(clock.pendingTimers).toBe(0);
+    await clock.advance(24 * HOUR);
+    expect(calls).toHaveLength(0);
+  });
+
+  it('RefreshEngine reports needs_sign_in from track() for an account marked as needing sign-in, and sets no timer', async () => {
+    const clock = new FakeClock(T0);
+    const { renewer, calls } = scripted(clock, [renewedFor(HOUR)]);
+    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    engine.track('acme', { record: token(T0, HOUR), canRenew: true, needsSignIn: 'Signed out by the provider.' });
+    expect(engine.state('acme')).toEqual({ kind: 'needs_sign_in', reason: 'Signed out by the provider.' });
+    expect(clock.pendingTimers).toBe(0);
+    await clock.advance(2 * HOUR);
+    expect(calls).toHaveLength(0);
+  });
+
+  it('RefreshEngine.state() is signed_out for an account it does not track, or one without a token', () => {
+    const clock = new FakeClock(T0);
+    const engine = new RefreshEngine(clock, scripted(clock, [renewedFor(HOUR)]).renewer, settings(), fixed(0));
+    expect(engine.state('nobody')).toEqual({ kind: 'signed_out' });
+    engine.track('empty', { record: null, canRenew: true });
+    expect(engine.state('empty')).toEqual({ kind: 'signed_out' });
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('RefreshEngine.track() with a new token replaces the scheduled renewal', async () => {
+    const clock = new FakeClock(T0);
+    const { renewer, calls } = scripted(clock, [renewedFor(HOUR)]);
+    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    engine.track('acme', { record: token(T0, HOUR), canRenew: true });
+    await clock.advance(10 * MINUTE);
+    engine.track('acme', { record: token(clock.now(), HOUR), canRenew: true });
+    expect(clock.pendingTimers).toBe(1);
+    await clock.runUntil(T0 + HOUR);
+    expect(calls).toEqual([]);
+    await clock.runUntil(T0 + 10 * MINUTE + 55 * MINUTE);
+    expect(calls).toEqual([T0 + 65 * MINUTE]);
+  });
+
+  it('RefreshEngine.untrack() and stop() cancel scheduled renewals', async () => {
+    const clock = new FakeClock(T0);
+    const { renewer, calls } = scripted(clock, [renewedFor(HOUR)]);
+    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    engine.track('a', { record: token(T0, HOUR), canRenew: true });
+    engine.track('b', { record: token(T0, HOUR), canRenew: true });
+    engine.untrack('a');
+    expect(engine.state('a')).toEqual({ kind: 'signed_out' });
+    expect(clock.pendingTimers).toBe(1);
+    engine.stop();
+    expect(clock.pendingTimers).toBe(0);
+    await clock.advance(3 * HOUR);
+    expect(calls).toHaveLength(0);
+  });
+
+  it('RefreshEngine after stop() still renews on demand but schedules nothing', async () => {
+    const clock = new FakeClock(T0);
+    const { renewer, calls } = scripted(clock, [renewedFor(HOUR)]);
+    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    engine.stop();
+    engine.track('acme', { record: token(T0 - 2 * HOUR, HOUR), canRenew: true });
+    const result = await engine.ensureValid('acme', 0);
+    expect(result.ok).toBe(true);
+    expect(calls).toEqual([T0]);
+    expect(clock.pendingTimers).toBe(0);
+  });
+});
+
+describe('RefreshEngine under load', () => {
+  it('RefreshEngine renews 1,000 accounts with staggered expiries before each token expires, over 2 hours, within maxConcurrent', async () => {
+    const clock = new FakeClock(T0);
+    const rng = seeded(0x70ce);
+    const s = settings(); // lead 5 min, jitter 30 s, 4 at once
+    const RENEW_MS = 200;
+
+    interface Account {
+      readonly lifetime: number;
+      current: TokenRecord;
+      renewals: number;
+    }
+    const accounts = new Map<string, Account>();
+    const cohort: string[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const name = `acct-${i}`;
+      let lifetime: number;
+      let issuedAt: number;
+      if (i < 40) {
+        // A cohort signed in together with the same lifetime: only jitter keeps them apart.
+        lifetime = HOUR;
+        issuedAt = T0 - 20 * MINUTE;
+        cohort.push(name);
+      } else {
+        lifetime = (60 + Math.floor(rng() * (3600 - 60 + 1))) * SECOND;
+        // Issued at a random moment, but not so long ago that the first renewal is already due.
+        const window = lifetime - Math.min(s.leadMs, lifetime / 2) - Math.min(s.jitterMs, lifetime / 10);
+        issuedAt = T0 - Math.floor(rng() * window);
+      }
+      accounts.set(name, { lifetime, current: token(issuedAt, lifetime), renewals: 0 });
+    }
+
+    let active = 0;
+    let peak = 0;
+    const lateRenewals: string[] = [];
+    const firstRenewalAt = new Map<string, number>();
+    const renewer: Renewer = async (name) => {
+      const account = accounts.get(name);
+      if (account === undefined) return err(new GrantError('invalid_config', `no ${name}`));
+      if (!firstRenewalAt.has(name)) firstRenewalAt.set(name, clock.now());
+      active++;
+      peak = Math.max(peak, active);
+      await clock.sleep(RENEW_MS);
+      active--;
+      const expiresAt = account.current.expiresAt ?? Number.POSITIVE_INFINITY;
+      if (clock.now() >= expiresAt) lateRenewals.push(`${name} renewed at ${clock.now() - T0} ms, token expired at ${expiresAt - T0} ms`);
+      account.current = token(clock.now(), account.lifetime);
+      account.renewals++;
+      return ok(account.current);
+    };
+
+    const engine = new RefreshEngine(clock, renewer, s, rng);
+    for (const [name, account] of accounts) engine.track(name, { record: account.current, canRenew: true });
+
+    const end = T0 + 2 * HOUR;
+    await clock.runUntil(end);
+
+    expect(lateRenewals).toEqual([]);
+    let total = 0;
+    for (const [name, account] of accounts) {
+      total += account.renewals;
+      // Every token alive at the end, so none lapsed without a renewal.
+      expect(account.current.expiresAt, name).toBeGreaterThan(end);
+      expect(engine.state(name).kind, name).toBe('valid');
+    }
+    expect(total).toBeGreaterThan(5_000);
+
+    expect(peak).toBeLessThanOrEqual(s.maxConcurrent);
+    expect(engine.concurrencyHighWater).toBeLessThanOrEqual(s.maxConcurrent);
+    expect(engine.concurrencyHighWater).toBe(peak);
+    expect(peak).toBeGreaterThan(1);
+
+    // Jitter: the cohort (same expiry) starts its renewals at many different instants across the jitter window.
+    const starts = cohort.map((name) => firstRenewalAt.get(name) ?? Number.NaN);
+    const due = T0 + 40 * MINUTE - s.leadMs;
+    for (const t of starts) {
+      expect(t).toBeGreaterThanOrEqual(due - s.jitterMs);
+      expect(t).toBeLessThanOrEqual(due + 40 * RENEW_MS);
+    }
+    expect(new Set(starts).size).toBeGreaterThanOrEqual(cohort.length * 0.9);
+    expect(Math.max(...starts) - Math.min(...starts)).toBeGreaterThan(s.jitterMs / 2);
+  });
+});
