@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { accountsFileSchema, EMPTY_ACCOUNTS } from '../core/accounts/account-store.js';
 import { TokenryService } from '../core/service.js';
-import { readFileIfExists } from '../core/vault/atomic-file.js';
+import { readFileIfExists, removeStaleTempFilesIn } from '../core/vault/atomic-file.js';
 import { openDataStore } from '../core/vault/data-store.js';
 import { acquireLock, type DataDirLock } from '../core/vault/lock.js';
 import type { KeyProtector } from '../core/vault/protector.js';
@@ -75,6 +75,8 @@ export async function openService(dataDir: string, io: CliIo, purpose: string, b
   }
   let vault: Vault | undefined;
   try {
+    // Only the lock's owner may sweep what a killed writer left behind.
+    await removeStaleTempFilesIn(dataDir);
     vault = await unlock(dataDir, io);
     const accounts = await openDataStore({ dataDir, name: 'accounts', schema: accountsFileSchema, defaults: EMPTY_ACCOUNTS });
     const service = await TokenryService.open({ secrets: vault, accounts, background });
