@@ -63,5 +63,8 @@ export async function readStdin(io: CliIo, what: string): Promise<string> {
     chunks.push(buffer);
     if (io.stdinIsTTY && buffer.includes(10)) break;
   }
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  const text = Buffer.concat(chunks).toString('utf8');
+  // On a terminal the answer is the first line, even when more arrived in the same chunk (a paste).
+  if (io.stdinIsTTY) return text.split(/\r?\n/, 1)[0] ?? '';
+  return text.replace(/\r?\n$/, '');
 }

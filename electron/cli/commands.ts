@@ -9,6 +9,11 @@ import { PRESETS } from '../core/providers/presets.js';
 import type { TokenryService } from '../core/service.js';
 import { CliError, EXIT, readStdin, type CliIo } from './cli-io.js';
 import { openService } from './open-service.js';
+import { passphraseFromEnvOrPrompt } from '../core/vault/protectors/passphrase-prompt.js';
+
+/** Asks on the terminal with echo off (the vault's prompt, which never waits on a non-terminal). */
+const hiddenPrompt = (io: CliIo, prompt: string): Promise<string> =>
+  passphraseFromEnvOrPrompt({ env: {}, stdin: io.stdin, stderr: io.stderr, isTTY: io.stdinIsTTY, prompt });
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
@@ -218,8 +223,13 @@ export const COMMANDS: readonly Command[] = [
     options: { username: { type: 'string' }, 'password-stdin': { type: 'boolean' }, otp: { type: 'string' } },
     positionals: ['NAME'],
     async run(ctx, args, values) {
-      const password = values['password-stdin'] ? await readStdin(ctx.io, 'Password') : undefined;
       const username = str(values, 'username');
+      // On a terminal the password is asked without echo; scripts pipe it with --password-stdin.
+      const password = ctx.io.stdinIsTTY && (values['password-stdin'] || username !== undefined)
+        ? await hiddenPrompt(ctx.io, `Password for ${username ?? 'this account'}: `)
+        : values['password-stdin']
+          ? await readStdin(ctx.io, 'Password')
+          : undefined;
       const otp = str(values, 'otp');
       const view = await withService(ctx, 'tokenry login', async (s) =>
         unwrap(

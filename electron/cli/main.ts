@@ -52,7 +52,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         io.stdout.write(GLOBAL_HELP);
         return words.length === 0 && !head.values.help ? EXIT.usage : EXIT.ok;
       }
-      throw CliError.usage(`Unknown command "${words.join(' ')}"`);
+      // Name the command words only: a flag's value (an --otp code...) is never echoed.
+      const firstFlag = words.findIndex((word) => word.startsWith('-'));
+      throw CliError.usage(`Unknown command "${(firstFlag === -1 ? words : words.slice(0, firstFlag)).join(' ')}"`);
     }
     const { command, rest } = found;
     const parsed = parseArgs({

@@ -2,7 +2,8 @@
 
 import { err, ok, type Result } from '../../shared/result.js';
 import type { ErrorValue } from '../../shared/errors.js';
-import type { AccountView, NewAccountInput, ProviderSummary, SignInInput, TokenView } from '../../shared/accounts.js';
+import type { AccountPatch, AccountView, NewAccountInput, ProviderSummary, SignInInput, TokenDetails, TokenView } from '../../shared/accounts.js';
+import { decodeJwtParts, maskSecrets } from './grants/token-details.js';
 import {
   ACCOUNT_NAME,
   VAULT_SERVICE,
@@ -148,6 +149,8 @@ export class TokenryService {
     if (account.hasClientSecret && input.clientSecret !== undefined) {
       await this.options.secrets.setPassword(VAULT_SERVICE, clientSecretEntry(account.name), input.clientSecret);
     }
+    // A token left under this name (a renewal that finished after its account was removed) is not this account's.
+    await this.options.secrets.deletePassword(VAULT_SERVICE, tokenEntry(account.name));
     await this.saveFile({ ...this.file, accounts: [...this.file.accounts, account] });
     this.records.set(account.name, null);
     this.track(account);
@@ -211,6 +214,63 @@ export class TokenryService {
     return ok(this.view(this.find(name) ?? account));
   }
 
+  /** Changes an account's settings; a new client secret replaces the stored one, absent keeps it. */
+  async updateAccount(name: string, patch: AccountPatch): Promise<Result<AccountView, ErrorValue>> {
+    const account = this.find(name);
+    if (!account) return err(notFound(name));
+    const overrides = profileOverridesSchema.safeParse({ ...account.overrides, ...(patch.overrides ?? {}) });
+    if (!overrides.success) {
+      const issue = overrides.error.issues[0];
+      return err(serviceError('invalid_profile', 'invalid_input', `Invalid provider setting ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}.`));
+    }
+    const next: Account = {
+      ...account,
+      overrides: overrides.data,
+      ...(patch.scope === undefined ? {} : { scope: patch.scope === null ? null : [...(parseScope(patch.scope) ?? [])] }),
+      ...(patch.clientId === undefined ? {} : patch.clientId === '' ? { clientId: undefined } : { clientId: patch.clientId }),
+      ...(patch.clientSecret === undefined ? {} : { hasClientSecret: patch.clientSecret !== '' }),
+    };
+    try {
+      const profile = this.resolve(next);
+      endpointFor(profile, profile.grants[0] ?? 'password');
+    } catch (error) {
+      if (error instanceof GrantError) return err(toValue(error));
+      throw error;
+    }
+    if (patch.clientSecret !== undefined) {
+      if (patch.clientSecret === '') await this.options.secrets.deletePassword(VAULT_SERVICE, clientSecretEntry(name));
+      else await this.options.secrets.setPassword(VAULT_SERVICE, clientSecretEntry(name), patch.clientSecret);
+    }
+    const { clientId: _dropped, ...rest } = next;
+    await this.updateAccountRecord(name, next.clientId === undefined ? { ...rest, clientId: undefined } : next);
+    const updated = this.find(name) ?? next;
+    this.track(updated);
+    return ok(this.view(updated));
+  }
+
+  /** What the token says about itself: decoded JWT claims (unverified, for reading) and the other answer fields, secrets masked. */
+  tokenDetails(name: string): Result<TokenDetails, ErrorValue> {
+    const account = this.find(name);
+    if (!account) return err(notFound(name));
+    const record = this.records.get(name) ?? null;
+    if (record === null) return err(serviceError('needs_sign_in', 'needs_sign_in', `Account "${name}" is not signed in.`));
+    return ok({
+      tokenType: record.tokenType,
+      jwt: decodeJwtParts(record.accessToken),
+      extra: maskSecrets(record.extra),
+      grantedScope: record.grantedScope ? [...record.grantedScope] : null,
+      requestedScope: record.requestedScope ? [...record.requestedScope] : null,
+      issuedAt: record.issuedAt,
+      expiresAt: record.expiresAt,
+      expirySource: record.expirySource,
+    });
+  }
+
+  /** Applies new refresh settings (lead time) to every account at once. */
+  configureRefresh(settings: Partial<RefreshSettings>): void {
+    this.engine.configure(settings);
+  }
+
   close(): void {
     this.engine.stop();
   }
@@ -233,8 +293,7 @@ export class TokenryService {
   private canRenew(account: Account, record: TokenRecord | null): boolean {
     const profile = this.resolve(account);
     const byRefresh = record?.refreshToken != null && profile.grants.includes('refresh_token');
-    const byClient = profile.grants.includes('client_credentials') && (account.clientId ?? profile.defaultClientId) !== undefined;
-    return byRefresh || byClient;
+    return byRefresh || this.clientCredentialsPossible(account);
   }
 
   private track(account: Account): void {
@@ -250,7 +309,7 @@ export class TokenryService {
     const record = this.records.get(name) ?? null;
     if (record?.refreshToken != null && profile.grants.includes('refresh_token')) {
       const result = await this.runGrant(account, { grant: 'refresh_token', refreshToken: record.refreshToken }, record);
-      if (result.ok || result.error.code !== 'invalid_grant') return result;
+      if (result.ok || result.error.code !== 'invalid_grant' || !this.isSameAccount(account)) return result;
       // RFC 6749 §5.2 invalid_grant: the refresh token is dead. Forget it, then try what is left.
       await this.persistRecord(name, { ...record, refreshToken: null, refreshExpiresAt: null });
       const current = this.find(name) ?? account;
@@ -264,9 +323,15 @@ export class TokenryService {
     return err(new GrantError('needs_sign_in', `Account "${name}" cannot renew its token without you: run \`tokenry login ${name}\`.`));
   }
 
+  /**
+   * Whether a new client_credentials grant may stand in for the account's token: only for
+   * accounts that signed in that way (or can sign in no other way), so that a person's token is
+   * never silently swapped for the client's own.
+   */
   private clientCredentialsPossible(account: Account): boolean {
     const profile = this.resolve(account);
-    return profile.grants.includes('client_credentials') && (account.clientId ?? profile.defaultClientId) !== undefined;
+    if (!profile.grants.includes('client_credentials') || (account.clientId ?? profile.defaultClientId) === undefined) return false;
+    return account.signInGrant === 'client_credentials' || (account.signInGrant === undefined && !profile.grants.includes('password'));
   }
 
   private async runGrant(account: Account, grant: GrantInput, previous: TokenRecord | null): Promise<Result<TokenRecord, GrantError>> {
@@ -293,18 +358,34 @@ export class TokenryService {
     }
     if (!outcome.ok) return outcome;
     const record = outcome.value.record;
+    // Removed (or removed and added again) while the request ran: the answer belongs to no account.
+    if (!this.isSameAccount(account)) {
+      return err(new GrantError('invalid_config', `The account "${account.name}" was removed while its token was being requested.`));
+    }
     // A rotated refresh token is on disk (fsynced) before the new access token is handed out.
     await this.persistRecord(account.name, record);
     const latest = this.find(account.name) ?? account;
     const remembered = outcome.value.basicEncoding;
-    if (latest.needsSignIn !== null || (remembered !== undefined && remembered !== latest.basicEncoding && remembered !== profile.basicEncoding)) {
-      await this.updateAccount(account.name, {
+    const signInGrant = grant.grant === 'refresh_token' ? latest.signInGrant : grant.grant;
+    if (
+      latest.needsSignIn !== null ||
+      signInGrant !== latest.signInGrant ||
+      (remembered !== undefined && remembered !== latest.basicEncoding && remembered !== profile.basicEncoding)
+    ) {
+      await this.updateAccountRecord(account.name, {
         needsSignIn: null,
+        ...(signInGrant === undefined ? {} : { signInGrant }),
         ...(remembered !== undefined && remembered !== profile.basicEncoding ? { basicEncoding: remembered } : {}),
       });
     }
-    this.track(this.find(account.name) ?? latest);
+    const tracked = this.find(account.name);
+    if (tracked) this.track(tracked);
     return ok(record);
+  }
+
+  private isSameAccount(account: Account): boolean {
+    const current = this.find(account.name);
+    return current !== undefined && current.createdAt === account.createdAt;
   }
 
   private async persistRecord(name: string, record: TokenRecord): Promise<void> {
@@ -313,10 +394,10 @@ export class TokenryService {
   }
 
   private async markNeedsSignIn(name: string, reason: string): Promise<void> {
-    await this.updateAccount(name, { needsSignIn: reason });
+    await this.updateAccountRecord(name, { needsSignIn: reason });
   }
 
-  private async updateAccount(name: string, patch: Partial<Account>): Promise<void> {
+  private async updateAccountRecord(name: string, patch: Partial<Account>): Promise<void> {
     const now = this.clock.now();
     await this.saveFile({
       ...this.file,
@@ -379,6 +460,23 @@ export class TokenryService {
       signInFields: (profile?.signInFields ?? []).map((f) => ({ name: f.name, label: f.label, required: f.required, secret: f.secret })),
       createdAt: account.createdAt,
     };
+  }
+
+  // --- loopback fast path (issue #4, added by the loopback work) ---
+
+  /**
+   * The current token when it lasts more than `minValidSeconds` and no renewal is running, else
+   * `null` (then call `token`, which renews). Synchronous, so the loopback server can answer a
+   * cached token in the same tick as the request: answering from a promise costs a measurable
+   * share of a bare server's throughput.
+   */
+  cachedToken(name: string, minValidSeconds = 0): TokenView | null {
+    const record = this.records.get(name);
+    if (record == null) return null;
+    if (record.expiresAt !== null && record.expiresAt - this.clock.now() <= Math.max(0, minValidSeconds) * 1000) return null;
+    // While a renewal runs, callers wait for its result (the refresh engine's single flight).
+    if (this.engine.state(name).kind === 'refreshing') return null;
+    return this.tokenView(record);
   }
 }
 

@@ -18,6 +18,8 @@ export const accountSchema = z
     hasClientSecret: z.boolean(),
     /** The HTTP Basic credential form the provider was seen to accept. */
     basicEncoding: z.enum(['form', 'raw']).optional(),
+    /** How the account signed in: a client_credentials account may renew by a new grant, a person's may not. */
+    signInGrant: z.enum(['password', 'client_credentials']).optional(),
     createdAt: z.number().int().nonnegative(),
     updatedAt: z.number().int().nonnegative(),
     /** Why the person must sign in again, when they must (a refused refresh token...). */

@@ -1,0 +1,158 @@
+// Test harness for the `tokenry` command run as a real subprocess: temp data dirs, spawning, transcripts, leak checks.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { expect } from 'vitest';
+import { accountsFileSchema, decodeTokenRecord, EMPTY_ACCOUNTS, tokenEntry, VAULT_SERVICE } from '../../../electron/core/accounts/account-store.js';
+import type { TokenRecord } from '../../../electron/core/grants/token-record.js';
+import { openDataStore } from '../../../electron/core/vault/data-store.js';
+import { passphraseProtector, TEST_SCRYPT } from '../../../electron/core/vault/protectors/passphrase.js';
+import { createVault, openVault } from '../../../electron/core/vault/secret-store.js';
+
+/** The repository root: the CLI runs from here, as `node bin/tokenry.js`. */
+export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
+export const BIN = join(REPO_ROOT, 'bin', 'tokenry.js');
+export const PASSPHRASE = 'test pass';
+/** Upper bound for one CLI process; a hung command fails the test instead of the whole run. */
+const RUN_TIMEOUT_MS = 15_000;
+
+export interface CliRun {
+  readonly args: readonly string[];
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface RunOptions {
+  /** Written to stdin, which is then closed (stdin is always closed, so `--*-stdin` never waits). */
+  readonly input?: string;
+  /** Replaces or removes (undefined) environment variables for this run. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Run this program instead of `node bin/tokenry.js` (e.g. `npx`). */
+  readonly command?: { readonly file: string; readonly args: readonly string[] };
+}
+
+/** A CLI sandbox: one data directory holding a vault with cheap scrypt, and a transcript of every run. */
+export interface CliSandbox {
+  readonly dataDir: string;
+  readonly transcript: CliRun[];
+  run(args: readonly string[], options?: RunOptions): Promise<CliRun>;
+  /** The token record the vault holds for `name` (read from disk, after the CLI has exited). */
+  readRecord(name: string): Promise<TokenRecord | null>;
+  /** The non-secret accounts file. */
+  readAccounts(): Promise<typeof EMPTY_ACCOUNTS>;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * Makes a temp data dir and pre-creates its vault with TEST_SCRYPT, so that every CLI process
+ * unlocks it in milliseconds (unwrap uses the cost stored beside the wrapped key).
+ */
+export async function makeSandbox(prefix = 'tokenry-cli-'): Promise<CliSandbox> {
+  const dataDir = await mkdtemp(join(tmpdir(), prefix));
+  const vault = await createVault({ dataDir, protector: passphraseProtector(PASSPHRASE, { scrypt: TEST_SCRYPT }) });
+  await vault.close();
+  const transcript: CliRun[] = [];
+  return {
+    dataDir,
+    transcript,
+    async run(args, options = {}) {
+      const result = await runProcess(args, dataDir, options);
+      transcript.push(result);
+      return result;
+    },
+    async readRecord(name) {
+      const v = await openVault({ dataDir, protector: passphraseProtector(PASSPHRASE, { scrypt: TEST_SCRYPT }) });
+      try {
+        return decodeTokenRecord(await v.getPassword(VAULT_SERVICE, tokenEntry(name)));
+      } finally {
+        await v.close();
+      }
+    },
+    async readAccounts() {
+      const store = await openDataStore({ dataDir, name: 'accounts', schema: accountsFileSchema, defaults: EMPTY_ACCOUNTS });
+      return store.get();
+    },
+    cleanup: () => rm(dataDir, { recursive: true, force: true }),
+  };
+}
+
+function runProcess(args: readonly string[], dataDir: string, options: RunOptions): Promise<CliRun> {
+  const env: Record<string, string | undefined> = { ...process.env, TOKENRY_DATA_DIR: dataDir, TOKENRY_PASSPHRASE: PASSPHRASE };
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  const file = options.command?.file ?? process.execPath;
+  const argv = options.command ? [...options.command.args, ...args] : [BIN, ...args];
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(file, argv, { cwd: REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ args, code, stdout, stderr: withoutNpmNoise(stderr) });
+    });
+    child.stdin.on('error', () => undefined); // the CLI may exit before reading stdin
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** npm prints warnings about the machine's npmrc on stderr; they are npm's, not tokenry's. */
+function withoutNpmNoise(stderr: string): string {
+  return stderr
+    .split('\n')
+    .filter((line) => !line.startsWith('npm warn') && !line.startsWith('npm WARN'))
+    .join('\n');
+}
+
+/** A failed command: the exit code, and exactly one readable line on stderr naming tokenry. */
+export function expectFailure(run: CliRun, code: number, pattern?: RegExp): void {
+  expect({ code: run.code, stdout: run.stdout }, `${run.args.join(' ')}: ${run.stderr}`).toEqual({ code, stdout: '' });
+  expect(run.stderr).toMatch(/^tokenry: [^\n]+\n$/);
+  if (pattern !== undefined) expect(run.stderr).toMatch(pattern);
+}
+
+/** A command that succeeded silently on stderr. */
+export function expectSuccess(run: CliRun): void {
+  expect({ code: run.code, stderr: run.stderr }, run.args.join(' ')).toEqual({ code: 0, stderr: '' });
+}
+
+/**
+ * No secret in any output: `secrets` appear nowhere, and `accessTokens` appear only on the
+ * stdout of `tokenry token` (the one command whose job is to print one).
+ */
+export function expectNoLeaks(transcript: readonly CliRun[], secrets: readonly string[], accessTokens: readonly string[]): void {
+  expect(transcript.length).toBeGreaterThan(0);
+  for (const run of transcript) {
+    const label = run.args.join(' ');
+    for (const secret of secrets.filter((s) => s.length >= 4)) {
+      expect(run.stdout.includes(secret), `stdout of "${label}" shows a secret`).toBe(false);
+      expect(run.stderr.includes(secret), `stderr of "${label}" shows a secret`).toBe(false);
+    }
+    for (const token of accessTokens) {
+      expect(run.stderr.includes(token), `stderr of "${label}" shows an access token`).toBe(false);
+      if (run.args[0] !== 'token') expect(run.stdout.includes(token), `stdout of "${label}" shows an access token`).toBe(false);
+    }
+  }
+}
+
+/** The parsed `token --json` output, checked to have exactly the documented fields. */
+export function parseTokenJson(run: CliRun): { access_token: string; token_type: string; expires_at: string | null; expires_in: number | null; scope: string | null } {
+  expectSuccess(run);
+  expect(run.stdout.endsWith('\n')).toBe(true);
+  expect(run.stdout.trim().split('\n')).toHaveLength(1);
+  const parsed: unknown = JSON.parse(run.stdout);
+  expect(Object.keys(parsed as object).sort()).toEqual(['access_token', 'expires_at', 'expires_in', 'scope', 'token_type']);
+  return parsed as { access_token: string; token_type: string; expires_at: string | null; expires_in: number | null; scope: string | null };
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
