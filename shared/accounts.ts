@@ -74,3 +74,21 @@ export interface TokenView {
   readonly expires_in: number | null;
   readonly scope: string | null;
 }
+
+export interface AccountPatch {
+  readonly overrides?: Record<string, unknown>;
+  readonly scope?: string | null;
+  readonly clientId?: string;
+  readonly clientSecret?: string;
+}
+
+export interface TokenDetails {
+  readonly tokenType: string;
+  readonly jwt: { readonly header: Record<string, unknown>; readonly claims: Record<string, unknown> } | null;
+  readonly extra: Record<string, unknown>;
+  readonly grantedScope: string[] | null;
+  readonly requestedScope: string[] | null;
+  readonly issuedAt: number;
+  readonly expiresAt: number | null;
+  readonly expirySource: 'expires_in' | 'jwt_exp' | 'unknown';
+}

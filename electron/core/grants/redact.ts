@@ -15,12 +15,13 @@ const TOKEN_LIKE = /[A-Za-z0-9._~+/=-]{24,}/g;
 
 const XML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
-/** A secret as it may be echoed back: raw, JSON-escaped, form-encoded or XML-escaped. */
+/** A secret as it may be echoed back: raw, JSON-escaped, form-encoded or XML-escaped (as text or attribute). */
 function encodedForms(secret: string): string[] {
   return [
     secret,
     JSON.stringify(secret).slice(1, -1),
     new URLSearchParams([['', secret]]).toString().slice(1),
+    secret.replace(/[&<>]/g, (c) => XML_ESCAPES[c] ?? c),
     secret.replace(/[&<>"']/g, (c) => XML_ESCAPES[c] ?? c),
   ];
 }
@@ -28,7 +29,8 @@ function encodedForms(secret: string): string[] {
 /** Replaces every known secret (in each of its encoded forms) by the marker; linear in the text. */
 function removeKnown(text: string, knownSecrets: readonly string[]): string {
   let out = text;
-  const forms = new Set(knownSecrets.filter((s) => s.length > 0).flatMap(encodedForms));
+  // Trimmed too: parsers trim values (XML), so a password with outer spaces may come back without them.
+  const forms = new Set(knownSecrets.flatMap((s) => [s, s.trim()]).filter((s) => s.length > 0).flatMap(encodedForms));
   // Longest first, so that a secret containing another is removed whole.
   for (const secret of [...forms].sort((a, b) => b.length - a.length)) {
     out = out.split(secret).join(REDACTED);
@@ -59,7 +61,9 @@ export function redact(text: string, knownSecrets: readonly string[] = []): stri
 
 /** A short, single-line, secret-free excerpt of a response body, HTML tags removed. */
 export function safeExcerpt(body: string, knownSecrets: readonly string[] = []): string {
-  const start = head(body, knownSecrets);
+  // Secret-named elements are blanked while their tags still say what they hold: once the tags are
+  // stripped below, a short token from a truncated XML answer would look like any other word.
+  const start = head(body, knownSecrets).replace(XML_SECRET, `$1${REDACTED}`);
   const title = /<title[^>]*>([^<]*)<\/title>/i.exec(start)?.[1];
   const text = (title ?? start)
     .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')

@@ -40,7 +40,9 @@ function contentTypeOf(headers: Readonly<Record<string, string>>): string {
 }
 
 function looksLikeHtml(body: string, contentType: string): boolean {
-  return contentType === 'text/html' || /^\s*(<!doctype html|<html[\s>])/i.test(body);
+  // Some PHP servers label JSON text/html: a body that opens like JSON is given the chance to be JSON.
+  if (contentType === 'text/html') return !/^\s*\{/.test(body);
+  return /^\s*(<!doctype html|<html[\s>])/i.test(body);
 }
 
 function looksLikeXml(body: string, contentType: string): boolean {
@@ -110,6 +112,8 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   if (value === undefined || value.trim() === '') return undefined;
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // HTTP dates (IMF-fixdate, RFC 850, asctime) start with a day name; Date.parse would read "1.5" as a date in 2001.
+  if (!/^[A-Za-z]{3,9},?\s/.test(text)) return undefined;
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
@@ -162,11 +166,16 @@ function jwtExpiry(token: string): number | null {
 
 const TOKEN_TYPES: Readonly<Record<string, string>> = { bearer: 'Bearer', mac: 'MAC', dpop: 'DPoP', pop: 'PoP' };
 
+/** RFC 6749 §3.3: a scope has one or more tokens, so an empty one says nothing (§5.1: as requested). */
 function scopeField(value: unknown): readonly string[] | null {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'string') return parseScope(value);
-  if (Array.isArray(value) && value.every((v): v is string => typeof v === 'string')) return parseScope(value);
-  return null;
+  const list =
+    typeof value === 'string'
+      ? parseScope(value)
+      : Array.isArray(value) && value.every((v): v is string => typeof v === 'string')
+        ? parseScope(value)
+        : null;
+  return list === null || list.length === 0 ? null : list;
 }
 
 const KNOWN_FIELDS = new Set(['access_token', 'token_type', 'expires_in', 'refresh_token', 'refresh_expires_in', 'scope']);
@@ -194,6 +203,10 @@ export function processTokenResponse(response: TokenHttpResponse, context: Proce
   }
   if (response.status >= 300 && response.status < 400) {
     return raise(badResponse(response, 'a redirect, which a token endpoint must not', secrets));
+  }
+  if (parsed === undefined && response.status === 401 && response.headers['www-authenticate'] !== undefined) {
+    // RFC 6749 §5.2: a refused client may get a bare 401 with WWW-Authenticate and no body.
+    return raise(new GrantError('invalid_client', `The provider refused the client's credentials (HTTP 401).`, { status: 401 }));
   }
   if (parsed === undefined) {
     const what =

@@ -1,0 +1,87 @@
+// The IPC contract's handlers over the core: the same functions serve Electron's main process and the web harness.
+import type { z } from 'zod';
+import type { ErrorValue } from '../../../shared/errors.js';
+import type { auditRowSchema, clientViewSchema, Handlers, vaultStatusSchema } from '../../../shared/ipc.js';
+import { err, ok, type Result } from '../../../shared/result.js';
+import type { TokenryService } from '../service.js';
+import type { Settings } from '../settings/settings-store.js';
+import type { DataStore } from '../vault/data-store.js';
+
+export type ClientView = z.infer<typeof clientViewSchema>;
+export type AuditRow = z.infer<typeof auditRowSchema>;
+export type VaultStatus = z.infer<typeof vaultStatusSchema>;
+
+/** Loopback client keys, as the handlers need them. */
+export interface ClientsApi {
+  list(): ClientView[];
+  add(name: string, accounts: readonly string[]): Promise<Result<{ client: ClientView; key: string }, ErrorValue>>;
+  remove(name: string): Promise<Result<null, ErrorValue>>;
+}
+
+export interface AuditApi {
+  read(limit: number): Promise<AuditRow[]>;
+}
+
+export interface HandlerDeps {
+  readonly service: TokenryService;
+  readonly settings: DataStore<Settings>;
+  readonly clients: ClientsApi;
+  readonly audit: AuditApi;
+  readonly vaultStatus: () => VaultStatus;
+  /** Puts a token on the clipboard; resolves with when it will be cleared (null: never). */
+  readonly copyToClipboard: (token: string, clearAfterSeconds: number) => Promise<number | null>;
+  /** Called after settings change (to restart the loopback server on a new port, say). */
+  readonly onSettingsChanged?: (settings: Settings) => void | Promise<void>;
+}
+
+const vaultFailure = (error: unknown): ErrorValue => ({
+  code: 'vault_error',
+  kind: 'vault',
+  message: error instanceof Error ? error.message : 'The vault could not complete the operation.',
+});
+
+/** Runs a handler body; a thrown error (disk full, vault closed) becomes a readable error value. */
+async function guard<T>(body: () => Promise<Result<T, ErrorValue>> | Result<T, ErrorValue>): Promise<Result<T, ErrorValue>> {
+  try {
+    return await body();
+  } catch (error) {
+    return err(vaultFailure(error));
+  }
+}
+
+export function createHandlers(deps: HandlerDeps): Handlers {
+  const { service } = deps;
+  return {
+    'providers:list': () => guard(() => ok(service.providers())),
+    'accounts:list': () => guard(() => ok(service.accounts())),
+    'accounts:add': (input) => guard(() => service.addAccount(input)),
+    'accounts:update': (name, patch) => guard(() => service.updateAccount(name, patch)),
+    'accounts:remove': (name) => guard(() => service.removeAccount(name)),
+    'accounts:sign-in': (name, input) => guard(() => service.signIn(name, input)),
+    'accounts:refresh': (name) => guard(() => service.refresh(name)),
+    // The renderer sees an access token only when the person asks to reveal or copy it.
+    'tokens:reveal': (name) => guard(() => service.token(name, { minValidSeconds: 0 })),
+    'tokens:copy': (name) =>
+      guard(async () => {
+        const token = await service.token(name, { minValidSeconds: 60 });
+        if (!token.ok) return token;
+        const clearsAt = await deps.copyToClipboard(token.value.access_token, deps.settings.get().clipboardClearSeconds);
+        return ok({ clearsAt });
+      }),
+    'tokens:details': (name) => guard(() => service.tokenDetails(name)),
+    'clients:list': () => guard(() => ok(deps.clients.list())),
+    'clients:add': (name, accounts) => guard(() => deps.clients.add(name, accounts)),
+    'clients:remove': (name) => guard(() => deps.clients.remove(name)),
+    'audit:read': (limit) => guard(async () => ok(await deps.audit.read(limit))),
+    'settings:get': () => guard(() => ok(deps.settings.get())),
+    'settings:set': (patch) =>
+      guard(async () => {
+        const next = { ...deps.settings.get(), ...patch };
+        await deps.settings.set(next);
+        service.configureRefresh({ leadMs: next.leadSeconds * 1000 });
+        await deps.onSettingsChanged?.(next);
+        return ok(next);
+      }),
+    'vault:status': () => guard(() => ok(deps.vaultStatus())),
+  };
+}

@@ -1,0 +1,20 @@
+// Application settings: renewal lead time, clipboard timeout, loopback port; validated, stored beside the vault.
+import type { z } from 'zod';
+import { settingsSchema } from '../../../shared/ipc.js';
+import { openDataStore, type DataStore } from '../vault/data-store.js';
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** The loopback token provider's documented default port. */
+export const DEFAULT_LOOPBACK_PORT = 47813;
+
+export const DEFAULT_SETTINGS: Settings = {
+  leadSeconds: 300,
+  clipboardClearSeconds: 30,
+  loopbackPort: DEFAULT_LOOPBACK_PORT,
+  loopbackEnabled: true,
+};
+
+export function openSettings(dataDir: string): Promise<DataStore<Settings>> {
+  return openDataStore({ dataDir, name: 'settings', schema: settingsSchema, defaults: DEFAULT_SETTINGS });
+}

@@ -1,0 +1,291 @@
+// The one IPC contract: every channel's argument and result schemas, and the events main sends.
+// Both the preload's window.tokenry and main's handlers (and the web harness) are typed from it.
+
+import { z } from 'zod';
+import type { ErrorValue } from './errors.js';
+import type { Result } from './result.js';
+
+const name = z.string().min(1).max(64);
+const epoch = z.number().nullable();
+
+export const errorValueSchema = z.object({
+  code: z.string(),
+  kind: z.enum(['rejected', 'needs_sign_in', 'unavailable', 'bad_response', 'network', 'config', 'not_found', 'invalid_input', 'vault']),
+  message: z.string(),
+  status: z.number().optional(),
+  providerCode: z.string().optional(),
+  description: z.string().optional(),
+  retryAfterMs: z.number().optional(),
+});
+
+export const accountStateSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('signed_out') }),
+  z.object({ kind: z.literal('valid'), expiresAt: epoch }),
+  z.object({ kind: z.literal('expiring'), expiresAt: z.number() }),
+  z.object({ kind: z.literal('refreshing'), expiresAt: epoch }),
+  z.object({ kind: z.literal('expired'), expiresAt: z.number() }),
+  z.object({ kind: z.literal('needs_sign_in'), reason: z.string() }),
+  z.object({ kind: z.literal('error'), error: errorValueSchema, retryAt: epoch }),
+]);
+
+const signInFieldView = z.object({
+  name: z.enum(['username', 'password', 'otp']),
+  label: z.string(),
+  required: z.boolean(),
+  secret: z.boolean(),
+});
+
+export const providerSummarySchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  grants: z.array(z.string()),
+  method: z.enum(['GET', 'POST']),
+  encoding: z.enum(['query', 'form', 'json', 'xml']),
+  clientAuth: z.enum(['basic', 'body', 'none']),
+  tokenUrl: z.string(),
+  baseUrl: z.string(),
+  defaultScope: z.string().nullable(),
+  signInFields: z.array(signInFieldView),
+});
+
+export const accountViewSchema = z.object({
+  name: z.string(),
+  provider: z.string(),
+  providerLabel: z.string(),
+  tokenUrl: z.string(),
+  clientId: z.string().nullable(),
+  requestedScope: z.array(z.string()).nullable(),
+  grantedScope: z.array(z.string()).nullable(),
+  state: accountStateSchema,
+  tokenType: z.string().nullable(),
+  issuedAt: epoch,
+  expiresAt: epoch,
+  expirySource: z.enum(['expires_in', 'jwt_exp', 'unknown']).nullable(),
+  hasRefreshToken: z.boolean(),
+  refreshExpiresAt: epoch,
+  identity: z.object({ id: z.string().nullable(), name: z.string().nullable(), email: z.string().nullable() }).nullable(),
+  extraFields: z.array(z.string()),
+  signInFields: z.array(signInFieldView),
+  createdAt: z.number(),
+});
+
+export const tokenViewSchema = z.object({
+  access_token: z.string(),
+  token_type: z.string(),
+  expires_at: z.string().nullable(),
+  expires_in: z.number().nullable(),
+  scope: z.string().nullable(),
+});
+
+/** Profile fields a person may change on an account (the rest stay the preset's). */
+export const accountSettingsSchema = z
+  .object({
+    baseUrl: z.string().max(2000),
+    tokenUrl: z.string().max(2000),
+    method: z.enum(['GET', 'POST']),
+    encoding: z.enum(['query', 'form', 'json', 'xml']),
+    clientAuth: z.enum(['basic', 'body', 'none']),
+    extraParams: z.record(z.string().min(1).max(200), z.string().max(2000)),
+    allowInsecureHttp: z.boolean(),
+  })
+  .partial()
+  .strict();
+
+export const newAccountSchema = z
+  .object({
+    name,
+    provider: z.string().min(1).max(64),
+    overrides: accountSettingsSchema.optional(),
+    scope: z.string().max(4000).nullable().optional(),
+    clientId: z.string().max(500).optional(),
+    clientSecret: z.string().max(4000).optional(),
+  })
+  .strict();
+
+export const accountPatchSchema = z
+  .object({
+    overrides: accountSettingsSchema.optional(),
+    scope: z.string().max(4000).nullable().optional(),
+    clientId: z.string().max(500).optional(),
+    /** A new client secret; absent keeps the stored one. */
+    clientSecret: z.string().max(4000).optional(),
+  })
+  .strict();
+
+export const signInSchema = z
+  .object({
+    username: z.string().max(500).optional(),
+    password: z.string().max(4000).optional(),
+    otp: z.string().max(64).optional(),
+  })
+  .strict();
+
+export const tokenDetailsSchema = z.object({
+  tokenType: z.string(),
+  /** Decoded JWT header and claims, when the access token is a JWT (never verified: for reading). */
+  jwt: z.object({ header: z.record(z.string(), z.unknown()), claims: z.record(z.string(), z.unknown()) }).nullable(),
+  /** The provider's other answer fields; values under secret-looking names are masked. */
+  extra: z.record(z.string(), z.unknown()),
+  grantedScope: z.array(z.string()).nullable(),
+  requestedScope: z.array(z.string()).nullable(),
+  issuedAt: z.number(),
+  expiresAt: epoch,
+  expirySource: z.enum(['expires_in', 'jwt_exp', 'unknown']),
+});
+
+export const copyResultSchema = z.object({ clearsAt: epoch });
+
+export const clientViewSchema = z.object({
+  name: z.string(),
+  accounts: z.array(z.string()),
+  createdAt: z.number(),
+  lastUsedAt: epoch,
+});
+
+export const newClientResultSchema = z.object({ client: clientViewSchema, key: z.string() });
+
+export const auditRowSchema = z.object({
+  time: z.number(),
+  client: z.string().nullable(),
+  account: z.string().nullable(),
+  outcome: z.string(),
+  status: z.number().optional(),
+});
+
+export const settingsSchema = z
+  .object({
+    leadSeconds: z.number().int().min(10).max(86_400),
+    clipboardClearSeconds: z.number().int().min(0).max(3600),
+    loopbackPort: z.number().int().min(1024).max(65_535),
+    loopbackEnabled: z.boolean(),
+  })
+  .strict();
+
+export const vaultStatusSchema = z.object({
+  protectors: z.array(z.enum(['passphrase', 'keyring', 'safe-storage'])),
+  /** Set when the app refuses to rely on a weak safeStorage backend (Linux basic_text). */
+  warning: z.string().nullable(),
+});
+
+const none = z.tuple([]);
+const one = <T extends z.ZodType>(schema: T) => z.tuple([schema]);
+const two = <A extends z.ZodType, B extends z.ZodType>(a: A, b: B) => z.tuple([a, b]);
+
+/** Request/response channels: renderer asks, main answers with a Result. */
+export const CHANNELS = {
+  'providers:list': { args: none, result: z.array(providerSummarySchema) },
+  'accounts:list': { args: none, result: z.array(accountViewSchema) },
+  'accounts:add': { args: one(newAccountSchema), result: accountViewSchema },
+  'accounts:update': { args: two(name, accountPatchSchema), result: accountViewSchema },
+  'accounts:remove': { args: one(name), result: z.null() },
+  'accounts:sign-in': { args: two(name, signInSchema), result: accountViewSchema },
+  'accounts:refresh': { args: one(name), result: accountViewSchema },
+  'tokens:reveal': { args: one(name), result: tokenViewSchema },
+  'tokens:copy': { args: one(name), result: copyResultSchema },
+  'tokens:details': { args: one(name), result: tokenDetailsSchema },
+  'clients:list': { args: none, result: z.array(clientViewSchema) },
+  'clients:add': { args: two(name, z.array(name).max(1000)), result: newClientResultSchema },
+  'clients:remove': { args: one(name), result: z.null() },
+  'audit:read': { args: one(z.number().int().min(1).max(10_000)), result: z.array(auditRowSchema) },
+  'settings:get': { args: none, result: settingsSchema },
+  'settings:set': { args: one(settingsSchema.partial()), result: settingsSchema },
+  'vault:status': { args: none, result: vaultStatusSchema },
+} as const;
+
+/** Events main sends to the renderer. */
+export const EVENTS = {
+  'accounts:state': z.object({ name: z.string(), state: accountStateSchema }),
+  'accounts:changed': z.null(),
+} as const;
+
+export type Channel = keyof typeof CHANNELS;
+export type EventChannel = keyof typeof EVENTS;
+export type ChannelArgs<C extends Channel> = z.infer<(typeof CHANNELS)[C]['args']>;
+export type ChannelResult<C extends Channel> = z.infer<(typeof CHANNELS)[C]['result']>;
+export type ChannelResponse<C extends Channel> = Result<ChannelResult<C>, ErrorValue>;
+export type EventPayload<E extends EventChannel> = z.infer<(typeof EVENTS)[E]>;
+
+/** The handler side: one function per channel, arguments already validated. */
+export type Handlers = { [C in Channel]: (...args: ChannelArgs<C>) => Promise<ChannelResponse<C>> };
+
+export const isChannel = (value: unknown): value is Channel => typeof value === 'string' && Object.hasOwn(CHANNELS, value);
+
+/**
+ * Validates a request's arguments against the contract and calls its handler; bad input
+ * becomes an `invalid_input` error value, never an exception across the boundary.
+ */
+export async function dispatch(handlers: Handlers, channel: unknown, args: unknown): Promise<Result<unknown, ErrorValue>> {
+  if (!isChannel(channel)) return { ok: false, error: { code: 'unknown_channel', kind: 'invalid_input', message: 'Unknown request.' } };
+  const parsed = CHANNELS[channel].args.safeParse(args);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return {
+      ok: false,
+      error: { code: 'invalid_arguments', kind: 'invalid_input', message: `Invalid request ${channel}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim() },
+    };
+  }
+  const handler = handlers[channel] as (...a: unknown[]) => Promise<Result<unknown, ErrorValue>>;
+  return handler(...(parsed.data as unknown[]));
+}
+
+/** window.tokenry: the narrow, domain-shaped bridge the renderer sees (same shape in Electron and the web harness). */
+export interface TokenryBridge {
+  providers(): Promise<ChannelResponse<'providers:list'>>;
+  accounts(): Promise<ChannelResponse<'accounts:list'>>;
+  addAccount(input: ChannelArgs<'accounts:add'>[0]): Promise<ChannelResponse<'accounts:add'>>;
+  updateAccount(name: string, patch: ChannelArgs<'accounts:update'>[1]): Promise<ChannelResponse<'accounts:update'>>;
+  removeAccount(name: string): Promise<ChannelResponse<'accounts:remove'>>;
+  signIn(name: string, input: ChannelArgs<'accounts:sign-in'>[1]): Promise<ChannelResponse<'accounts:sign-in'>>;
+  refresh(name: string): Promise<ChannelResponse<'accounts:refresh'>>;
+  revealToken(name: string): Promise<ChannelResponse<'tokens:reveal'>>;
+  copyToken(name: string): Promise<ChannelResponse<'tokens:copy'>>;
+  tokenDetails(name: string): Promise<ChannelResponse<'tokens:details'>>;
+  clients(): Promise<ChannelResponse<'clients:list'>>;
+  addClient(name: string, accounts: string[]): Promise<ChannelResponse<'clients:add'>>;
+  removeClient(name: string): Promise<ChannelResponse<'clients:remove'>>;
+  audit(limit: number): Promise<ChannelResponse<'audit:read'>>;
+  settings(): Promise<ChannelResponse<'settings:get'>>;
+  saveSettings(patch: ChannelArgs<'settings:set'>[0]): Promise<ChannelResponse<'settings:set'>>;
+  vaultStatus(): Promise<ChannelResponse<'vault:status'>>;
+  onAccountState(listener: (event: EventPayload<'accounts:state'>) => void): () => void;
+  onAccountsChanged(listener: () => void): () => void;
+}
+
+/** Which channel each bridge method calls: both bridges are built from this one table. */
+export const BRIDGE_METHODS = {
+  providers: 'providers:list',
+  accounts: 'accounts:list',
+  addAccount: 'accounts:add',
+  updateAccount: 'accounts:update',
+  removeAccount: 'accounts:remove',
+  signIn: 'accounts:sign-in',
+  refresh: 'accounts:refresh',
+  revealToken: 'tokens:reveal',
+  copyToken: 'tokens:copy',
+  tokenDetails: 'tokens:details',
+  clients: 'clients:list',
+  addClient: 'clients:add',
+  removeClient: 'clients:remove',
+  audit: 'audit:read',
+  settings: 'settings:get',
+  saveSettings: 'settings:set',
+  vaultStatus: 'vault:status',
+} as const satisfies Record<Exclude<keyof TokenryBridge, 'onAccountState' | 'onAccountsChanged'>, Channel>;
+
+/** Builds a bridge over any transport: `invoke` sends a channel and arguments, `subscribe` listens to an event. */
+export function createBridge(
+  invoke: (channel: Channel, args: unknown[]) => Promise<Result<unknown, ErrorValue>>,
+  subscribe: (event: EventChannel, listener: (payload: unknown) => void) => () => void,
+): TokenryBridge {
+  const methods: Record<string, (...args: unknown[]) => Promise<Result<unknown, ErrorValue>>> = {};
+  for (const [method, channel] of Object.entries(BRIDGE_METHODS)) methods[method] = (...args) => invoke(channel, args);
+  return Object.freeze({
+    ...(methods as unknown as Omit<TokenryBridge, 'onAccountState' | 'onAccountsChanged'>),
+    onAccountState: (listener: (event: EventPayload<'accounts:state'>) => void) =>
+      subscribe('accounts:state', (payload) => {
+        const parsed = EVENTS['accounts:state'].safeParse(payload);
+        if (parsed.success) listener(parsed.data);
+      }),
+    onAccountsChanged: (listener: () => void) => subscribe('accounts:changed', () => listener()),
+  });
+}

@@ -1,0 +1,73 @@
+// Specifies GrantError: stable codes, the kind the UI and CLI act on, a serialisable copy without cause or stack.
+
+import { describe, expect, it } from 'vitest';
+import { GrantError, isOAuthErrorCode, kindOf, OAUTH_ERROR_CODES, type GrantErrorCode } from '../../../../electron/core/grants/grant-error.js';
+
+describe('kindOf()', () => {
+  it.each([
+    ['invalid_request', 'rejected'],
+    ['invalid_client', 'rejected'],
+    ['invalid_grant', 'rejected'],
+    ['unauthorized_client', 'rejected'],
+    ['unsupported_grant_type', 'rejected'],
+    ['invalid_scope', 'rejected'],
+    ['provider_error', 'rejected'],
+    ['needs_sign_in', 'needs_sign_in'],
+    ['unavailable', 'unavailable'],
+    ['bad_response', 'bad_response'],
+    ['network', 'network'],
+    ['tls', 'network'],
+    ['insecure_url', 'config'],
+    ['invalid_config', 'config'],
+  ] as const)('maps %s to %s', (code: GrantErrorCode, kind) => {
+    expect(kindOf(code)).toBe(kind);
+  });
+});
+
+describe('isOAuthErrorCode()', () => {
+  it('knows the six RFC 6749 §5.2 codes', () => {
+    expect(OAUTH_ERROR_CODES.every(isOAuthErrorCode)).toBe(true);
+  });
+
+  it.each(['need_login', 'temporarily_unavailable', 'INVALID_GRANT', ''])('does not take %j for one', (code) => {
+    expect(isOAuthErrorCode(code)).toBe(false);
+  });
+});
+
+describe('GrantError', () => {
+  const error = new GrantError('unavailable', 'The provider is unavailable (HTTP 503)', {
+    status: 503,
+    retryAfterMs: 1000,
+    excerpt: 'Down',
+    cause: new Error('inner with a secret'),
+  });
+
+  it('is an Error named GrantError with its kind', () => {
+    expect({ isError: error instanceof Error, name: error.name, kind: error.kind }).toEqual({ isError: true, name: 'GrantError', kind: 'unavailable' });
+  });
+
+  it('serialises to plain data without cause, stack or excerpt', () => {
+    expect(error.toJSON()).toEqual({
+      code: 'unavailable',
+      kind: 'unavailable',
+      message: 'The provider is unavailable (HTTP 503)',
+      status: 503,
+      retryAfterMs: 1000,
+    });
+  });
+
+  it('leaves absent details out of its serialised form', () => {
+    expect(Object.keys(new GrantError('network', 'x').toJSON())).toEqual(['code', 'kind', 'message']);
+  });
+
+  it('copies itself with the number of attempts, keeping every detail', () => {
+    const copy = error.withAttempts(3);
+    expect({ attempts: copy.attempts, status: copy.status, retryAfterMs: copy.retryAfterMs, excerpt: copy.excerpt, cause: copy.cause }).toEqual({
+      attempts: 3,
+      status: 503,
+      retryAfterMs: 1000,
+      excerpt: 'Down',
+      cause: error.cause,
+    });
+  });
+});

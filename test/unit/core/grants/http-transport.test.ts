@@ -1,0 +1,254 @@
+// Specifies sendTokenRequest() against a real node:http server on 127.0.0.1: body cap, timeout, refused, TLS, no redirects, no query echoed.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  DEFAULT_MAX_BODY_BYTES,
+  sendTokenRequest,
+  type FetchLike,
+  type TransportOptions,
+} from '../../../../electron/core/grants/http-transport.js';
+import { buildTokenRequest, type TokenHttpRequest } from '../../../../electron/core/grants/token-request.js';
+import { resolveProfile } from '../../../../electron/core/providers/resolve-profile.js';
+import { closedPort, rejectionOf, sendJson, startServer, type Handler, type LocalServer } from './support.js';
+
+const PASSWORD = 'hunter2-Passw0rd';
+const CLIENT_SECRET = 'axo-client-secret';
+const realFetch: FetchLike = (input, init) => fetch(input, init);
+const options = (overrides: Partial<TransportOptions> = {}): TransportOptions => ({
+  fetch: realFetch,
+  timeoutMs: 5_000,
+  maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+  ...overrides,
+});
+
+/** Axosoft's dialect: a GET whose query carries the password and the client secret. */
+const axosoftRequest = (origin: string): TokenHttpRequest =>
+  buildTokenRequest(
+    resolveProfile('axosoft', { baseUrl: origin }),
+    { grant: 'password', username: 'cathy', password: PASSWORD },
+    { clientId: 'axo-client', clientSecret: CLIENT_SECRET },
+  );
+
+/** The standard dialect: a form POST with HTTP Basic. */
+const oauth2Request = (origin: string, password = PASSWORD): TokenHttpRequest =>
+  buildTokenRequest(
+    resolveProfile('oauth2', { baseUrl: origin }),
+    { grant: 'password', username: 'bob', password },
+    { clientId: 'app', clientSecret: 'shh' },
+  );
+
+let server: LocalServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+const serve = async (handler: Handler): Promise<LocalServer> => {
+  server = await startServer(handler);
+  return server;
+};
+
+/** Sends `size` bytes of a JSON-ish body, with or without a content-length. */
+const bigBody =
+  (size: number, declareLength: boolean): Handler =>
+  (_, res) => {
+    const headers: Record<string, string | number> = { 'content-type': 'application/json' };
+    if (declareLength) headers['content-length'] = size;
+    res.writeHead(200, headers);
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    let left = size;
+    const pump = (): void => {
+      while (left > 0) {
+        const part = chunk.subarray(0, Math.min(left, chunk.length));
+        left -= part.length;
+        if (!res.write(part)) {
+          res.once('drain', pump);
+          return;
+        }
+      }
+      res.end();
+    };
+    pump();
+  };
+
+describe('sendTokenRequest() on a working endpoint', () => {
+  it('returns the status, the headers in lower case and the body', async () => {
+    const s = await serve((_, res) => sendJson(res, 200, { access_token: 'at' }, { 'X-Request-Id': 'r1' }));
+    const response = await sendTokenRequest(oauth2Request(s.origin), options());
+    expect({ status: response.status, id: response.headers['x-request-id'], type: response.headers['content-type'], body: response.body }).toEqual({
+      status: 200,
+      id: 'r1',
+      type: 'application/json;charset=UTF-8',
+      body: '{"access_token":"at"}',
+    });
+  });
+
+  it('sends the method, headers and body as built', async () => {
+    const s = await serve((_, res) => sendJson(res, 200, {}));
+    const request = oauth2Request(s.origin);
+    await sendTokenRequest(request, options());
+    const seen = s.requests[0];
+    expect({
+      method: seen?.method,
+      url: seen?.url,
+      contentType: seen?.headers['content-type'],
+      authorization: seen?.headers['authorization'],
+      accept: seen?.headers['accept'],
+      body: seen?.body.toString('utf8'),
+    }).toEqual({
+      method: 'POST',
+      url: '/token',
+      contentType: 'application/x-www-form-urlencoded;charset=UTF-8',
+      authorization: request.headers['authorization'],
+      accept: 'application/json',
+      body: request.body,
+    });
+  });
+
+  it('sends a GET dialect\'s parameters in the query, with no body', async () => {
+    const s = await serve((_, res) => sendJson(res, 200, {}));
+    await sendTokenRequest(axosoftRequest(s.origin), options());
+    expect({ method: s.requests[0]?.method, url: s.requests[0]?.url, body: s.requests[0]?.body.length }).toEqual({
+      method: 'GET',
+      url: `/api/oauth2/token?grant_type=password&username=cathy&password=${PASSWORD}&scope=read&client_id=axo-client&client_secret=${CLIENT_SECRET}`,
+      body: 0,
+    });
+  });
+
+  it('sends a non-ASCII password as UTF-8 bytes on the wire', async () => {
+    const s = await serve((_, res) => sendJson(res, 200, {}));
+    const sugar = buildTokenRequest(resolveProfile('sugarcrm', { baseUrl: s.origin }), { grant: 'password', username: 'a', password: 'pässwörd✓' }, {});
+    await sendTokenRequest(sugar, options());
+    expect(s.requests[0]?.body.includes(Buffer.from('"password":"pässwörd✓"', 'utf8'))).toBe(true);
+  });
+
+  it('decodes a UTF-8 answer', async () => {
+    const s = await serve((_, res) => sendJson(res, 400, { error: 'invalid_grant', error_description: 'Mot de passe erroné ✗' }));
+    expect((await sendTokenRequest(oauth2Request(s.origin), options())).body).toContain('erroné ✗');
+  });
+
+  it('accepts an answer of exactly the maximum size', async () => {
+    const s = await serve(bigBody(DEFAULT_MAX_BODY_BYTES, true));
+    expect((await sendTokenRequest(oauth2Request(s.origin), options())).body).toHaveLength(DEFAULT_MAX_BODY_BYTES);
+  });
+
+  it('does not follow a redirect: it returns the 3xx as it came', async () => {
+    const s = await serve((req, res) => {
+      if (req.url.startsWith('/elsewhere')) return sendJson(res, 200, { access_token: 'stolen' });
+      res.writeHead(302, { location: '/elsewhere' });
+      res.end();
+    });
+    const response = await sendTokenRequest(oauth2Request(s.origin), options());
+    expect({ status: response.status, location: response.headers['location'], paths: s.requests.map((r) => r.url) }).toEqual({
+      status: 302,
+      location: '/elsewhere',
+      paths: ['/token'],
+    });
+  });
+
+  it("asks fetch not to follow redirects and passes an abort signal", async () => {
+    let seen: RequestInit | undefined;
+    const spy: FetchLike = async (_, init) => {
+      seen = init;
+      return new Response('{}', { status: 200 });
+    };
+    await sendTokenRequest(oauth2Request('https://auth.example.com'), options({ fetch: spy }));
+    expect({ redirect: seen?.redirect, hasSignal: seen?.signal instanceof AbortSignal }).toEqual({ redirect: 'manual', hasSignal: true });
+  });
+});
+
+describe('sendTokenRequest() failures', () => {
+  it('refuses an answer over 1 MiB announced by content-length as bad_response', async () => {
+    const s = await serve(bigBody(DEFAULT_MAX_BODY_BYTES + 1, true));
+    expect((await rejectionOf(sendTokenRequest(oauth2Request(s.origin), options()))).code).toBe('bad_response');
+  });
+
+  it('refuses a chunked answer growing over 1 MiB without content-length as bad_response', async () => {
+    const s = await serve(bigBody(DEFAULT_MAX_BODY_BYTES + 1, false));
+    expect((await rejectionOf(sendTokenRequest(oauth2Request(s.origin), options()))).code).toBe('bad_response');
+  });
+
+  it('sends the oversized chunked answer without content-length indeed', async () => {
+    const s = await serve(bigBody(10, false));
+    const response = await sendTokenRequest(oauth2Request(s.origin), options());
+    expect({ length: response.headers['content-length'], encoding: response.headers['transfer-encoding'] }).toEqual({
+      length: undefined,
+      encoding: 'chunked',
+    });
+  });
+
+  it('names the status of an oversized answer', async () => {
+    const s = await serve(bigBody(DEFAULT_MAX_BODY_BYTES + 1, false));
+    expect((await rejectionOf(sendTokenRequest(oauth2Request(s.origin), options()))).status).toBe(200);
+  });
+
+  it('applies a smaller configured cap', async () => {
+    const s = await serve((_, res) => sendJson(res, 200, { access_token: 'a-rather-long-token' }));
+    expect((await rejectionOf(sendTokenRequest(oauth2Request(s.origin), options({ maxBodyBytes: 10 })))).code).toBe('bad_response');
+  });
+
+  it('takes an endpoint that never answers as unavailable after the timeout', async () => {
+    const s = await serve(() => undefined);
+    expect((await rejectionOf(sendTokenRequest(oauth2Request(s.origin), options({ timeoutMs: 100 })))).code).toBe('unavailable');
+  });
+
+  it('takes an answer that stalls after its headers as unavailable after the timeout', async () => {
+    const s = await serve((_, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"access_token":');
+    });
+    expect((await rejectionOf(sendTokenRequest(oauth2Request(s.origin), options({ timeoutMs: 150 })))).code).toBe('unavailable');
+  });
+
+  it('takes a refused connection (a closed port) as network', async () => {
+    const port = await closedPort();
+    expect((await rejectionOf(sendTokenRequest(oauth2Request(`http://127.0.0.1:${port}`), options()))).code).toBe('network');
+  });
+
+  it('takes https spoken to a plain-http server as tls', async () => {
+    const s = await serve((_, res) => sendJson(res, 200, {}));
+    expect((await rejectionOf(sendTokenRequest(oauth2Request(`https://127.0.0.1:${s.port}`), options()))).code).toBe('tls');
+  });
+
+  it('takes a certificate error anywhere in the cause chain as tls', async () => {
+    const failing: FetchLike = async () => {
+      throw new TypeError('fetch failed', { cause: Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' }) });
+    };
+    expect((await rejectionOf(sendTokenRequest(oauth2Request('https://auth.example.com'), options({ fetch: failing })))).code).toBe('tls');
+  });
+
+  it('takes an unknown fetch failure as network without echoing a secret from its message', async () => {
+    const failing: FetchLike = async () => {
+      throw new Error(`socket hang up while sending password=${PASSWORD}`);
+    };
+    const error = await rejectionOf(sendTokenRequest(oauth2Request('https://auth.example.com'), options({ fetch: failing })));
+    expect({ code: error.code, leaks: error.message.includes(PASSWORD) }).toEqual({ code: 'network', leaks: false });
+  });
+});
+
+describe('sendTokenRequest() error messages', () => {
+  type Scenario = () => Promise<string>;
+  const messageOf = async (origin: string, transport: Partial<TransportOptions> = {}): Promise<string> =>
+    (await rejectionOf(sendTokenRequest(axosoftRequest(origin), options(transport)))).message;
+
+  const scenarios: ReadonlyArray<readonly [string, Scenario]> = [
+    ['a timeout', async () => messageOf((await serve(() => undefined)).origin, { timeoutMs: 100 })],
+    ['a refused connection', async () => messageOf(`http://127.0.0.1:${await closedPort()}`)],
+    ['a TLS failure', async () => messageOf(`https://127.0.0.1:${(await serve((_, res) => sendJson(res, 200, {}))).port}`)],
+    ['an oversized answer', async () => messageOf((await serve(bigBody(DEFAULT_MAX_BODY_BYTES + 1, false))).origin)],
+  ];
+
+  it.each(scenarios)('show no query string (which holds secrets) after %s', async (_, scenario) => {
+    const message = await scenario();
+    expect([message.includes('?'), message.includes(PASSWORD), message.includes(CLIENT_SECRET), message.includes('client_id=')]).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
+  });
+
+  it('name the endpoint without its query', async () => {
+    const port = await closedPort();
+    expect(await messageOf(`http://127.0.0.1:${port}`)).toContain(`http://127.0.0.1:${port}/api/oauth2/token `);
+  });
+});

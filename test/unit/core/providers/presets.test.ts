@@ -1,0 +1,162 @@
+// Specifies the built-in presets against the seed documents: method, encoding, client auth, grants, parameters.
+
+import { describe, expect, it } from 'vitest';
+import { applixure, axosoft, oauth2, PRESET_IDS, PRESETS, saasu, sugarcrm, teamserver } from '../../../../electron/core/providers/presets.js';
+import type { ProviderProfile } from '../../../../electron/core/providers/profile.js';
+
+const dialect = (p: ProviderProfile) => ({
+  tokenUrl: p.tokenUrl,
+  grants: p.grants,
+  method: p.method,
+  encoding: p.encoding,
+  clientAuth: p.clientAuth,
+  responseFormat: p.responseFormat,
+});
+
+describe('PRESETS', () => {
+  it('holds the five documented systems and a standard endpoint', () => {
+    expect(PRESET_IDS).toEqual(['axosoft', 'sugarcrm', 'teamserver', 'saasu', 'applixure', 'oauth2']);
+  });
+
+  it('files every preset under its own id', () => {
+    expect(Object.entries(PRESETS).every(([id, preset]) => preset.id === id)).toBe(true);
+  });
+
+  it('cannot be changed at run time', () => {
+    expect(Object.isFrozen(PRESETS)).toBe(true);
+  });
+
+  it('refuses plain http by default in every preset', () => {
+    expect(Object.values(PRESETS).filter((p) => p.allowInsecureHttp)).toEqual([]);
+  });
+
+  it('puts {baseUrl} in every token URL', () => {
+    expect(Object.values(PRESETS).filter((p) => !p.tokenUrl.startsWith('{baseUrl}/'))).toEqual([]);
+  });
+});
+
+describe('axosoft', () => {
+  it('speaks a GET query with the client in the query, password grant only, answering JSON', () => {
+    expect(dialect(axosoft)).toEqual({
+      tokenUrl: '{baseUrl}/api/oauth2/token',
+      grants: ['password'],
+      method: 'GET',
+      encoding: 'query',
+      clientAuth: 'body',
+      responseFormat: 'json',
+    });
+  });
+
+  it('requests scope read by default', () => {
+    expect({ scopeParam: axosoft.scopeParam, defaultScope: axosoft.defaultScope }).toEqual({ scopeParam: 'scope', defaultScope: 'read' });
+  });
+
+  it('asks for a username and a secret password at sign-in', () => {
+    expect(axosoft.signInFields.map((f) => [f.name, f.param, f.secret])).toEqual([
+      ['username', 'username', false],
+      ['password', 'password', true],
+    ]);
+  });
+});
+
+describe('sugarcrm', () => {
+  it('speaks POST JSON with the client in the body, password and refresh grants', () => {
+    expect(dialect(sugarcrm)).toEqual({
+      tokenUrl: '{baseUrl}/rest/v10/oauth2/token',
+      grants: ['password', 'refresh_token'],
+      method: 'POST',
+      encoding: 'json',
+      clientAuth: 'body',
+      responseFormat: 'json',
+    });
+  });
+
+  it("uses client sugar, sends an empty secret, platform base and no scope", () => {
+    expect({
+      defaultClientId: sugarcrm.defaultClientId,
+      sendEmptySecret: sugarcrm.sendEmptySecret,
+      extraParams: sugarcrm.extraParams,
+      scopeParam: sugarcrm.scopeParam,
+    }).toEqual({ defaultClientId: 'sugar', sendEmptySecret: true, extraParams: { platform: 'base' }, scopeParam: null });
+  });
+});
+
+describe('teamserver', () => {
+  it('speaks a GET query with the client in the query, password and refresh grants', () => {
+    expect(dialect(teamserver)).toEqual({
+      tokenUrl: '{baseUrl}/api/oauth/token',
+      grants: ['password', 'refresh_token'],
+      method: 'GET',
+      encoding: 'query',
+      clientAuth: 'body',
+      responseFormat: 'json',
+    });
+  });
+
+  it('sends no scope', () => {
+    expect(teamserver.scopeParam).toBeNull();
+  });
+});
+
+describe('saasu', () => {
+  it('speaks POST JSON without client authentication and reads JSON or XML answers', () => {
+    expect(dialect(saasu)).toEqual({
+      tokenUrl: '{baseUrl}/authorisation/token',
+      grants: ['password', 'refresh_token'],
+      method: 'POST',
+      encoding: 'json',
+      clientAuth: 'none',
+      responseFormat: 'auto',
+    });
+  });
+
+  it('has its public base URL, the XML root of its document, and scope full by default', () => {
+    expect({ baseUrl: saasu.baseUrl, xmlRoot: saasu.xmlRoot, defaultScope: saasu.defaultScope }).toEqual({
+      baseUrl: 'https://api.saasu.com',
+      xmlRoot: 'OAuthPasswordCredentialsGrantRequest',
+      defaultScope: 'full',
+    });
+  });
+
+  it('asks for an optional one-time code sent as verification_code', () => {
+    expect(saasu.signInFields.find((f) => f.name === 'otp')).toMatchObject({ param: 'verification_code', required: false });
+  });
+});
+
+describe('applixure', () => {
+  it('speaks a POST form with HTTP Basic, client_credentials only (no refresh tokens)', () => {
+    expect(dialect(applixure)).toEqual({
+      tokenUrl: '{baseUrl}/oauth2/token',
+      grants: ['client_credentials'],
+      method: 'POST',
+      encoding: 'form',
+      clientAuth: 'basic',
+      responseFormat: 'json',
+    });
+  });
+
+  it('asks nothing at sign-in', () => {
+    expect(applixure.signInFields).toEqual([]);
+  });
+
+  it('form-encodes Basic credentials as RFC 6749 §2.3.1 says', () => {
+    expect(applixure.basicEncoding).toBe('form');
+  });
+});
+
+describe('oauth2', () => {
+  it('is a standard RFC 6749 endpoint: POST form, HTTP Basic, all three grants', () => {
+    expect(dialect(oauth2)).toEqual({
+      tokenUrl: '{baseUrl}/token',
+      grants: ['password', 'client_credentials', 'refresh_token'],
+      method: 'POST',
+      encoding: 'form',
+      clientAuth: 'basic',
+      responseFormat: 'json',
+    });
+  });
+
+  it('does not send scope on refresh by default (RFC 6749 §6: optional)', () => {
+    expect(oauth2.scopeOnRefresh).toBe(false);
+  });
+});
