@@ -193,11 +193,14 @@ export function processTokenResponse(response: TokenHttpResponse, context: Proce
   if (response.status >= 500 || response.status === 429) {
     const retryAfterMs = parseRetryAfter(response.headers['retry-after'], context.now);
     const providerError = parsed === undefined ? undefined : oauthError(response, parsed.fields, secrets);
-    const detail = providerError?.description ? `: ${providerError.description}` : '';
+    // A gateway's HTML page still says something useful (its title): keep a safe excerpt.
+    const excerpt = providerError === undefined && response.body.trim() !== '' ? safeExcerpt(response.body, secrets) : '';
+    const detail = providerError?.description ? `: ${providerError.description}` : excerpt ? `: "${excerpt}"` : '';
     return raise(
       new GrantError('unavailable', `The provider is unavailable (HTTP ${response.status})${detail}`, {
         status: response.status,
         ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        ...(excerpt ? { excerpt } : {}),
       }),
     );
   }

@@ -393,6 +393,12 @@ describe('processTokenResponse() on temporary failures', () => {
     );
   });
 
+  it("keeps a gateway page's title in the unavailable message", () => {
+    expect(failure({ status: 502, headers: { 'content-type': 'text/html' }, body: '<html><title>Bad Gateway</title></html>' }).message).toBe(
+      'The provider is unavailable (HTTP 502): "Bad Gateway"',
+    );
+  });
+
   it('reads Retry-After in seconds', () => {
     expect(failure({ status: 503, headers: { 'retry-after': '120' }, body: '' }).retryAfterMs).toBe(120_000);
   });
