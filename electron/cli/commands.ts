@@ -73,7 +73,7 @@ function accountLines(a: AccountView): string[] {
     `expires:         ${a.issuedAt === null ? '-' : formatTime(a.expiresAt)}`,
     `refresh token:   ${a.hasRefreshToken ? `yes, expires ${formatTime(a.refreshExpiresAt)}` : 'no'}`,
     `requested scope: ${a.requestedScope?.join(' ') ?? '-'}`,
-    `granted scope:   ${a.grantedScope?.join(' ') ?? (a.issuedAt === null ? '-' : 'as requested')}`,
+    `granted scope:   ${a.grantedScope?.join(' ') ?? (a.issuedAt === null || a.requestedScope === null ? '-' : 'as requested')}`,
   ];
   if (a.clientId !== null) lines.push(`client id:       ${a.clientId}`);
   if (a.identity !== null) lines.push(`identity:        ${[a.identity.name, a.identity.email && `<${a.identity.email}>`, a.identity.id && `#${a.identity.id}`].filter(Boolean).join(' ')}`);
