@@ -1,12 +1,12 @@
-// Vitest: unit and integration tests under plain Node, no Electron.
+// Vitest: unit, integration and browser (Playwright in Chromium) tests under plain Node; the Electron test skips without its binary.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
     environment: 'node',
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
+    testTimeout: 30_000,
+    hookTimeout: 90_000,
     pool: 'forks',
     reporters: ['default'],
   },

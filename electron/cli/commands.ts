@@ -9,6 +9,7 @@ import { PRESETS } from '../core/providers/presets.js';
 import type { TokenryService } from '../core/service.js';
 import { CliError, EXIT, readStdin, type CliIo } from './cli-io.js';
 import { openService } from './open-service.js';
+import { LOOPBACK_COMMANDS, tokenViaLoopback } from './loopback-commands.js';
 import { passphraseFromEnvOrPrompt } from '../core/vault/protectors/passphrase-prompt.js';
 
 /** Asks on the terminal with echo off (the vault's prompt, which never waits on a non-terminal). */
@@ -101,7 +102,7 @@ function oneOf<T extends string>(values: Values, key: string, allowed: readonly 
   return t as T;
 }
 
-export const COMMANDS: readonly Command[] = [
+const CORE_COMMANDS: readonly Command[] = [
   {
     path: ['providers'],
     usage: 'tokenry providers [--json]',
@@ -247,14 +248,20 @@ export const COMMANDS: readonly Command[] = [
   {
     path: ['token'],
     usage: 'tokenry token NAME [--min-valid SECONDS] [--json]',
-    summary: 'Print a current access token (renewed first if it would expire within --min-valid seconds).',
+    summary:
+      'Print a current access token (renewed first if it would expire within --min-valid seconds). ' +
+      'With TOKENRY_CLIENT_KEY set, asks the running app or `tokenry serve` over loopback.',
     options: { 'min-valid': { type: 'string' }, json },
     positionals: ['NAME'],
     async run(ctx, args, values) {
       const minValidText = str(values, 'min-valid');
       const minValidSeconds = minValidText === undefined ? 0 : Number(minValidText);
       if (!Number.isInteger(minValidSeconds) || minValidSeconds < 0) throw CliError.usage('--min-valid needs a whole number of seconds');
-      const token = await withService(ctx, 'tokenry token', async (s) => unwrap(await s.token(args[0] ?? '', { minValidSeconds })));
+      const name = args[0] ?? '';
+      // With a client key, ask the running owner (desktop app or `tokenry serve`) over loopback.
+      const token = ctx.io.env['TOKENRY_CLIENT_KEY']
+        ? await tokenViaLoopback(ctx.dataDir, ctx.io.env, name, minValidSeconds)
+        : await withService(ctx, 'tokenry token', async (s) => unwrap(await s.token(name, { minValidSeconds })));
       ctx.io.stdout.write(values['json'] ? `${JSON.stringify(token)}\n` : `${token.access_token}\n`);
       return EXIT.ok;
     },
@@ -272,3 +279,5 @@ export const COMMANDS: readonly Command[] = [
     },
   },
 ];
+
+export const COMMANDS: readonly Command[] = [...CORE_COMMANDS, ...LOOPBACK_COMMANDS];

@@ -1,47 +1,209 @@
-// Electron main process: the thin shell that owns the window; all behaviour lives in electron/core.
+// Electron main process: the thin shell that owns the window, the tray and the vault's OS protection;
+// all behaviour lives in electron/core (opened through openAppCore) and the small modules beside this one.
 import { join } from 'node:path';
-import { app, BrowserWindow, session, shell } from 'electron';
-import { hardenContents, WINDOW_WEB_PREFERENCES } from './window-security.js';
+import { app, BrowserWindow, clipboard, dialog, Menu, nativeImage, session, shell, type NativeImage } from 'electron';
+import type { AppCore } from '../core/bridge/app-core.js';
+import { resolveDataDir } from '../core/vault/data-dir.js';
+import { createTokenClipboard } from './clipboard.js';
+import { keyIconDataUrl } from './icon.js';
+import { CHANGES_ACCOUNTS, registerIpc } from './ipc/typed-ipc-main.js';
+import { fileAuditApi, startLoopback, type LoopbackHandle } from '../core/loopback/loopback-runner.js';
+import { copyNotice, createSignInNotifier, loopbackSignInNotice, showNotice } from './notifications.js';
+import { openCoreForApp } from './open-core.js';
+import { createPassphrasePrompt } from './passphrase-window.js';
+import { contentSecurityPolicy, isAllowedExternalUrl, rendererLocation, type RendererLocation } from './renderer-location.js';
+import { createTray, type TokenryTray } from './tray.js';
+import { hardenContents, hardenSession, WINDOW_WEB_PREFERENCES } from './window-security.js';
 
-const ALLOWED_EXTERNAL = ['https://github.com/', 'https://datatracker.ietf.org/'];
+/** TOKENRY_DATA_DIR (tests, headless use, several profiles), else the app's user-data folder. */
+const dataDir = resolveDataDir(undefined, process.env);
+// Chromium's profile and the single-instance lock live with the data: one app per data directory.
+app.setPath('userData', dataDir);
+// Every renderer sandboxed, whatever a window's options say.
+app.enableSandbox();
 
-function createWindow(): BrowserWindow {
+const tokens = createTokenClipboard(clipboard);
+let core: AppCore | null = null;
+let loopback: LoopbackHandle | null = null;
+let tray: TokenryTray | null = null;
+let mainWindow: BrowserWindow | null = null;
+let renderer: RendererLocation | null = null;
+const cleanups: Array<() => void> = [];
+let exitCode = 0;
+
+function appIcon(): NativeImage {
+  return nativeImage.createFromDataURL(keyIconDataUrl(256, 'app'));
+}
+
+function openExternalIfAllowed(url: string): void {
+  if (isAllowedExternalUrl(url)) void shell.openExternal(url);
+}
+
+function createWindow(location: RendererLocation): BrowserWindow {
   const window = new BrowserWindow({
     width: 1100,
     height: 720,
+    minWidth: 720,
+    minHeight: 480,
     show: false,
     title: 'Tokenry',
+    ...(process.platform === 'linux' ? { icon: appIcon() } : {}),
     webPreferences: { ...WINDOW_WEB_PREFERENCES, preload: join(import.meta.dirname, '../preload/index.cjs') },
   });
-  hardenContents(window.webContents, (url) => {
-    if (ALLOWED_EXTERNAL.some((prefix) => url.startsWith(prefix))) void shell.openExternal(url);
-  });
   window.once('ready-to-show', () => window.show());
-  const devUrl = process.env['ELECTRON_RENDERER_URL'];
-  if (!app.isPackaged && devUrl) void window.loadURL(devUrl);
-  else void window.loadFile(join(import.meta.dirname, '../renderer/index.html'));
+  window.on('closed', () => {
+    if (mainWindow === window) mainWindow = null;
+  });
+  if (location.kind === 'dev-server') void window.loadURL(location.url);
+  else void window.loadFile(location.path);
   return window;
+}
+
+/** Brings the window up, creating it again if it was closed (the app lives on in the tray). */
+function showWindow(): void {
+  if (core === null || renderer === null) return;
+  if (mainWindow === null || mainWindow.isDestroyed()) {
+    mainWindow = createWindow(renderer);
+    return;
+  }
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.show();
+  mainWindow.focus();
+}
+
+/** macOS needs an Edit menu for copy and paste in text fields; elsewhere a packaged app shows none. */
+function setApplicationMenu(): void {
+  if (process.platform === 'darwin') {
+    Menu.setApplicationMenu(Menu.buildFromTemplate([{ role: 'appMenu' }, { role: 'editMenu' }, { role: 'windowMenu' }]));
+  } else if (app.isPackaged) {
+    Menu.setApplicationMenu(null);
+  }
+}
+
+async function copyFromTray(name: string): Promise<void> {
+  if (core === null) return;
+  // The core renews the token first when it would expire within 60 s (service.token with minValidSeconds 60),
+  // then copies it; the clipboard is cleared after settings.clipboardClearSeconds if it still holds it.
+  const response = await core.handlers['tokens:copy'](name);
+  showNotice(copyNotice(name, response, Date.now()), showWindow);
+}
+
+async function start(): Promise<void> {
+  const location = rendererLocation({ devUrl: process.env['ELECTRON_RENDERER_URL'], isPackaged: app.isPackaged, mainDir: import.meta.dirname });
+  renderer = location;
+  hardenSession(session.defaultSession, contentSecurityPolicy(location));
+  setApplicationMenu();
+
+  const prompt = createPassphrasePrompt(appIcon());
+  let opened: AppCore | null;
+  try {
+    opened = await openCoreForApp({
+      dataDir,
+      env: process.env,
+      platform: process.platform,
+      askPassphrase: prompt.ask,
+      core: {
+        copyToClipboard: (token, clearAfterSeconds) => tokens.copy(token, clearAfterSeconds),
+        audit: { read: (limit) => (loopback?.audit ?? fileAuditApi(dataDir)).read(limit) },
+        onSettingsChanged: (settings) => loopback?.apply(settings),
+      },
+    });
+  } catch (error) {
+    prompt.close();
+    throw error;
+  }
+  if (opened === null) {
+    prompt.close();
+    app.quit();
+    return;
+  }
+  const ready = opened;
+  core = ready;
+
+  // Before IPC: a settings change from the window must find the provider to restart.
+  const loopbackProblem = (message: string): void => showNotice({ title: 'The token endpoint for scripts did not start', body: message }, showWindow);
+  try {
+    loopback = await startLoopback(ready, {
+      onNeedsSignIn: (name) => showNotice(loopbackSignInNotice(name), showWindow),
+      onProblem: (error) => loopbackProblem(error.message),
+    });
+  } catch (error) {
+    // A damaged audit log must not keep the person from their tokens: the app runs without the provider.
+    console.error('Tokenry: the loopback provider could not start', error);
+    loopbackProblem(error instanceof Error ? error.message : String(error));
+  }
+
+  cleanups.push(
+    registerIpc(ready, {
+      contents: () => (mainWindow === null || mainWindow.isDestroyed() ? null : mainWindow.webContents),
+      renderer: location,
+      onHandled: (channel, response) => {
+        if (response.ok && CHANGES_ACCOUNTS.has(channel)) tray?.refresh();
+      },
+    }),
+  );
+  mainWindow = createWindow(location);
+  prompt.close();
+
+  const notifySignIn = createSignInNotifier(ready.service.accounts(), (_name, notice) => showNotice(notice, showWindow));
+  cleanups.push(
+    ready.onState((name, state) => {
+      tray?.refresh();
+      notifySignIn(name, state);
+    }),
+  );
+  tray = createTray(() => ready.service.accounts(), {
+    copy: (name) => void copyFromTray(name),
+    open: () => showWindow(),
+    quit: () => app.quit(),
+  });
+}
+
+/** Closes everything that holds the data directory; bounded, so that quitting never hangs. */
+async function shutdown(): Promise<void> {
+  tray?.destroy();
+  tray = null;
+  for (const cleanup of cleanups.splice(0)) cleanup();
+  const closing = (async () => {
+    await tokens.clearNow();
+    await loopback?.close();
+    loopback = null;
+    await core?.close();
+    core = null;
+  })();
+  await Promise.race([
+    closing.catch((error: unknown) => console.error('Tokenry: closing failed', error)),
+    new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
+  ]);
+}
+
+function fatal(error: unknown): void {
+  console.error('Tokenry could not start:', error);
+  dialog.showErrorBox('Tokenry could not start', error instanceof Error ? error.message : String(error));
+  exitCode = 1;
+  app.quit();
 }
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
-    const [window] = BrowserWindow.getAllWindows();
-    if (window) {
-      if (window.isMinimized()) window.restore();
-      window.focus();
-    }
-  });
-  void app.whenReady().then(() => {
-    session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-    session.defaultSession.setPermissionCheckHandler(() => false);
-    createWindow();
-    app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) createWindow();
-    });
-  });
+  app.on('second-instance', () => showWindow());
+  // Every web contents (the window, the passphrase prompt, anything else): no navigation, no new windows.
+  app.on('web-contents-created', (_event, contents) => hardenContents(contents, openExternalIfAllowed));
+  app.on('activate', () => showWindow());
+  // With a tray the app keeps serving tokens after its window closes; Quit is in the tray menu.
   app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
+    // While starting, start() decides (a cancelled passphrase prompt quits; a failure quits through fatal()).
+    if (core === null) return;
+    if (tray !== null || process.platform === 'darwin') return;
+    app.quit();
   });
+  let shuttingDown = false;
+  app.on('before-quit', (event) => {
+    event.preventDefault();
+    if (shuttingDown) return;
+    shuttingDown = true;
+    void shutdown().finally(() => app.exit(exitCode));
+  });
+  app.whenReady().then(start).catch(fatal);
 }

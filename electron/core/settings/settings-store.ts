@@ -5,8 +5,7 @@ import { openDataStore, type DataStore } from '../vault/data-store.js';
 
 export type Settings = z.infer<typeof settingsSchema>;
 
-/** The loopback token provider's documented default port. */
-export const DEFAULT_LOOPBACK_PORT = 47813;
+import { DEFAULT_LOOPBACK_PORT } from '../loopback/loopback-server.js';
 
 export const DEFAULT_SETTINGS: Settings = {
   leadSeconds: 300,

@@ -1,0 +1,363 @@
+// The loopback token provider: an HTTP server on 127.0.0.1 handing current tokens to authenticated local clients.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AccountView, TokenView } from '../../../shared/accounts.js';
+import type { ErrorValue } from '../../../shared/errors.js';
+import { err, ok, type Result } from '../../../shared/result.js';
+import { ACCOUNT_NAME } from '../accounts/account-store.js';
+import { loopbackCodeFor, retryAfterHeader, sendError, sendJson, STATUS_OF, type LoopbackErrorCode } from './answers.js';
+import type { AuditLog, AuditRoute } from './audit-log.js';
+import { bearerKey } from './client-keys.js';
+import type { ClientStore, LoopbackClient } from './client-store.js';
+import { DEFAULT_AUTH_RATE_LIMIT, FailureLimiter, type RateLimit } from './rate-limiter.js';
+
+/**
+ * The documented default port. Below 32768, so that no common OS's ephemeral range (Linux
+ * 32768-60999, Windows and macOS 49152-65535) can hand it to an outgoing connection first.
+ */
+export const DEFAULT_LOOPBACK_PORT = 27813;
+
+/** The part of TokenryService the server calls. */
+export interface LoopbackTokenSource {
+  /** A token valid for at least `minValidSeconds`, renewed first if need be (single flight). */
+  token(name: string, options: { minValidSeconds?: number }): Promise<Result<TokenView, ErrorValue>>;
+  /**
+   * The current token without waiting, or `null` when `token` must renew (or wait for a
+   * renewal). Optional: without it every answer goes through `token`, a little slower.
+   */
+  cachedToken?(name: string, minValidSeconds: number): TokenView | null;
+  accounts(): AccountView[];
+}
+
+export type NeedsSignInListener = (account: string) => void;
+
+export interface LoopbackServerOptions {
+  readonly service: LoopbackTokenSource;
+  readonly clients: ClientStore;
+  readonly audit: AuditLog;
+  /** Default DEFAULT_LOOPBACK_PORT; 0 picks a free port (tests). */
+  readonly port?: number;
+  /** Failed authentications per remote address. */
+  readonly authRateLimit?: RateLimit;
+  /** Called when a client's request finds an account that needs the person to sign in. */
+  readonly onNeedsSignIn?: NeedsSignInListener;
+  readonly now?: () => number;
+}
+
+/** What the server has answered since it started, by status: for the app's status view and for tests. */
+export interface LoopbackStats {
+  readonly requests: number;
+  readonly byStatus: Readonly<Record<number, number>>;
+}
+
+export interface LoopbackServer {
+  /** `http://127.0.0.1:<port>`. */
+  readonly url: string;
+  readonly port: number;
+  stats(): LoopbackStats;
+  /**
+   * Subscribes to needs-sign-in events: once per account until it next succeeds, or again after
+   * 15 minutes if it still needs the person. Returns the unsubscribe.
+   */
+  onNeedsSignIn(listener: NeedsSignInListener): () => void;
+  /** Stops accepting, ends idle and in-flight connections, writes the audit log and client use times. */
+  close(): Promise<void>;
+}
+
+/** An account that still needs sign-in is announced again after this long. */
+const ANNOUNCE_AGAIN_MS = 15 * 60_000;
+/** min_valid above a day is a client bug: it would renew on every request. */
+const MAX_MIN_VALID_SECONDS = 86_400;
+const TOKEN_PATH = /^\/v1\/accounts\/([^/]+)\/token$/;
+const MIN_VALID = /^(?:0|[1-9][0-9]{0,5})$/;
+
+interface Route {
+  readonly route: AuditRoute;
+  /** The account named in the path, once it is known to be a valid name. */
+  readonly account: string | null;
+  readonly query: string;
+  readonly known: boolean;
+}
+
+/** Starts listening on 127.0.0.1; `port_in_use` (kind config) when the port is taken. */
+export async function startLoopbackServer(options: LoopbackServerOptions): Promise<Result<LoopbackServer, ErrorValue>> {
+  const handler = new LoopbackHandler(options);
+  const server = createServer(
+    {
+      // A missing Host is ours to refuse (403, audited), not Node's 400.
+      requireHostHeader: false,
+      headersTimeout: 10_000,
+      requestTimeout: 30_000,
+      keepAliveTimeout: 5_000,
+    },
+    (req, res) => handler.handle(req, res),
+  );
+  const port = options.port ?? DEFAULT_LOOPBACK_PORT;
+  const listening = await listen(server, port);
+  if (!listening.ok) return listening;
+  const bound = (server.address() as AddressInfo).port;
+  handler.bind(bound);
+  const url = `http://127.0.0.1:${bound}`;
+  let closing: Promise<void> | undefined;
+  return ok({
+    url,
+    port: bound,
+    stats: () => handler.stats(),
+    onNeedsSignIn: (listener) => handler.addNeedsSignInListener(listener),
+    close() {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        // In-flight requests get a moment to finish (a renewal may be on its way), then are cut.
+        const cut = setTimeout(() => server.closeAllConnections(), 2_000);
+        cut.unref();
+        await closed;
+        clearTimeout(cut);
+        await Promise.allSettled([options.audit.flush(), options.clients.flush()]);
+      })();
+      return closing;
+    },
+  });
+}
+
+function listen(server: Server, port: number): Promise<Result<null, ErrorValue>> {
+  return new Promise((resolve) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      const inUse = error.code === 'EADDRINUSE';
+      resolve(
+        err({
+          code: inUse ? 'port_in_use' : 'listen_failed',
+          kind: 'config',
+          message: inUse
+            ? `Port ${port} on 127.0.0.1 is in use: is another Tokenry serving? Choose another with --port.`
+            : `Cannot listen on 127.0.0.1:${port}: ${error.message}`,
+        }),
+      );
+    };
+    server.once('error', onError);
+    // IPv4 loopback only: never a wildcard address, never a LAN interface.
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => {
+      server.off('error', onError);
+      resolve(ok(null));
+    });
+  });
+}
+
+class LoopbackHandler {
+  private allowedHosts: ReadonlySet<string> = new Set();
+  private readonly limiter: FailureLimiter;
+  private readonly listeners = new Set<NeedsSignInListener>();
+  /**
+   * When each account was last announced as needing sign-in: a polling script must not flood the
+   * person with notifications, yet a problem that outlives the first one is announced again.
+   */
+  private readonly announced = new Map<string, number>();
+  private readonly now: () => number;
+  private readonly counts = new Map<number, number>();
+  private readonly bodies = new Map<string, { token: string; expiresIn: number | null; body: string }>();
+  private total = 0;
+
+  constructor(private readonly options: LoopbackServerOptions) {
+    this.now = options.now ?? Date.now;
+    this.limiter = new FailureLimiter(options.authRateLimit ?? DEFAULT_AUTH_RATE_LIMIT, this.now);
+    if (options.onNeedsSignIn) this.listeners.add(options.onNeedsSignIn);
+  }
+
+  /** Only the address we listen on, by number or as localhost, with our port: anything else is DNS rebinding. */
+  bind(port: number): void {
+    this.allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  }
+
+  addNeedsSignInListener(listener: NeedsSignInListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  stats(): LoopbackStats {
+    return { requests: this.total, byStatus: Object.fromEntries(this.counts) };
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    try {
+      this.serve(req, res);
+    } catch {
+      this.fail(res);
+    }
+  }
+
+  /** A bug or a vault failure: the client learns only that it failed. */
+  private fail(res: ServerResponse): void {
+    if (!res.headersSent) this.refuse(res, null, null, 'other', 'internal_error', 'The token provider failed; see the app.');
+    else res.destroy();
+  }
+
+  /** Synchronous up to the service call: no promise is made for a request that is refused. */
+  private serve(req: IncomingMessage, res: ServerResponse): void {
+    // One pass over the raw headers: Node folds duplicate Host headers into one, rawHeaders does not.
+    const raw = req.rawHeaders;
+    let hosts = 0;
+    let host = '';
+    let origin = false;
+    let browser = false;
+    let authorization: string | undefined;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i] as string;
+      switch (name.length) {
+        case 4:
+          if (name.toLowerCase() === 'host') {
+            hosts += 1;
+            host = raw[i + 1] ?? '';
+          }
+          break;
+        case 6:
+          if (name.toLowerCase() === 'origin') origin = true;
+          break;
+        case 13:
+          if (name.toLowerCase() === 'authorization') authorization = raw[i + 1];
+          break;
+        case 14: {
+          // Fetch metadata: browsers send Sec-Fetch-Site and -Dest; Node's fetch sends only -Mode, so that one is not a sign.
+          const lower = name.toLowerCase();
+          if (lower === 'sec-fetch-site' || lower === 'sec-fetch-dest') browser = true;
+          break;
+        }
+      }
+    }
+    const route = parseRoute(req.url ?? '');
+    if (hosts !== 1 || !this.allowedHosts.has(host.toLowerCase())) {
+      return this.refuse(res, null, route.account, route.route, 'forbidden_host', 'Requests must name 127.0.0.1 or localhost with this port as Host (DNS rebinding is refused).');
+    }
+    // Any Origin, `null` included, means a browser or something posing as one.
+    if (origin) return this.refuse(res, null, route.account, route.route, 'forbidden_origin', 'Requests from web pages are refused.');
+    if (browser) return this.refuse(res, null, route.account, route.route, 'forbidden_browser', 'Requests from browsers are refused.');
+    if (req.method !== 'GET') {
+      return this.refuse(res, null, route.account, route.route, 'method_not_allowed', 'Only GET is served.', ['Allow', 'GET']);
+    }
+
+    const key = bearerKey(authorization);
+    const client = key === null ? null : this.options.clients.authenticate(key);
+    if (client === null) return this.refuseAuth(req, res, route, key === null);
+    if (!route.known) return this.refuse(res, client.name, null, 'other', 'not_found', 'No such endpoint: use /v1/accounts or /v1/accounts/{name}/token.');
+    this.options.clients.markUsed(client.name);
+
+    if (route.route === 'accounts') return this.listAccounts(res, client);
+    const account = route.account;
+    if (account === null) return this.refuse(res, client.name, null, 'token', 'not_found', 'There is no account by that name.');
+    if (!client.accounts.has(account)) {
+      return this.refuse(res, client.name, account, 'token', 'account_not_allowed', `This client may not use the account "${account}".`);
+    }
+    let minValidSeconds = 0;
+    if (route.query !== '') {
+      const text = new URLSearchParams(route.query).get('min_valid');
+      if (text !== null) {
+        if (!MIN_VALID.test(text) || Number(text) > MAX_MIN_VALID_SECONDS) {
+          return this.refuse(res, client.name, account, 'token', 'invalid_request', `min_valid must be a whole number of seconds from 0 to ${MAX_MIN_VALID_SECONDS}.`);
+        }
+        minValidSeconds = Number(text);
+      }
+    }
+    // A cached token is answered in this tick: answering from a promise costs a visible share of throughput.
+    const cached = this.options.service.cachedToken?.(account, minValidSeconds) ?? null;
+    if (cached !== null) return this.answerToken(res, client.name, account, cached);
+    this.options.service.token(account, { minValidSeconds }).then(
+      (result) => (result.ok ? this.answerToken(res, client.name, account, result.value) : this.serviceError(res, client.name, account, result.error)),
+      () => this.fail(res),
+    );
+  }
+
+  private answerToken(res: ServerResponse, client: string, account: string, view: TokenView): void {
+    if (this.announced.size > 0) this.announced.delete(account);
+    this.count(200);
+    this.options.audit.record(client, account, 'token', 200, 'ok');
+    sendJson(res, 200, this.body(account, view));
+  }
+
+  /** The answer's JSON, serialised once per token and second rather than once per request. */
+  private body(account: string, view: TokenView): string {
+    const last = this.bodies.get(account);
+    if (last !== undefined && last.token === view.access_token && last.expiresIn === view.expires_in) return last.body;
+    const body = JSON.stringify(view);
+    this.bodies.set(account, { token: view.access_token, expiresIn: view.expires_in, body });
+    return body;
+  }
+
+  private listAccounts(res: ServerResponse, client: LoopbackClient): void {
+    const accounts = this.options.service
+      .accounts()
+      .filter((a) => client.accounts.has(a.name))
+      .map((a) => ({
+        name: a.name,
+        provider: a.provider,
+        status: a.state.kind,
+        expires_at: a.expiresAt === null ? null : new Date(a.expiresAt).toISOString(),
+        scope: (a.grantedScope ?? a.requestedScope)?.join(' ') ?? null,
+      }));
+    this.count(200);
+    this.options.audit.record(client.name, null, 'accounts', 200, 'ok');
+    sendJson(res, 200, JSON.stringify({ accounts }));
+  }
+
+  private refuseAuth(req: IncomingMessage, res: ServerResponse, route: Route, missing: boolean): void {
+    const retryMs = this.limiter.fail(req.socket.remoteAddress ?? 'unknown');
+    if (retryMs > 0) {
+      return this.refuse(res, null, route.account, route.route, 'rate_limited', 'Too many failed authentications: wait before trying again.', retryAfterHeader(retryMs));
+    }
+    // RFC 6750 §3: a Bearer challenge, with invalid_token only when a credential was offered.
+    const challenge = missing ? 'Bearer realm="tokenry"' : 'Bearer realm="tokenry", error="invalid_token"';
+    return missing
+      ? this.refuse(res, null, route.account, route.route, 'missing_client_key', 'Send the client key as "Authorization: Bearer tkr_...".', ['WWW-Authenticate', challenge])
+      : this.refuse(res, null, route.account, route.route, 'invalid_client_key', 'The client key is not valid (unknown or revoked).', ['WWW-Authenticate', challenge]);
+  }
+
+  private serviceError(res: ServerResponse, client: string, account: string, error: ErrorValue): void {
+    const code = loopbackCodeFor(error);
+    if (code === 'needs_sign_in') this.announceNeedsSignIn(account);
+    const extra = error.retryAfterMs !== undefined && STATUS_OF[code] === 503 ? retryAfterHeader(error.retryAfterMs) : [];
+    // Service messages are written for people and hold no secrets.
+    this.refuse(res, client, account, 'token', code, error.message, extra);
+  }
+
+  private announceNeedsSignIn(account: string): void {
+    const now = this.now();
+    const last = this.announced.get(account);
+    if (last !== undefined && now - last < ANNOUNCE_AGAIN_MS) return;
+    this.announced.set(account, now);
+    for (const listener of this.listeners) {
+      try {
+        listener(account);
+      } catch {
+        // A failing notifier must not turn a 409 into a 500.
+      }
+    }
+  }
+
+  private refuse(res: ServerResponse, client: string | null, account: string | null, route: AuditRoute, code: LoopbackErrorCode, description: string, extra: readonly string[] = []): void {
+    const status = STATUS_OF[code];
+    this.count(status);
+    this.options.audit.record(client, account, route, status, code);
+    sendError(res, code, description, extra);
+  }
+
+  private count(status: number): void {
+    this.total += 1;
+    this.counts.set(status, (this.counts.get(status) ?? 0) + 1);
+  }
+}
+
+/** Splits path and query without building a URL object on the hot path. */
+function parseRoute(url: string): Route {
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  const query = q < 0 ? '' : url.slice(q + 1);
+  if (path === '/v1/accounts') return { route: 'accounts', account: null, query, known: true };
+  const match = TOKEN_PATH.exec(path);
+  if (match === null) return { route: 'other', account: null, query, known: false };
+  let name: string;
+  try {
+    name = decodeURIComponent(match[1] ?? '');
+  } catch {
+    return { route: 'token', account: null, query, known: true };
+  }
+  // Only a well-formed name reaches the audit log or the service.
+  return { route: 'token', account: ACCOUNT_NAME.test(name) ? name : null, query, known: true };
+}
