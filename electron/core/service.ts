@@ -56,6 +56,7 @@ const toValue = (error: GrantError): ErrorValue => error.toJSON();
 export class TokenryService {
   private file: AccountsFile;
   private readonly records = new Map<string, TokenRecord | null>();
+  private readonly viewCache = new Map<string, { record: TokenRecord; view: TokenView }>();
   private readonly engine: RefreshEngine;
   private readonly clock: Clock;
   private readonly grantDeps: GrantDeps;
@@ -475,8 +476,14 @@ export class TokenryService {
     if (record == null) return null;
     if (record.expiresAt !== null && record.expiresAt - this.clock.now() <= Math.max(0, minValidSeconds) * 1000) return null;
     // While a renewal runs, callers wait for its result (the refresh engine's single flight).
-    if (this.engine.state(name).kind === 'refreshing') return null;
-    return this.tokenView(record);
+    if (this.engine.isRefreshing(name)) return null;
+    // The view changes only with the record or expires_in: build it once per second, not per request.
+    const expiresIn = record.expiresAt === null ? null : Math.max(0, Math.floor((record.expiresAt - this.clock.now()) / 1000));
+    const last = this.viewCache.get(name);
+    if (last !== undefined && last.record === record && last.view.expires_in === expiresIn) return last.view;
+    const view = this.tokenView(record);
+    this.viewCache.set(name, { record, view });
+    return view;
   }
 }
 

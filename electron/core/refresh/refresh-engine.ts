@@ -89,6 +89,11 @@ export class RefreshEngine {
     return this.derive(name, entry);
   }
 
+  /** Whether a renewal of this account is in flight (cheap: for hot paths). */
+  isRefreshing(name: string): boolean {
+    return this.flights.isRunning(name);
+  }
+
   onState(listener: StateListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

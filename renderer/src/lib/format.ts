@@ -1,0 +1,65 @@
+// Formatting for people: durations, instants and scope comparisons. Pure functions, no Vue.
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * A duration in the coarsest units that still move: seconds under an hour (so a countdown visibly
+ * ticks when it matters), minutes under a day, hours beyond. The coarse units also mean a countdown
+ * far from expiry changes its text, and so re-renders, at most once a minute.
+ */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${pad(s % 60)}s`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h ${pad(Math.floor((s % 3600) / 60))}m`;
+  return `${Math.floor(s / 86_400)}d ${Math.floor((s % 86_400) / 3600)}h`;
+}
+
+/** "in 4m 05s" before `until`, "expired 12s ago" after it. */
+export function countdownText(until: number, now: number): string {
+  const left = until - now;
+  // Rounded up while running, so "0s" never shows for a token that is still valid.
+  return left > 0 ? `in ${formatDuration(Math.ceil(left / 1000) * 1000)}` : `expired ${formatDuration(-left)} ago`;
+}
+
+export function formatInstant(ms: number): string {
+  return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+}
+
+export function formatTime(ms: number): string {
+  return new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+export interface ScopeComparison {
+  /** Requested and granted. */
+  readonly both: readonly string[];
+  /** Requested but not granted. */
+  readonly missing: readonly string[];
+  /** Granted without being requested. */
+  readonly extra: readonly string[];
+}
+
+/**
+ * Requested against granted scope. `null` granted means the provider did not say, which RFC 6749
+ * §5.1 reads as "as requested"; `null` requested means the provider's default was asked for.
+ */
+export function compareScopes(requested: readonly string[] | null, granted: readonly string[] | null): ScopeComparison | null {
+  if (requested === null || granted === null) return null;
+  const want = new Set(requested);
+  const got = new Set(granted);
+  return {
+    both: requested.filter((s) => got.has(s)),
+    missing: requested.filter((s) => !got.has(s)),
+    extra: granted.filter((s) => !want.has(s)),
+  };
+}
+
+/** A JSON-ish value as one readable line. */
+export function displayValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === undefined) return '';
+  return JSON.stringify(value);
+}
+
+/** JWT NumericDate claims (RFC 7519 §2), shown as instants beside their raw value. */
+export const DATE_CLAIMS: ReadonlySet<string> = new Set(['exp', 'iat', 'nbf', 'auth_time']);

@@ -1,0 +1,21 @@
+// The renderer's names for the contract's data, inferred from shared/ipc.ts so they can never drift from it.
+import type { ChannelArgs, ChannelResult } from '../../../shared/ipc.js';
+import type { ErrorValue } from '../../../shared/errors.js';
+
+export type { ErrorValue };
+export type ProviderSummary = ChannelResult<'providers:list'>[number];
+export type AccountView = ChannelResult<'accounts:list'>[number];
+export type AccountState = AccountView['state'];
+export type AccountStateKind = AccountState['kind'];
+export type SignInField = AccountView['signInFields'][number];
+export type NewAccount = ChannelArgs<'accounts:add'>[0];
+export type AccountPatch = ChannelArgs<'accounts:update'>[1];
+export type AccountOverrides = NonNullable<NewAccount['overrides']>;
+export type SignInInput = ChannelArgs<'accounts:sign-in'>[1];
+export type TokenView = ChannelResult<'tokens:reveal'>;
+export type TokenDetails = ChannelResult<'tokens:details'>;
+export type ClientView = ChannelResult<'clients:list'>[number];
+export type NewClientResult = ChannelResult<'clients:add'>;
+export type AuditRow = ChannelResult<'audit:read'>[number];
+export type Settings = ChannelResult<'settings:get'>;
+export type VaultStatus = ChannelResult<'vault:status'>;

@@ -1,0 +1,132 @@
+// Accounts: the list with each one's live state, and every action on an account, over window.tokenry.
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import type { AccountPatch, AccountState, AccountView, ErrorValue, NewAccount, SignInInput } from '../lib/types.js';
+import { mark } from '../lib/perf.js';
+
+const sameView = (a: AccountView, b: AccountView): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Keeps the objects of unchanged accounts, so that a reload re-renders only the rows whose
+ * account actually changed (rows take their account as a prop and Vue compares props by identity).
+ */
+function reconcile(previous: readonly AccountView[], next: readonly AccountView[]): readonly AccountView[] {
+  const old = new Map(previous.map((a) => [a.name, a]));
+  let changed = previous.length !== next.length;
+  const merged = next.map((a, i) => {
+    const before = old.get(a.name);
+    if (before !== undefined && sameView(before, a)) {
+      if (previous[i] !== before) changed = true;
+      return before;
+    }
+    changed = true;
+    return a;
+  });
+  return changed ? merged : previous;
+}
+
+const tokenOf = (state: AccountState): number | null | undefined =>
+  state.kind === 'valid' || state.kind === 'expiring' || state.kind === 'refreshing' || state.kind === 'expired' ? state.expiresAt : undefined;
+
+export const useAccountsStore = defineStore('accounts', () => {
+  /** Replaced, never mutated: each account object is immutable, so unchanged rows keep their props. */
+  const accounts = shallowRef<readonly AccountView[]>([]);
+  const loaded = ref(false);
+  const loadError = shallowRef<ErrorValue | null>(null);
+  const names = computed(() => accounts.value.map((a) => a.name));
+
+  let reloadTimer: ReturnType<typeof setTimeout> | null = null;
+  let listening = false;
+
+  async function load(): Promise<void> {
+    const result = await window.tokenry.accounts();
+    if (!result.ok) {
+      loadError.value = result.error;
+      return;
+    }
+    if (!loaded.value) mark('tokenry:accounts-loaded');
+    accounts.value = reconcile(accounts.value, result.value);
+    loadError.value = null;
+    loaded.value = true;
+  }
+
+  /** Several changes in a burst (a renewal, a sign-in) cost one reload. */
+  function scheduleReload(delayMs = 150): void {
+    if (reloadTimer !== null) clearTimeout(reloadTimer);
+    reloadTimer = setTimeout(() => {
+      reloadTimer = null;
+      void load();
+    }, delayMs);
+  }
+
+  function find(name: string): AccountView | undefined {
+    return accounts.value.find((a) => a.name === name);
+  }
+
+  function upsert(view: AccountView): void {
+    const list = accounts.value;
+    const i = list.findIndex((a) => a.name === view.name);
+    accounts.value = i === -1 ? [...list, view] : list.map((a, j) => (j === i ? view : a));
+  }
+
+  /** A state event: patch that one account; after a renewal ends, reload for its new expiry and scope. */
+  function applyState(name: string, state: AccountState): void {
+    const list = accounts.value;
+    const i = list.findIndex((a) => a.name === name);
+    const account = list[i];
+    if (account === undefined) {
+      scheduleReload();
+      return;
+    }
+    if (JSON.stringify(account.state) === JSON.stringify(state)) return;
+    const expiresAt = tokenOf(state);
+    const next: AccountView = { ...account, state, expiresAt: expiresAt === undefined ? account.expiresAt : expiresAt };
+    accounts.value = list.map((a, j) => (j === i ? next : a));
+    if (account.state.kind === 'refreshing' && state.kind !== 'refreshing') scheduleReload();
+  }
+
+  /** Subscribes to the bridge's events once for the life of the app. */
+  function listen(): void {
+    if (listening) return;
+    listening = true;
+    window.tokenry.onAccountState((event) => applyState(event.name, event.state));
+    window.tokenry.onAccountsChanged(() => scheduleReload());
+  }
+
+  async function add(input: NewAccount) {
+    const result = await window.tokenry.addAccount(input);
+    if (result.ok) upsert(result.value);
+    return result;
+  }
+
+  async function update(name: string, patch: AccountPatch) {
+    const result = await window.tokenry.updateAccount(name, patch);
+    if (result.ok) upsert(result.value);
+    return result;
+  }
+
+  async function remove(name: string) {
+    const result = await window.tokenry.removeAccount(name);
+    if (result.ok) accounts.value = accounts.value.filter((a) => a.name !== name);
+    return result;
+  }
+
+  async function signIn(name: string, input: SignInInput) {
+    const result = await window.tokenry.signIn(name, input);
+    if (result.ok) upsert(result.value);
+    return result;
+  }
+
+  async function refresh(name: string) {
+    const result = await window.tokenry.refresh(name);
+    if (result.ok) upsert(result.value);
+    return result;
+  }
+
+  // Tokens are handed to the caller and never kept in the store.
+  const reveal = (name: string) => window.tokenry.revealToken(name);
+  const copy = (name: string) => window.tokenry.copyToken(name);
+  const details = (name: string) => window.tokenry.tokenDetails(name);
+
+  return { accounts, loaded, loadError, names, load, listen, find, applyState, add, update, remove, signIn, refresh, reveal, copy, details };
+});

@@ -1,0 +1,210 @@
+// Benchmark: the renderer with 1,000 accounts in Chromium (first render, one countdown tick and how
+// many components it re-rendered), and the production bundle's size, gzipped.
+//
+// The 1,000 accounts are real: added and signed in through the core against the emulators (cheap
+// scrypt), then served by the web harness. The page runs with window.__TOKENRY_PERF__ set, so the
+// renderer records performance marks, per-tick timings and component update counts (lib/perf.ts).
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { openAppCore } from '../../electron/core/bridge/app-core.js';
+import { passphraseProtector, TEST_SCRYPT } from '../../electron/core/vault/protectors/passphrase.js';
+import { startWebHarness } from '../../electron/harness/web-harness.js';
+import {
+  APPLIXURE_DEFAULTS,
+  AXOSOFT_DEFAULTS,
+  SAASU_DEFAULTS,
+  SUGARCRM_DEFAULTS,
+  startApplixure,
+  startAxosoft,
+  startSaasu,
+  startSugarCrm,
+} from '../fixtures/emulators/index.js';
+import { launchChromium } from '../e2e/helpers/browser.js';
+import type { PageGlobals, TickSample } from '../e2e/helpers/page-globals.js';
+import { ensureRendererBuilt, RENDERER_OUT } from '../e2e/helpers/renderer-build.js';
+
+const ACCOUNTS = 1000;
+const LOADS = 3;
+const TICKS = 5;
+const PASSPHRASE = 'renderer bench';
+
+
+interface LoadSample {
+  /** Navigation start to the list rendered and laid out. */
+  readonly firstRenderMs: number;
+  /** Data received to the 1,000 rows patched into the DOM (Vue's share). */
+  readonly listRenderMs: number;
+  /** The same plus their first style and layout. */
+  readonly listLayoutMs: number;
+  readonly rows: number;
+  readonly countdowns: number;
+  readonly ticks: readonly TickSample[];
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+const ms = (value: number): string => `${value.toFixed(1)} ms`;
+const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
+
+/** 1,000 accounts of four presets, signed in against the emulators; expiries spread under an hour so every countdown shows seconds. */
+async function buildDataDir(dataDir: string): Promise<() => Promise<void>> {
+  const [axosoft, sugar, saasu, applixure] = await Promise.all([startAxosoft(), startSugarCrm(), startSaasu(), startApplixure()]);
+  const core = await openAppCore({
+    dataDir,
+    protector: passphraseProtector(PASSPHRASE, { scrypt: TEST_SCRYPT }),
+    purpose: 'renderer bench setup',
+    copyToClipboard: async () => null,
+  });
+  const h = core.handlers;
+  try {
+    const jobs: Array<() => Promise<void>> = [];
+    for (let i = 0; i < ACCOUNTS; i++) {
+      const name = `acct-${String(i).padStart(4, '0')}`;
+      const kind = i % 4;
+      jobs.push(async () => {
+        // Lifetimes from 20 to about 50 minutes: the countdowns tick in seconds (the worst case).
+        const lifetime = 1200 + ((i * 7) % 1800);
+        let added;
+        if (kind === 0) {
+          added = await h['accounts:add']({ name, provider: 'axosoft', overrides: { baseUrl: axosoft.baseUrl }, clientId: AXOSOFT_DEFAULTS.clientId, clientSecret: AXOSOFT_DEFAULTS.clientSecret });
+        } else if (kind === 1) {
+          added = await h['accounts:add']({ name, provider: 'sugarcrm', overrides: { baseUrl: sugar.baseUrl } });
+        } else if (kind === 2) {
+          added = await h['accounts:add']({ name, provider: 'saasu', overrides: { baseUrl: saasu.baseUrl } });
+        } else {
+          added = await h['accounts:add']({ name, provider: 'applixure', overrides: { baseUrl: applixure.baseUrl }, clientId: APPLIXURE_DEFAULTS.clientId, clientSecret: APPLIXURE_DEFAULTS.clientSecret });
+        }
+        if (!added.ok) throw new Error(`add ${name}: ${added.error.message}`);
+        sugar.knobs.accessLifetimeSeconds = lifetime;
+        saasu.knobs.accessLifetimeSeconds = lifetime;
+        applixure.knobs.accessLifetimeSeconds = lifetime;
+        const credentials =
+          kind === 0
+            ? { username: AXOSOFT_DEFAULTS.username, password: AXOSOFT_DEFAULTS.password }
+            : kind === 1
+              ? { username: SUGARCRM_DEFAULTS.username, password: SUGARCRM_DEFAULTS.password }
+              : kind === 2
+                ? { username: SAASU_DEFAULTS.username, password: SAASU_DEFAULTS.password }
+                : {};
+        const signed = await h['accounts:sign-in'](name, credentials);
+        if (!signed.ok) throw new Error(`sign in ${name}: ${signed.error.message}`);
+      });
+    }
+    // A few at a time: the vault writes are serialised anyway.
+    for (let i = 0; i < jobs.length; i += 16) await Promise.all(jobs.slice(i, i + 16).map((job) => job()));
+  } finally {
+    await core.close();
+  }
+  return async () => {
+    await Promise.all([axosoft.close(), sugar.close(), saasu.close(), applixure.close()]);
+  };
+}
+
+async function measurePage(url: string): Promise<LoadSample> {
+  const browser = await launchChromium();
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.addInitScript(() => {
+      (globalThis as unknown as PageGlobals).__TOKENRY_PERF__ = true;
+    });
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => performance.getEntriesByName('tokenry:accounts-laid-out').length > 0, undefined, { timeout: 30_000 });
+    // No named functions inside evaluate(): tsx's keepNames would reference a helper the page lacks.
+    const marks = await page.evaluate(() => ({
+      loaded: performance.getEntriesByName('tokenry:accounts-loaded')[0]?.startTime ?? Number.NaN,
+      rendered: performance.getEntriesByName('tokenry:accounts-rendered')[0]?.startTime ?? Number.NaN,
+      laidOut: performance.getEntriesByName('tokenry:accounts-laid-out')[0]?.startTime ?? Number.NaN,
+      rows: (globalThis as unknown as PageGlobals).document.querySelectorAll('[data-account]').length,
+      countdowns: (globalThis as unknown as PageGlobals).document.querySelectorAll('time.countdown').length,
+    }));
+    await page.waitForFunction((n) => ((globalThis as unknown as PageGlobals).__tokenryPerf?.ticks.length ?? 0) >= n, TICKS + 1, {
+      timeout: (TICKS + 3) * 1000,
+      polling: 100,
+    });
+    // The first tick may land while the list is still settling: keep the steady ones.
+    const ticks = await page.evaluate(() => (globalThis as unknown as PageGlobals).__tokenryPerf?.ticks.slice(1) ?? []);
+    await context.close();
+    return {
+      firstRenderMs: marks.laidOut,
+      listRenderMs: marks.rendered - marks.loaded,
+      listLayoutMs: marks.laidOut - marks.loaded,
+      rows: marks.rows,
+      countdowns: marks.countdowns,
+      ticks,
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+async function bundleSizes(): Promise<{ files: Array<{ name: string; raw: number; gzip: number }>; minifiedJsGzip: number | null }> {
+  const dir = join(RENDERER_OUT, 'assets');
+  const names = (await readdir(dir)).filter((n) => n.endsWith('.js') || n.endsWith('.css')).sort();
+  const files = [];
+  let minifiedJsGzip: number | null = 0;
+  for (const name of names) {
+    const bytes = await readFile(join(dir, name));
+    files.push({ name, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length });
+    if (name.endsWith('.js')) {
+      try {
+        // What the same code weighs minified (electron-vite leaves the renderer unminified by default).
+        const { transform } = await import('esbuild');
+        const min = await transform(bytes.toString('utf8'), { minify: true, format: 'esm', target: 'chrome120' });
+        minifiedJsGzip = (minifiedJsGzip ?? 0) + gzipSync(Buffer.from(min.code), { level: 9 }).length;
+      } catch {
+        minifiedJsGzip = null;
+      }
+    }
+  }
+  return { files, minifiedJsGzip };
+}
+
+/** Prints first render and one countdown tick with 1,000 accounts in Chromium, and the bundle size gzipped. */
+export async function benchRenderer(): Promise<void> {
+  await ensureRendererBuilt();
+  const root = await mkdtemp(join(tmpdir(), 'tokenry-renderer-bench-'));
+  const dataDir = join(root, 'data');
+  const setupStart = performance.now();
+  const stopEmulators = await buildDataDir(dataDir);
+  console.log(`setup: ${ACCOUNTS} accounts added and signed in through the core in ${(performance.now() - setupStart).toFixed(0)} ms`);
+  const harness = await startWebHarness({
+    dataDir,
+    port: 0,
+    loopbackPort: null,
+    rendererDir: RENDERER_OUT,
+    protector: passphraseProtector(PASSPHRASE, { scrypt: TEST_SCRYPT }),
+  });
+  try {
+    const loads: LoadSample[] = [];
+    for (let i = 0; i < LOADS; i++) loads.push(await measurePage(harness.url));
+    const ticks = loads.flatMap((l) => l.ticks);
+    const first = loads[0];
+    console.log(`rows rendered: ${first?.rows ?? 0}, live countdowns: ${first?.countdowns ?? 0} (median of ${LOADS} page loads, ${ticks.length} ticks)`);
+    console.log(`first render, navigation start to 1,000 rows laid out:  ${ms(median(loads.map((l) => l.firstRenderMs)))}`);
+    console.log(`  of which data received to rows patched (Vue):         ${ms(median(loads.map((l) => l.listRenderMs)))}`);
+    console.log(`  of which data received to rows laid out:              ${ms(median(loads.map((l) => l.listLayoutMs)))}`);
+    console.log(`one countdown tick, now changed to DOM patched:          ${ms(median(ticks.map((t) => t.patchMs)))} (max ${ms(Math.max(...ticks.map((t) => t.patchMs)))})`);
+    console.log(`one countdown tick, including style and layout:          ${ms(median(ticks.map((t) => t.patchAndLayoutMs)))} (max ${ms(Math.max(...ticks.map((t) => t.patchAndLayoutMs)))})`);
+    console.log(`row components re-rendered per tick:                     ${median(ticks.map((t) => t.rowUpdates))} (max ${Math.max(...ticks.map((t) => t.rowUpdates))})`);
+    console.log(`countdown components re-rendered per tick:               ${median(ticks.map((t) => t.countdownUpdates))} of ${first?.countdowns ?? 0} (only those whose text changed)`);
+  } finally {
+    await harness.close();
+    await stopEmulators();
+    await rm(root, { recursive: true, force: true });
+  }
+  const { files, minifiedJsGzip } = await bundleSizes();
+  for (const f of files) console.log(`bundle ${f.name.padEnd(28)} ${kib(f.raw).padStart(10)} raw ${kib(f.gzip).padStart(10)} gzip`);
+  const total = files.reduce((sum, f) => sum + f.gzip, 0);
+  console.log(`bundle total (js + css), gzipped:                        ${kib(total)}`);
+  if (minifiedJsGzip !== null) console.log(`  js if minified (esbuild), gzipped:                     ${kib(minifiedJsGzip)}`);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await benchRenderer();
+}

@@ -1,0 +1,16 @@
+// The browser globals that page.evaluate() callbacks use, typed for the Node typecheck (which has no
+// DOM lib). Cast inline: `(globalThis as unknown as PageGlobals).navigator...` (a type-only cast,
+// nothing from Node is sent to the page).
+export interface TickSample {
+  readonly patchMs: number;
+  readonly patchAndLayoutMs: number;
+  readonly rowUpdates: number;
+  readonly countdownUpdates: number;
+}
+
+export interface PageGlobals {
+  readonly navigator: { readonly clipboard: { readText(): Promise<string> } };
+  readonly document: { querySelectorAll(selector: string): { readonly length: number } };
+  __TOKENRY_PERF__?: boolean;
+  readonly __tokenryPerf?: { readonly ticks: readonly TickSample[] };
+}

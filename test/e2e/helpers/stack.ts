@@ -1,0 +1,34 @@
+// A throwaway data directory with the web harness over it (cheap scrypt, loopback endpoint on a free port).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startWebHarness, type WebHarness, type WebHarnessOptions } from '../../../electron/harness/web-harness.js';
+import { passphraseProtector, TEST_SCRYPT } from '../../../electron/core/vault/protectors/passphrase.js';
+import { RENDERER_OUT } from './renderer-build.js';
+
+export interface Stack {
+  readonly harness: WebHarness;
+  readonly dataDir: string;
+  close(): Promise<void>;
+}
+
+export async function startStack(options: Partial<Omit<WebHarnessOptions, 'protector'>> = {}): Promise<Stack> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'tokenry-e2e-')));
+  const harness = await startWebHarness({
+    port: 0,
+    loopbackPort: 0,
+    rendererDir: RENDERER_OUT,
+    log: () => undefined,
+    ...options,
+    dataDir,
+    protector: passphraseProtector('e2e passphrase', { scrypt: TEST_SCRYPT }),
+  });
+  return {
+    harness,
+    dataDir,
+    async close() {
+      await harness.close();
+      if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
