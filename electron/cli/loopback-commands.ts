@@ -14,11 +14,9 @@ import {
   type ClientView,
 } from '../core/loopback/index.js';
 import { openDataStore } from '../core/vault/data-store.js';
-import { acquireLock } from '../core/vault/lock.js';
-import { VaultError } from '../core/vault/vault-error.js';
 import { CliError, EXIT } from './cli-io.js';
 import type { Command, CommandContext } from './commands.js';
-import { openService } from './open-service.js';
+import { lockDataDir, openService } from './open-service.js';
 
 type Values = Parameters<Command['run']>[2];
 
@@ -56,15 +54,7 @@ function untilStopSignal(): Promise<NodeJS.Signals> {
  * running server never overwrites them with its own copy.
  */
 async function withOwnedClients<T>(ctx: CommandContext, purpose: string, use: (clients: ClientStore) => Promise<T>): Promise<T> {
-  let lock: Awaited<ReturnType<typeof acquireLock>>;
-  try {
-    lock = await acquireLock(ctx.dataDir, { purpose });
-  } catch (error) {
-    if (error instanceof VaultError && error.code === 'locked_by_other') {
-      throw new CliError(`${error.message}. Loopback clients can only be changed by that process (in the desktop app: Loopback clients), or after stopping it.`, EXIT.other);
-    }
-    throw error;
-  }
+  const lock = await lockDataDir(ctx.dataDir, purpose, 'Loopback clients can only be changed by that process (in the desktop app: Loopback clients), or after stopping it.');
   try {
     const clients = await ClientStore.open(ctx.dataDir);
     try {

@@ -1,9 +1,7 @@
 // Opening a data directory for one CLI command: the lock, the vault with the right protector, the service.
-import { join } from 'node:path';
-import { accountsFileSchema, EMPTY_ACCOUNTS } from '../core/accounts/account-store.js';
-import { TokenryService } from '../core/service.js';
-import { readFileIfExists, removeStaleTempFilesIn } from '../core/vault/atomic-file.js';
-import { openDataStore } from '../core/vault/data-store.js';
+import type { TokenryService } from '../core/service.js';
+import { openOwnedService } from '../core/owned-service.js';
+import { readFileIfExists } from '../core/vault/atomic-file.js';
 import { acquireLock, type DataDirLock } from '../core/vault/lock.js';
 import type { KeyProtector } from '../core/vault/protector.js';
 import { keyringProtector } from '../core/vault/protectors/keyring.js';
@@ -62,39 +60,28 @@ async function unlock(dataDir: string, io: CliIo): Promise<Vault> {
   );
 }
 
-/** Takes the data directory (one owner at a time), unlocks the vault and opens the service. */
-export async function openService(dataDir: string, io: CliIo, purpose: string, background = false): Promise<OpenedService> {
-  let lock: DataDirLock;
+/**
+ * Takes the data directory's lock for a CLI command; while another process owns it, says who and
+ * what to do instead (`hint`).
+ */
+export async function lockDataDir(dataDir: string, purpose: string, hint: string): Promise<DataDirLock> {
   try {
-    lock = await acquireLock(dataDir, { purpose });
+    return await acquireLock(dataDir, { purpose });
   } catch (error) {
-    if (error instanceof VaultError && error.code === 'locked_by_other') {
-      throw new CliError(`${error.message}. Ask it for tokens with TOKENRY_CLIENT_KEY, or stop it first.`, EXIT.other);
-    }
-    throw error;
-  }
-  let vault: Vault | undefined;
-  try {
-    // Only the lock's owner may sweep what a killed writer left behind.
-    await removeStaleTempFilesIn(dataDir);
-    vault = await unlock(dataDir, io);
-    const accounts = await openDataStore({ dataDir, name: 'accounts', schema: accountsFileSchema, defaults: EMPTY_ACCOUNTS });
-    const service = await TokenryService.open({ secrets: vault, accounts, background });
-    const opened = vault;
-    return {
-      service,
-      async close() {
-        service.close();
-        await service.flush();
-        await opened.close();
-        await lock.release();
-      },
-    };
-  } catch (error) {
-    await vault?.close().catch(() => undefined);
-    await lock.release().catch(() => undefined);
+    if (error instanceof VaultError && error.code === 'locked_by_other') throw new CliError(`${error.message}. ${hint}`, EXIT.other);
     throw error;
   }
 }
 
-export const accountsPath = (dataDir: string): string => join(dataDir, 'accounts.json');
+/** Takes the data directory (one owner at a time), unlocks the vault and opens the service. */
+export async function openService(dataDir: string, io: CliIo, purpose: string, background = false): Promise<OpenedService> {
+  const owned = await openOwnedService({
+    dataDir,
+    purpose,
+    lock: (dir, why) => lockDataDir(dir, why, 'Ask it for tokens with TOKENRY_CLIENT_KEY, or stop it first.'),
+    unlock: () => unlock(dataDir, io),
+    service: async () => ({ background }),
+  });
+  return { service: owned.service, close: () => owned.close() };
+}
+

@@ -1,14 +1,12 @@
 // Everything a desktop-like shell runs: vault, service, settings, loopback clients and the IPC handlers.
 // The Electron main process and the web harness both open the core through here.
-import { accountsFileSchema, EMPTY_ACCOUNTS } from '../accounts/account-store.js';
 import type { GrantDeps } from '../grants/grant-client.js';
 import { ClientStore } from '../loopback/client-store.js';
 import type { Clock } from '../refresh/clock.js';
-import { TokenryService } from '../service.js';
 import { openSettings, type Settings } from '../settings/settings-store.js';
-import { openDataStore, type DataStore } from '../vault/data-store.js';
-import { acquireLock, type DataDirLock } from '../vault/lock.js';
-import { removeStaleTempFilesIn } from '../vault/atomic-file.js';
+import type { DataStore } from '../vault/data-store.js';
+import { openOwnedService } from '../owned-service.js';
+import type { TokenryService } from '../service.js';
 import type { KeyProtector } from '../vault/protector.js';
 import { openOrCreateVault, type Vault } from '../vault/secret-store.js';
 import { createHandlers, type AuditApi, type HandlerDeps } from './handlers.js';
@@ -45,27 +43,29 @@ export interface AppCore {
 
 /** Takes the data directory, unlocks (or creates) the vault and opens every store over it. */
 export async function openAppCore(options: AppCoreOptions): Promise<AppCore> {
-  const lock: DataDirLock = await acquireLock(options.dataDir, { purpose: options.purpose });
-  let vault: Vault | undefined;
+  let settings: DataStore<Settings> | undefined;
+  const owned = await openOwnedService({
+    dataDir: options.dataDir,
+    purpose: options.purpose,
+    unlock: () => openOrCreateVault({ dataDir: options.dataDir, protector: options.protector }),
+    service: async () => {
+      settings = await openSettings(options.dataDir);
+      return {
+        background: true,
+        refresh: { leadMs: settings.get().leadSeconds * 1000 },
+        ...(options.clock === undefined ? {} : { clock: options.clock }),
+        ...(options.grantDeps === undefined ? {} : { grantDeps: options.grantDeps }),
+      };
+    },
+  });
   try {
-    // Only the lock's owner may sweep what a killed writer left behind.
-    await removeStaleTempFilesIn(options.dataDir);
-    vault = await openOrCreateVault({ dataDir: options.dataDir, protector: options.protector });
-    const settings = await openSettings(options.dataDir);
-    const accounts = await openDataStore({ dataDir: options.dataDir, name: 'accounts', schema: accountsFileSchema, defaults: EMPTY_ACCOUNTS });
-    const service = await TokenryService.open({
-      secrets: vault,
-      accounts,
-      background: true,
-      refresh: { leadMs: settings.get().leadSeconds * 1000 },
-      ...(options.clock === undefined ? {} : { clock: options.clock }),
-      ...(options.grantDeps === undefined ? {} : { grantDeps: options.grantDeps }),
-    });
+    const { service, vault } = owned;
+    const settingsStore = settings ?? (await openSettings(options.dataDir));
     const clients = await ClientStore.open(options.dataDir);
     const protectors = vault.protectorKinds();
     const handlers = createHandlers({
       service,
-      settings,
+      settings: settingsStore,
       clients: {
         list: () => clients.listClients().map((c) => ({ ...c, accounts: [...c.accounts] })),
         add: async (name, accountNames) => {
@@ -79,26 +79,21 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore> {
       copyToClipboard: options.copyToClipboard,
       ...(options.onSettingsChanged === undefined ? {} : { onSettingsChanged: options.onSettingsChanged }),
     });
-    const opened = vault;
     return {
       dataDir: options.dataDir,
       service,
-      vault: opened,
-      settings,
+      vault,
+      settings: settingsStore,
       clients,
       handlers,
       onState: (listener) => service.onStatus(listener),
       async close() {
-        service.close();
-        await service.flush();
         await clients.flush();
-        await opened.close();
-        await lock.release();
+        await owned.close();
       },
     };
   } catch (error) {
-    await vault?.close().catch(() => undefined);
-    await lock.release().catch(() => undefined);
+    await owned.close().catch(() => undefined);
     throw error;
   }
 }

@@ -1,0 +1,55 @@
+// Owning a data directory: its lock, the sweep of killed writers' temp files, the vault and the service over it.
+import { accountsFileSchema, EMPTY_ACCOUNTS } from './accounts/account-store.js';
+import { TokenryService, type ServiceOptions } from './service.js';
+import { removeStaleTempFilesIn } from './vault/atomic-file.js';
+import { openDataStore } from './vault/data-store.js';
+import { acquireLock, type DataDirLock } from './vault/lock.js';
+import type { Vault } from './vault/secret-store.js';
+
+export interface OwnedService {
+  readonly vault: Vault;
+  readonly service: TokenryService;
+  /** Stops renewals, waits for pending writes, closes the vault, then releases the lock. */
+  close(): Promise<void>;
+}
+
+export interface OwnServiceOptions {
+  readonly dataDir: string;
+  /** Who owns the directory, written into the lock file for a second process to read. */
+  readonly purpose: string;
+  /** Takes the lock; lets a caller turn `locked_by_other` into its own words. */
+  readonly lock?: (dataDir: string, purpose: string) => Promise<DataDirLock>;
+  /** Opens (or creates) the vault, once the lock is held. */
+  readonly unlock: () => Promise<Vault>;
+  /** The service's other options, worked out once the lock is held (settings may be read then). */
+  readonly service?: () => Promise<Omit<ServiceOptions, 'secrets' | 'accounts'>>;
+}
+
+/** Takes the data directory (one owner at a time), sweeps it, unlocks the vault and opens the service; undoes all of it on failure. */
+export async function openOwnedService(options: OwnServiceOptions): Promise<OwnedService> {
+  const lock = await (options.lock ?? ((dir, purpose) => acquireLock(dir, { purpose })))(options.dataDir, options.purpose);
+  let vault: Vault | undefined;
+  try {
+    // Only the lock's owner may sweep what a killed writer left behind.
+    await removeStaleTempFilesIn(options.dataDir);
+    vault = await options.unlock();
+    const extra = (await options.service?.()) ?? {};
+    const accounts = await openDataStore({ dataDir: options.dataDir, name: 'accounts', schema: accountsFileSchema, defaults: EMPTY_ACCOUNTS });
+    const service = await TokenryService.open({ ...extra, secrets: vault, accounts });
+    const opened = vault;
+    return {
+      vault: opened,
+      service,
+      async close() {
+        service.close();
+        await service.flush();
+        await opened.close();
+        await lock.release();
+      },
+    };
+  } catch (error) {
+    await vault?.close().catch(() => undefined);
+    await lock.release().catch(() => undefined);
+    throw error;
+  }
+}
