@@ -19,3 +19,4 @@ export {
 } from './grant-error.js';
 export { effectiveScope, parseScope, type ExpirySource, type TokenRecord } from './token-record.js';
 export { redact, safeExcerpt } from './redact.js';
+export { decodeJwtParts, maskSecrets, MASK } from './token-details.js';

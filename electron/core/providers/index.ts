@@ -3,3 +3,4 @@
 export type * from './profile.js';
 export { PRESETS, PRESET_IDS, axosoft, sugarcrm, teamserver, saasu, applixure, oauth2 } from './presets.js';
 export { resolveProfile, endpointFor, isLoopbackHost } from './resolve-profile.js';
+export { profileOverridesSchema, signInFieldSchema } from './profile-schema.js';
