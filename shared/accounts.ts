@@ -9,16 +9,38 @@ export interface SignInFieldView {
   readonly secret: boolean;
 }
 
-export interface ProviderSummary {
-  readonly id: string;
+/** Known values of one of a preset's extra parameters, for a form to offer (SugarCRM's platform). */
+export interface ExtraParamChoiceView {
+  readonly name: string;
   readonly label: string;
-  readonly grants: string[];
+  readonly options: string[];
+}
+
+/** The profile settings a person may change on an account; a preset has them too. */
+export interface AccountSettingsView {
+  readonly baseUrl: string;
+  /** The token URL template (`{baseUrl}` not filled in), without any query. */
+  readonly tokenUrl: string;
   readonly method: 'GET' | 'POST';
   readonly encoding: 'query' | 'form' | 'json' | 'xml';
   readonly clientAuth: 'basic' | 'body' | 'none';
-  readonly tokenUrl: string;
-  readonly baseUrl: string;
+  /** Fixed parameters sent with every token request (SugarCRM's `platform`). */
+  readonly extraParams: Record<string, string>;
+  readonly allowInsecureHttp: boolean;
+}
+
+/** A preset: its settings and everything a form needs to know about its dialect. */
+export interface ProviderSummary extends AccountSettingsView {
+  readonly id: string;
+  readonly label: string;
+  readonly grants: string[];
+  /** Values forms offer for some of `extraParams`. */
+  readonly extraParamChoices: ExtraParamChoiceView[];
+  /** The parameter that carries the scope; `null` where the endpoint takes none. */
+  readonly scopeParam: string | null;
   readonly defaultScope: string | null;
+  /** The client id used when the account gives none (SugarCRM's `sugar`). */
+  readonly defaultClientId: string | null;
   readonly signInFields: SignInFieldView[];
 }
 
@@ -35,6 +57,10 @@ export interface AccountView {
   /** The token endpoint without its query. */
   readonly tokenUrl: string;
   readonly clientId: string | null;
+  /** Whether a client secret is stored (never the secret). */
+  readonly hasClientSecret: boolean;
+  /** The effective settings: the preset's with the account's overrides laid over. */
+  readonly settings: AccountSettingsView;
   readonly requestedScope: string[] | null;
   readonly grantedScope: string[] | null;
   readonly state: AccountState;

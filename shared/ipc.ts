@@ -35,16 +35,29 @@ const signInFieldView = z.object({
   secret: z.boolean(),
 });
 
-export const providerSummarySchema = z.object({
-  id: z.string(),
-  label: z.string(),
-  grants: z.array(z.string()),
+/** An account's (or a preset's) effective, non-secret profile settings: what the edit form shows. */
+export const settingsViewSchema = z.object({
+  baseUrl: z.string(),
+  /** The template (`{baseUrl}` kept), never with a query. */
+  tokenUrl: z.string(),
   method: z.enum(['GET', 'POST']),
   encoding: z.enum(['query', 'form', 'json', 'xml']),
   clientAuth: z.enum(['basic', 'body', 'none']),
-  tokenUrl: z.string(),
-  baseUrl: z.string(),
+  extraParams: z.record(z.string(), z.string()),
+  allowInsecureHttp: z.boolean(),
+});
+
+export const providerSummarySchema = settingsViewSchema.extend({
+  id: z.string(),
+  label: z.string(),
+  grants: z.array(z.string()),
+  /** Known values of some extra parameters, for forms to offer (SugarCRM's platform). */
+  extraParamChoices: z.array(z.object({ name: z.string(), label: z.string(), options: z.array(z.string()) })),
+  /** The parameter carrying the scope; null where the endpoint takes none (no scope field then). */
+  scopeParam: z.string().nullable(),
   defaultScope: z.string().nullable(),
+  /** The client id used when the account gives none. */
+  defaultClientId: z.string().nullable(),
   signInFields: z.array(signInFieldView),
 });
 
@@ -54,6 +67,10 @@ export const accountViewSchema = z.object({
   providerLabel: z.string(),
   tokenUrl: z.string(),
   clientId: z.string().nullable(),
+  /** Whether a client secret is stored; the secret itself never crosses the bridge. */
+  hasClientSecret: z.boolean(),
+  /** The effective settings (preset with the account's overrides), for the edit form. */
+  settings: settingsViewSchema,
   requestedScope: z.array(z.string()).nullable(),
   grantedScope: z.array(z.string()).nullable(),
   state: accountStateSchema,

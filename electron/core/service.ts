@@ -2,7 +2,7 @@
 
 import { err, ok, type Result } from '../../shared/result.js';
 import type { ErrorValue } from '../../shared/errors.js';
-import type { AccountPatch, AccountView, NewAccountInput, ProviderSummary, SignInInput, TokenDetails, TokenView } from '../../shared/accounts.js';
+import type { AccountPatch, AccountSettingsView, AccountView, NewAccountInput, ProviderSummary, SignInInput, TokenDetails, TokenView } from '../../shared/accounts.js';
 import { decodeJwtParts, maskSecrets } from './grants/token-details.js';
 import {
   ACCOUNT_NAME,
@@ -86,17 +86,17 @@ export class TokenryService {
     return service;
   }
 
+  /** The presets, with every fact a form needs about their dialects (nothing is hard-coded in the UI). */
   providers(): ProviderSummary[] {
     return Object.values(PRESETS).map((p) => ({
       id: p.id,
       label: p.label,
       grants: [...p.grants],
-      method: p.method,
-      encoding: p.encoding,
-      clientAuth: p.clientAuth,
-      tokenUrl: p.tokenUrl,
-      baseUrl: p.baseUrl,
+      ...settingsView(p),
+      extraParamChoices: (p.extraParamChoices ?? []).map((c) => ({ name: c.name, label: c.label, options: [...c.options] })),
+      scopeParam: p.scopeParam,
       defaultScope: p.defaultScope ?? null,
+      defaultClientId: p.defaultClientId ?? null,
       signInFields: p.signInFields.map((f) => ({ name: f.name, label: f.label, required: f.required, secret: f.secret })),
     }));
   }
@@ -447,6 +447,8 @@ export class TokenryService {
       providerLabel: profile?.label ?? account.provider,
       tokenUrl,
       clientId: account.clientId ?? profile?.defaultClientId ?? null,
+      hasClientSecret: account.hasClientSecret,
+      settings: settingsView(profile ?? { ...UNKNOWN_PRESET_SETTINGS, ...account.overrides }),
       requestedScope: account.scope ?? (profile?.defaultScope ? (parseScope(profile.defaultScope) ?? []).slice() : null),
       grantedScope: record?.grantedScope ? [...record.grantedScope] : null,
       state: this.engine.state(account.name),
@@ -485,6 +487,33 @@ export class TokenryService {
     this.viewCache.set(name, { record, view });
     return view;
   }
+}
+
+/** What an account whose preset is unknown (a hand-edited file) falls back to: RFC 6749's defaults. */
+const UNKNOWN_PRESET_SETTINGS: AccountSettingsView = {
+  baseUrl: '',
+  tokenUrl: '',
+  method: 'POST',
+  encoding: 'form',
+  clientAuth: 'basic',
+  extraParams: {},
+  allowInsecureHttp: false,
+};
+
+/** A URL or URL template as shown to the UI: no user name or password, no query, no fragment (they may carry secrets). */
+const publicUrl = (url: string): string => url.replace(/[?#][\s\S]*$/, '').replace(/^([a-z][\w+.-]*:\/\/)[^/@]*@/i, '$1');
+
+/** The non-secret settings the edit form shows, taken from a resolved profile (or a preset). */
+function settingsView(profile: Pick<ProviderProfile, keyof AccountSettingsView>): AccountSettingsView {
+  return {
+    baseUrl: publicUrl(profile.baseUrl),
+    tokenUrl: publicUrl(profile.tokenUrl),
+    method: profile.method,
+    encoding: profile.encoding,
+    clientAuth: profile.clientAuth,
+    extraParams: { ...profile.extraParams },
+    allowInsecureHttp: profile.allowInsecureHttp,
+  };
 }
 
 function pickIdentity(data: Record<string, unknown>): AccountView['identity'] {

@@ -46,6 +46,7 @@ export const sugarcrm: ProviderProfile = {
   sendEmptySecret: true,
   defaultClientId: 'sugar',
   extraParams: { platform: 'base' },
+  extraParamChoices: [{ name: 'platform', label: 'Platform', options: ['base', 'mobile', 'portal'] }],
   signInFields: [USERNAME, PASSWORD],
   scopeParam: null,
 };

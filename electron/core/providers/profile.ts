@@ -22,6 +22,14 @@ export interface SignInField {
   readonly secret: boolean;
 }
 
+/** Known values of one extra parameter, so a form can offer them as a choice (SugarCRM's platform). */
+export interface ExtraParamChoice {
+  /** The parameter's wire name, a key of `extraParams`. */
+  readonly name: string;
+  readonly label: string;
+  readonly options: readonly string[];
+}
+
 export interface ProviderProfile {
   readonly id: string;
   readonly label: string;
@@ -46,6 +54,8 @@ export interface ProviderProfile {
   readonly defaultClientId?: string;
   /** Fixed parameters sent with every token request (SugarCRM's `platform`). */
   readonly extraParams: Readonly<Record<string, string>>;
+  /** Values forms offer for some of the extra parameters; descriptive only, never sent as such. */
+  readonly extraParamChoices?: readonly ExtraParamChoice[];
   readonly signInFields: readonly SignInField[];
   /** The parameter that carries the scope, or `null` where the endpoint takes none. */
   readonly scopeParam: string | null;
@@ -58,5 +68,5 @@ export interface ProviderProfile {
   readonly allowInsecureHttp: boolean;
 }
 
-/** Every field of a profile can be overridden per account. */
-export type ProfileOverrides = Partial<Omit<ProviderProfile, 'id'>>;
+/** Every field of a profile can be overridden per account, but its id and the forms' parameter choices. */
+export type ProfileOverrides = Partial<Omit<ProviderProfile, 'id' | 'extraParamChoices'>>;

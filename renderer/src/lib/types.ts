@@ -5,6 +5,9 @@ import type { ErrorValue } from '../../../shared/errors.js';
 export type { ErrorValue };
 export type ProviderSummary = ChannelResult<'providers:list'>[number];
 export type AccountView = ChannelResult<'accounts:list'>[number];
+/** An account's effective, non-secret profile settings (a preset has the same fields). */
+export type AccountSettings = AccountView['settings'];
+export type ExtraParamChoice = ProviderSummary['extraParamChoices'][number];
 export type AccountState = AccountView['state'];
 export type AccountStateKind = AccountState['kind'];
 export type SignInField = AccountView['signInFields'][number];

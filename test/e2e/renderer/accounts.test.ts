@@ -1,7 +1,9 @@
 // The real renderer in Chromium, through the web harness and the real core, against the five
 // provider emulators: add and sign in to an account of each preset, live countdowns and renewal,
 // scopes requested against granted, token details, reveal and copy, readable errors, removal.
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import {
@@ -329,6 +331,34 @@ describe('renderer through the web harness', () => {
     await screenshot(page, 'account-edit');
     await edit.getByRole('button', { name: 'Save changes' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('Saved axo.');
+
+    // The edit form opens on the account's current settings, learnt from the bridge: SugarCRM's
+    // platform as chosen when adding, the base URL, the preset's client id and wire details, no scope.
+    await openDetails('sugar');
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    const editSugar = dialog('Edit sugar');
+    await expect.poll(() => editSugar.getByLabel('Platform').inputValue()).toBe('mobile');
+    expect(await editSugar.getByLabel('Base URL').inputValue()).toBe(sugar.baseUrl);
+    expect(await editSugar.getByLabel('Client ID').inputValue()).toBe('sugar');
+    expect(await editSugar.getByLabel('Token URL').inputValue()).toBe('{baseUrl}/rest/v10/oauth2/token');
+    expect(await editSugar.getByLabel('Encoding').inputValue()).toBe('json');
+    expect(await editSugar.getByLabel('Scope').count()).toBe(0);
+    expect(await editSugar.getByLabel('Client secret').inputValue()).toBe('');
+    await editSugar.getByLabel('Platform').selectOption('portal');
+    await editSugar.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Saved sugar.');
+    // Only the changed field was saved: everything else still follows the preset.
+    const file = JSON.parse(await readFile(join(stack.dataDir, 'accounts.json'), 'utf8')) as { accounts: Array<{ name: string; overrides: unknown }> };
+    expect(file.accounts.find((a) => a.name === 'sugar')?.overrides).toEqual({ baseUrl: sugar.baseUrl, extraParams: { platform: 'portal' } });
+    // And it reaches the wire: the next sign-in asks for the portal platform.
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    const signInSugar = dialog('Sign in to sugar');
+    await signInSugar.getByLabel('Username').fill(SUGARCRM_DEFAULTS.username);
+    await signInSugar.getByLabel('Password').fill(SUGARCRM_DEFAULTS.password);
+    await signInSugar.getByLabel('Password').press('Enter');
+    await expect.poll(() => signInSugar.count()).toBe(0);
+    const signInBody = sugar.requests.map((r) => JSON.parse(r.body || '{}') as Record<string, unknown>).findLast((b) => b['grant_type'] === 'password');
+    expect(signInBody).toMatchObject({ platform: 'portal', client_id: 'sugar', username: SUGARCRM_DEFAULTS.username });
 
     for (const name of ['teamserver', 'down']) {
       await openDetails(name);

@@ -132,6 +132,60 @@ describe('addAccount validation', () => {
   });
 });
 
+describe('what the UI learns: presets and account settings', () => {
+  it('providers() reports every dialect fact a form needs', async () => {
+    opened = await openService(dataDir);
+    const byId = new Map(opened.service.providers().map((p) => [p.id, p]));
+    expect(byId.get('sugarcrm')).toMatchObject({
+      extraParams: { platform: 'base' },
+      extraParamChoices: [{ name: 'platform', label: 'Platform', options: ['base', 'mobile', 'portal'] }],
+      scopeParam: null,
+      defaultClientId: 'sugar',
+      tokenUrl: '{baseUrl}/rest/v10/oauth2/token',
+      allowInsecureHttp: false,
+    });
+    expect(byId.get('teamserver')).toMatchObject({ scopeParam: null, extraParams: {}, extraParamChoices: [], defaultClientId: null });
+    expect(byId.get('axosoft')).toMatchObject({ scopeParam: 'scope', defaultScope: 'read', method: 'GET', encoding: 'query' });
+  });
+
+  it('view().settings holds the effective settings, overrides laid over the preset, and never a secret', async () => {
+    opened = await openService(dataDir);
+    const { service } = opened;
+    const secret = 'client-secret-canary';
+    const view = value(
+      await service.addAccount({
+        name: 'crm',
+        provider: 'sugarcrm',
+        overrides: { baseUrl: 'https://crm.example.test', extraParams: { platform: 'mobile' } },
+        clientId: 'my-client',
+        clientSecret: secret,
+      }),
+    );
+    expect(view.hasClientSecret).toBe(true);
+    expect(view.settings).toEqual({
+      baseUrl: 'https://crm.example.test',
+      tokenUrl: '{baseUrl}/rest/v10/oauth2/token',
+      method: 'POST',
+      encoding: 'json',
+      clientAuth: 'body',
+      extraParams: { platform: 'mobile' },
+      allowInsecureHttp: false,
+    });
+
+    // A later change is laid over the earlier ones; a token URL's query (it may hold a key) is never shown.
+    const updated = value(await service.updateAccount('crm', { overrides: { tokenUrl: '{baseUrl}/custom/token?api_key=query-canary', clientAuth: 'basic' } }));
+    expect(updated.settings).toEqual({ ...view.settings, tokenUrl: '{baseUrl}/custom/token', clientAuth: 'basic' });
+    expect(value(service.account('crm')).settings).toEqual(updated.settings);
+    for (const shown of [view, updated, ...service.accounts()]) {
+      expect(JSON.stringify(shown)).not.toContain(secret);
+      expect(JSON.stringify(shown)).not.toContain('query-canary');
+    }
+
+    // Clearing the secret: the view says none is stored.
+    expect(value(await service.updateAccount('crm', { clientSecret: '' })).hasClientSecret).toBe(false);
+  });
+});
+
 describe('against Team Server', () => {
   let em: TeamServerHandle;
   beforeAll(async () => {
