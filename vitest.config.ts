@@ -9,5 +9,7 @@ export default defineConfig({
     hookTimeout: 90_000,
     pool: 'forks',
     reporters: ['default'],
+    // electron-store imports electron: inlined so that unit tests' vi.mock('electron') reaches it.
+    server: { deps: { inline: ['electron-store'] } },
   },
 });

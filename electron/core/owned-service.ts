@@ -2,7 +2,7 @@
 import { accountsFileSchema, EMPTY_ACCOUNTS } from './accounts/account-store.js';
 import { TokenryService, type ServiceOptions } from './service.js';
 import { removeStaleTempFilesIn } from './vault/atomic-file.js';
-import { openDataStore } from './vault/data-store.js';
+import { openDataStore, type StoreOpener } from './vault/data-store.js';
 import { acquireLock, type DataDirLock } from './vault/lock.js';
 import type { Vault } from './vault/secret-store.js';
 
@@ -23,6 +23,8 @@ export interface OwnServiceOptions {
   readonly unlock: () => Promise<Vault>;
   /** The service's other options, worked out once the lock is held (settings may be read then). */
   readonly service?: () => Promise<Omit<ServiceOptions, 'secrets' | 'accounts'>>;
+  /** conf by default; the desktop app passes electron-store. */
+  readonly openStore?: StoreOpener;
 }
 
 /** Takes the data directory (one owner at a time), sweeps it, unlocks the vault and opens the service; undoes all of it on failure. */
@@ -34,7 +36,7 @@ export async function openOwnedService(options: OwnServiceOptions): Promise<Owne
     await removeStaleTempFilesIn(options.dataDir);
     vault = await options.unlock();
     const extra = (await options.service?.()) ?? {};
-    const accounts = await openDataStore({ dataDir: options.dataDir, name: 'accounts', schema: accountsFileSchema, defaults: EMPTY_ACCOUNTS });
+    const accounts = await (options.openStore ?? openDataStore)({ dataDir: options.dataDir, name: 'accounts', schema: accountsFileSchema, defaults: EMPTY_ACCOUNTS });
     const service = await TokenryService.open({ ...extra, secrets: vault, accounts });
     const opened = vault;
     return {

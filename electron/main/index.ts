@@ -7,6 +7,7 @@ import { resolveDataDir } from '../core/vault/data-dir.js';
 import { createTokenClipboard } from './clipboard.js';
 import { keyIconDataUrl } from './icon.js';
 import { CHANGES_ACCOUNTS, registerIpc } from './ipc/typed-ipc-main.js';
+import { openElectronStore } from './electron-stores.js';
 import { fileAuditApi, startLoopback, type LoopbackHandle } from '../core/loopback/loopback-runner.js';
 import { copyNotice, createSignInNotifier, loopbackSignInNotice, showNotice } from './notifications.js';
 import { openCoreForApp } from './open-core.js';
@@ -104,6 +105,7 @@ async function start(): Promise<void> {
       askPassphrase: prompt.ask,
       core: {
         copyToClipboard: (token, clearAfterSeconds) => tokens.copy(token, clearAfterSeconds),
+        openStore: openElectronStore,
         audit: { read: (limit) => (loopback?.audit ?? fileAuditApi(dataDir)).read(limit) },
         onSettingsChanged: (settings) => loopback?.apply(settings),
       },

@@ -4,7 +4,7 @@ import type { GrantDeps } from '../grants/grant-client.js';
 import { ClientStore } from '../loopback/client-store.js';
 import type { Clock } from '../refresh/clock.js';
 import { openSettings, type Settings } from '../settings/settings-store.js';
-import type { DataStore } from '../vault/data-store.js';
+import { openDataStore, type DataStore, type StoreOpener } from '../vault/data-store.js';
 import { openOwnedService } from '../owned-service.js';
 import type { TokenryService } from '../service.js';
 import type { KeyProtector } from '../vault/protector.js';
@@ -27,6 +27,8 @@ export interface AppCoreOptions {
   readonly clock?: Clock;
   readonly grantDeps?: GrantDeps;
   readonly onSettingsChanged?: (settings: Settings) => void | Promise<void>;
+  /** How the non-secret files are opened: conf by default, electron-store in the desktop app. */
+  readonly openStore?: StoreOpener;
 }
 
 export interface AppCore {
@@ -43,13 +45,15 @@ export interface AppCore {
 
 /** Takes the data directory, unlocks (or creates) the vault and opens every store over it. */
 export async function openAppCore(options: AppCoreOptions): Promise<AppCore> {
+  const openStore = options.openStore ?? openDataStore;
   let settings: DataStore<Settings> | undefined;
   const owned = await openOwnedService({
+    openStore,
     dataDir: options.dataDir,
     purpose: options.purpose,
     unlock: () => openOrCreateVault({ dataDir: options.dataDir, protector: options.protector }),
     service: async () => {
-      settings = await openSettings(options.dataDir);
+      settings = await openSettings(options.dataDir, openStore);
       return {
         background: true,
         refresh: { leadMs: settings.get().leadSeconds * 1000 },
@@ -60,8 +64,8 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore> {
   });
   try {
     const { service, vault } = owned;
-    const settingsStore = settings ?? (await openSettings(options.dataDir));
-    const clients = await ClientStore.open(options.dataDir);
+    const settingsStore = settings ?? (await openSettings(options.dataDir, openStore));
+    const clients = await ClientStore.open(options.dataDir, { openStore });
     const protectors = vault.protectorKinds();
     const handlers = createHandlers({
       service,

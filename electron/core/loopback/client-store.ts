@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ErrorValue } from '../../../shared/errors.js';
 import { err, ok, type Result } from '../../../shared/result.js';
 import { ACCOUNT_NAME } from '../accounts/account-store.js';
-import { openDataStore, type DataStore } from '../vault/data-store.js';
+import { openDataStore, type DataStore, type StoreOpener } from '../vault/data-store.js';
 import { CLIENT_KEY_PATTERN, hashClientKey, KEY_HASH_PATTERN, newClientKey } from './client-keys.js';
 
 /** Client names follow account names: short, script-friendly, safe in logs. */
@@ -54,6 +54,8 @@ export interface ClientStoreOptions {
    * cost a disk write per request. Default 30 s; pending times are written by `flush` and `close`.
    */
   readonly lastUsedDelayMs?: number;
+  /** conf by default; the desktop app passes electron-store. */
+  readonly openStore?: StoreOpener;
 }
 
 interface Entry {
@@ -84,7 +86,7 @@ export class ClientStore {
 
   /** Opens `<dataDir>/clients.json` (0600); a damaged file is reported (`damaged_file`), never replaced. */
   static async open(dataDir: string, options: ClientStoreOptions = {}): Promise<ClientStore> {
-    const store = await openDataStore({ dataDir, name: CLIENTS_FILE, schema: clientsFileSchema, defaults: EMPTY_CLIENTS });
+    const store = await (options.openStore ?? openDataStore)({ dataDir, name: CLIENTS_FILE, schema: clientsFileSchema, defaults: EMPTY_CLIENTS });
     return new ClientStore(store, options);
   }
 

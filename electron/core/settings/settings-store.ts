@@ -1,7 +1,7 @@
 // Application settings: renewal lead time, clipboard timeout, loopback port; validated, stored beside the vault.
 import type { z } from 'zod';
 import { settingsSchema } from '../../../shared/ipc.js';
-import { openDataStore, type DataStore } from '../vault/data-store.js';
+import { openDataStore, type DataStore, type StoreOpener } from '../vault/data-store.js';
 
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -14,6 +14,6 @@ export const DEFAULT_SETTINGS: Settings = {
   loopbackEnabled: true,
 };
 
-export function openSettings(dataDir: string): Promise<DataStore<Settings>> {
-  return openDataStore({ dataDir, name: 'settings', schema: settingsSchema, defaults: DEFAULT_SETTINGS });
+export function openSettings(dataDir: string, openStore: StoreOpener = openDataStore): Promise<DataStore<Settings>> {
+  return openStore({ dataDir, name: 'settings', schema: settingsSchema, defaults: DEFAULT_SETTINGS });
 }

@@ -68,6 +68,9 @@ export interface DataStoreOptions<T> {
   readonly defaults: T;
 }
 
+/** Opens one JSON document of a data directory: conf under plain Node, electron-store in the app (same file format). */
+export type StoreOpener = <T extends object>(options: DataStoreOptions<T>) => Promise<DataStore<T>>;
+
 /**
  * Opens `<dataDir>/<name>.json` through conf. Rejects with `damaged_file` when the file is not
  * a JSON object or does not match `schema`; the file is then left exactly as it was.

@@ -86,6 +86,8 @@ const fake = vi.hoisted(() => {
     app: {
       isPackaged: false,
       setPath: vi.fn(),
+      getPath: () => tmpdir(),
+      getVersion: () => '0.1.0',
       enableSandbox: vi.fn(),
       requestSingleInstanceLock: vi.fn(() => true),
       on: (name: string, listener: Listener) => appListeners.set(name, [...(appListeners.get(name) ?? []), listener]),
@@ -128,6 +130,7 @@ const fake = vi.hoisted(() => {
       },
     },
     ipcMain: {
+      on: vi.fn(),
       handle: (channel: string, handler: Listener) => ipc.set(channel, handler),
       removeHandler: (channel: string) => ipc.delete(channel),
     },
@@ -135,7 +138,8 @@ const fake = vi.hoisted(() => {
   return { electron, ipc, windows, trays, sessionCalls, exited, exitCode: () => exitCode, appListeners };
 });
 
-vi.mock('electron', () => fake.electron);
+// electron-store (through the app's store opener) imports electron's default export.
+vi.mock('electron', () => ({ ...fake.electron, default: fake.electron }));
 
 let dataDir: string;
 const saved = { dir: process.env['TOKENRY_DATA_DIR'], pass: process.env['TOKENRY_PASSPHRASE'], url: process.env['ELECTRON_RENDERER_URL'] };
