@@ -50,7 +50,16 @@ async function unlock(dataDir: string, io: CliIo): Promise<Vault> {
     }
   }
   const kinds = new Set(parseVaultFile(bytes, secretsPath(dataDir)).protectors.map((p) => p.kind));
-  if (envPassphrase && kinds.has('passphrase')) return openVault({ dataDir, protector: passphraseProtector(envPassphrase) });
+  if (envPassphrase && kinds.has('passphrase')) {
+    try {
+      return await openVault({ dataDir, protector: passphraseProtector(envPassphrase) });
+    } catch (error) {
+      if (error instanceof VaultError && error.code === 'wrong_passphrase') {
+        throw new CliError(`${PASSPHRASE_ENV} does not open the vault in ${dataDir}.`, EXIT.other);
+      }
+      throw error;
+    }
+  }
   if (kinds.has('keyring')) return openVault({ dataDir, protector: keyringProtector() });
   if (kinds.has('passphrase')) return openVault({ dataDir, protector: await passphraseFrom(io, false) });
   throw new CliError(

@@ -46,7 +46,7 @@ describe('tokenry errors and help', () => {
   it('a wrong passphrase exits 1 with a clear message and changes nothing', async () => {
     const before = await readFile(join(box.dataDir, 'secrets.json'));
     const run = await box.run(['account', 'list'], { env: { TOKENRY_PASSPHRASE: 'not the passphrase' } });
-    expectFailure(run, 1, /passphrase does not open/i);
+    expectFailure(run, 1, /TOKENRY_PASSPHRASE does not open the vault/);
     expect(run.stderr).not.toContain('not the passphrase');
     expect(await readFile(join(box.dataDir, 'secrets.json'))).toEqual(before);
     // The lock was released on the way out.

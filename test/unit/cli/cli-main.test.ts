@@ -246,7 +246,7 @@ describe('tokenry main over a real data directory', () => {
 
   it('a wrong passphrase exits 1 with a clear one-line message', async () => {
     const result = await run(['account', 'list'], { env: { ...env(), TOKENRY_PASSPHRASE: 'wrong pass' } });
-    expect(result).toEqual({ code: EXIT.other, stdout: '', stderr: 'tokenry: The passphrase does not open this vault\n' });
+    expect(result).toEqual({ code: EXIT.other, stdout: '', stderr: `tokenry: TOKENRY_PASSPHRASE does not open the vault in ${dataDir}.\n` });
   });
 
   it('no passphrase and no terminal: exit 1 naming TOKENRY_PASSPHRASE, without waiting for input', async () => {
