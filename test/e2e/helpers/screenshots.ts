@@ -13,8 +13,12 @@ export async function screenshot(page: Page, name: string, options: { fullPage?:
   return path;
 }
 
-/** Publishes a screenshot for the README. */
+/**
+ * Publishes a screenshot for the README when asked (`TOKENRY_PUBLISH_SCREENSHOTS=1 npm test`), so
+ * that an ordinary test run leaves the working tree clean.
+ */
 export async function publish(path: string, name: string): Promise<void> {
+  if (process.env['TOKENRY_PUBLISH_SCREENSHOTS'] !== '1') return;
   const dir = join(ROOT, 'docs/screenshots');
   await mkdir(dir, { recursive: true });
   await copyFile(path, join(dir, name));
