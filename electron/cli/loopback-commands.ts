@@ -17,6 +17,7 @@ import { openDataStore } from '../core/vault/data-store.js';
 import { CliError, EXIT } from './cli-io.js';
 import type { Command, CommandContext } from './commands.js';
 import { lockDataDir, openService } from './open-service.js';
+import { watchForWake } from '../core/refresh/wake-detector.js';
 
 type Values = Parameters<Command['run']>[2];
 
@@ -99,6 +100,8 @@ export const LOOPBACK_COMMANDS: readonly Command[] = [
         if (!started.ok) throw CliError.from(started.error);
         const loopback = started.value;
         const stopped = untilStopSignal();
+        // After the machine sleeps, renew at once what fell due while timers stood still.
+        const stopWatching = watchForWake(() => opened.service.resume());
         try {
           await writeLoopbackInfo(ctx.dataDir, { url: loopback.server.url, pid: process.pid });
           // stdout carries only the URL, so scripts can read it.
@@ -107,6 +110,7 @@ export const LOOPBACK_COMMANDS: readonly Command[] = [
           const signal = await stopped;
           ctx.io.stderr.write(`tokenry: ${signal}: stopping\n`);
         } finally {
+          stopWatching();
           await loopback.close();
           await removeLoopbackInfo(ctx.dataDir, process.pid).catch(() => undefined);
         }

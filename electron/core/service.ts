@@ -267,6 +267,11 @@ export class TokenryService {
     });
   }
 
+  /** After sleep (or a wall-clock jump): renews what fell due while timers stood still. */
+  resume(): void {
+    this.engine.resume();
+  }
+
   /** Applies new refresh settings (lead time) to every account at once. */
   configureRefresh(settings: Partial<RefreshSettings>): void {
     this.engine.configure(settings);

@@ -1,7 +1,7 @@
 // Electron main process: the thin shell that owns the window, the tray and the vault's OS protection;
 // all behaviour lives in electron/core (opened through openAppCore) and the small modules beside this one.
 import { join } from 'node:path';
-import { app, BrowserWindow, clipboard, dialog, Menu, nativeImage, session, shell, type NativeImage } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, Menu, nativeImage, powerMonitor, session, shell, type NativeImage } from 'electron';
 import type { AppCore } from '../core/bridge/app-core.js';
 import { resolveDataDir } from '../core/vault/data-dir.js';
 import { createTokenClipboard } from './clipboard.js';
@@ -121,6 +121,10 @@ async function start(): Promise<void> {
   }
   const ready = opened;
   core = ready;
+  // Timers stand still while the machine sleeps: on waking, renew what fell due meanwhile.
+  const onResume = (): void => ready.service.resume();
+  powerMonitor.on('resume', onResume);
+  cleanups.push(() => powerMonitor.removeListener('resume', onResume));
 
   // Before IPC: a settings change from the window must find the provider to restart.
   const loopbackProblem = (message: string): void => showNotice({ title: 'The token endpoint for scripts did not start', body: message }, showWindow);

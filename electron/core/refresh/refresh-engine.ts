@@ -145,6 +145,14 @@ export class RefreshEngine {
     }
   }
 
+  /**
+   * After the machine wakes from sleep: timers run on a monotonic clock that stood still, so they
+   * would fire late. Puts every account back on the wall-clock schedule; whatever is due renews now.
+   */
+  resume(): void {
+    this.configure({});
+  }
+
   stop(): void {
     this.stopped = true;
     for (const entry of this.entries.values()) entry.timer?.cancel();

@@ -113,6 +113,7 @@ const fake = vi.hoisted(() => {
     },
     clipboard: { readText: async () => '', writeText: async () => undefined, clear: () => undefined },
     dialog: { showErrorBox: vi.fn() },
+    powerMonitor: { on: vi.fn(), removeListener: vi.fn() },
     shell: { openExternal: vi.fn() },
     safeStorage: {
       isAsyncEncryptionAvailable: vi.fn(async () => true),

@@ -201,6 +201,23 @@ describe('RefreshEngine background renewal', () => {
     expect(engine.state('acme')).toEqual({ kind: 'valid', expiresAt: T0 + HOUR });
   });
 
+  it('RefreshEngine.resume() renews at once what fell due while the machine slept and timers stood still', async () => {
+    const clock = new FakeClock(T0);
+    const { renewer, calls } = scripted(clock, [renewedFor(HOUR)]);
+    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    engine.track('acme', { record: token(T0, HOUR), canRenew: true });
+    // Suspended for two hours: the wall clock moves, the timers' monotonic clock does not.
+    clock.suspend(2 * HOUR);
+    await clock.advance(0);
+    expect(calls).toEqual([]);
+    expect(engine.state('acme').kind).toBe('expired');
+
+    engine.resume();
+    await clock.advance(0);
+    expect(calls).toEqual([T0 + 2 * HOUR]);
+    expect(engine.state('acme')).toEqual({ kind: 'valid', expiresAt: T0 + 3 * HOUR });
+  });
+
   it('RefreshEngine emits valid -> refreshing -> valid to onState listeners around a renewal', async () => {
     const clock = new FakeClock(T0);
     const { renewer } = scripted(clock, [renewedFor(HOUR)], 200);
