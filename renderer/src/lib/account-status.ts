@@ -1,5 +1,5 @@
 // How each account state reads: one exhaustive switch over AccountState['kind'].
-import type { AccountState } from './types.js';
+import type { AccountState, AccountView } from './types.js';
 import { formatTime } from './format.js';
 
 export type Tone = 'ok' | 'warn' | 'busy' | 'error' | 'muted';
@@ -14,6 +14,9 @@ export interface StatusView {
   /** Whether the person must act (sign in) for the account to work again. */
   readonly needsPerson: boolean;
 }
+
+/** Whether the account has a token at all (its expiry stays worth showing in error and needs-sign-in states). */
+export const holdsToken = (account: AccountView): boolean => account.issuedAt !== null && account.state.kind !== 'signed_out';
 
 const sentence = (text: string): string => (/[.!?]$/.test(text) ? text : `${text}.`);
 
