@@ -4,22 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Limiter } from '../../../../electron/core/refresh/limiter.js';
 import { FakeClock } from '../../../fixtures/fake-clock.js';
-
-interface Deferred<T> {
-  readonly promise: Promise<T>;
-  resolve(value: T): void;
-  reject(reason: unknown): void;
-}
-
-function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+import { deferred } from '../../../fixtures/deferred.js';
 
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 

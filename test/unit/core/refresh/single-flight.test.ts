@@ -2,22 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { SingleFlight } from '../../../../electron/core/refresh/single-flight.js';
-
-interface Deferred<T> {
-  readonly promise: Promise<T>;
-  resolve(value: T): void;
-  reject(reason: unknown): void;
-}
-
-function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+import { deferred } from '../../../fixtures/deferred.js';
 
 describe('SingleFlight', () => {
   it('SingleFlight.run() calls the operation once for concurrent callers of one key and gives each the same result', async () => {
