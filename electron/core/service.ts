@@ -134,7 +134,7 @@ export class TokenryService {
       name: input.name,
       provider: input.provider,
       overrides: overrides.data,
-      scope: input.scope == null ? null : parseScope(input.scope) === null ? null : [...(parseScope(input.scope) ?? [])],
+      scope: scopeList(input.scope),
       ...(input.clientId === undefined || input.clientId === '' ? {} : { clientId: input.clientId }),
       hasClientSecret: input.clientSecret !== undefined && input.clientSecret !== '',
       createdAt: now,
@@ -227,7 +227,7 @@ export class TokenryService {
     const next: Account = {
       ...account,
       overrides: overrides.data,
-      ...(patch.scope === undefined ? {} : { scope: patch.scope === null ? null : [...(parseScope(patch.scope) ?? [])] }),
+      ...(patch.scope === undefined ? {} : { scope: scopeList(patch.scope) }),
       ...(patch.clientId === undefined ? {} : patch.clientId === '' ? { clientId: undefined } : { clientId: patch.clientId }),
       ...(patch.clientSecret === undefined ? {} : { hasClientSecret: patch.clientSecret !== '' }),
     };
@@ -242,8 +242,7 @@ export class TokenryService {
       if (patch.clientSecret === '') await this.options.secrets.deletePassword(VAULT_SERVICE, clientSecretEntry(name));
       else await this.options.secrets.setPassword(VAULT_SERVICE, clientSecretEntry(name), patch.clientSecret);
     }
-    const { clientId: _dropped, ...rest } = next;
-    await this.updateAccountRecord(name, next.clientId === undefined ? { ...rest, clientId: undefined } : next);
+    await this.updateAccountRecord(name, next);
     const updated = this.find(name) ?? next;
     this.track(updated);
     return ok(this.view(updated));
@@ -520,6 +519,9 @@ function settingsView(profile: Pick<ProviderProfile, keyof AccountSettingsView>)
     allowInsecureHttp: profile.allowInsecureHttp,
   };
 }
+
+/** An account's requested scope as stored: a list, or null for the preset's default. */
+const scopeList = (scope: string | readonly string[] | null | undefined): string[] | null => (scope == null ? null : [...(parseScope(scope) ?? [])]);
 
 function pickIdentity(data: Record<string, unknown>): AccountView['identity'] {
   const text = (key: string): string | undefined => (typeof data[key] === 'string' || typeof data[key] === 'number' ? String(data[key]) : undefined);
