@@ -30,7 +30,11 @@ beforeAll(async () => {
 });
 afterAll(async () => cleanup());
 
-/** Runs the writer, kills it `delayMs` after it is ready (or after spawn, when `beforeReady`), resolves the last acknowledged counter. */
+/**
+ * Runs the writer, kills it `delayMs` after its first acknowledged write, so the kill lands in the
+ * write loop however slow the machine is (or `delayMs` after spawn, when `beforeReady`); resolves
+ * the last acknowledged counter.
+ */
 async function runAndKill(delayMs: number, beforeReady: boolean): Promise<{ lastAck: number | null; started: number | null }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'vault-writer.ts'), dataDir, PASSPHRASE], {
     cwd: REPO_ROOT,
@@ -41,18 +45,18 @@ async function runAndKill(delayMs: number, beforeReady: boolean): Promise<{ last
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = once(child, 'exit');
-  const ready = new Promise<void>((resolve) => {
+  const writing = new Promise<void>((resolve) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const [word, value] = line.split(' ');
       if (word === 'ready') {
         started = Number(value);
-        resolve();
       } else if (word === 'ack') {
         lastAck = Number(value);
+        resolve();
       }
     });
   });
-  if (!beforeReady) await Promise.race([ready, exited]);
+  if (!beforeReady) await Promise.race([writing, exited]);
   await new Promise((resolve) => setTimeout(resolve, delayMs));
   child.kill('SIGKILL');
   const [code, signal] = (await exited) as [number | null, string | null];
