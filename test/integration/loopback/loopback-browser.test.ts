@@ -6,9 +6,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenedLoopback } from '../../../electron/core/loopback/index.js';
 import { makeWorld, must, serve, type World } from './support.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
+const haveChromium = existsSync(CHROMIUM_PATH);
 
 /** What a page's script ended with: a status and body it could read, or the error fetch threw. */
 interface PageOutcome {
@@ -17,7 +17,7 @@ interface PageOutcome {
   readonly error?: string;
 }
 
-describe.skipIf(!haveChromium)(`a headless Chromium page (skipped when ${CHROMIUM} is absent; CI installs it)`, () => {
+describe.skipIf(!haveChromium)(`a headless Chromium page (skipped when ${CHROMIUM_PATH} is absent; CI installs it)`, () => {
   let world: World;
   let loopback: OpenedLoopback;
   let key: string;
@@ -57,8 +57,8 @@ describe.skipIf(!haveChromium)(`a headless Chromium page (skipped when ${CHROMIU
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
     otherPort = (other.address() as AddressInfo).port;
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--host-resolver-rules=MAP evil.test 127.0.0.1'],
+      executablePath: CHROMIUM_PATH,
+      args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP evil.test 127.0.0.1'],
     });
     page = await browser.newPage();
   }, 30_000);
