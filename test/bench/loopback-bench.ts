@@ -98,16 +98,17 @@ export async function benchLoopback(): Promise<void> {
     const headers = { authorization: `Bearer ${key}` };
     const loopbackUrl = `${loopback.server.url}${path}`;
 
-    await fire(started.url, WARMUP_S);
+    // Both servers get the very same requests (the client key included) and answer the same bytes.
+    await fire(started.url, WARMUP_S, headers);
     await fire(loopbackUrl, WARMUP_S, headers);
     const bareSlices: Slice[] = [];
     const loopSlices: Slice[] = [];
     for (let i = 0; i < DURATION_S; i++) {
       // ABBA order: neither server always goes first.
       const bareFirst = i % 2 === 0;
-      if (bareFirst) bareSlices.push(await fire(started.url, 1));
+      if (bareFirst) bareSlices.push(await fire(started.url, 1, headers));
       loopSlices.push(await fire(loopbackUrl, 1, headers));
-      if (!bareFirst) bareSlices.push(await fire(started.url, 1));
+      if (!bareFirst) bareSlices.push(await fire(started.url, 1, headers));
     }
     const bareResult = summarise(bareSlices);
     const loopResult = summarise(loopSlices);
