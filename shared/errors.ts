@@ -2,7 +2,9 @@
 
 /**
  * What a caller can do about an error. The CLI maps kinds to exit codes (needs_sign_in 3,
- * rejected 4, unavailable and network 5, the rest 1); the UI to actions.
+ * rejected 4, unavailable and network 5, invalid_input 2, the rest 1); the UI to actions.
+ * `storage`: a file or the vault could not be written or read (disk full, permissions);
+ * `cancelled`: the person (or a timeout they chose) stopped it; `internal`: a defect of ours.
  */
 export type ErrorKind =
   | 'rejected'
@@ -13,7 +15,10 @@ export type ErrorKind =
   | 'config'
   | 'not_found'
   | 'invalid_input'
-  | 'vault';
+  | 'vault'
+  | 'storage'
+  | 'cancelled'
+  | 'internal';
 
 export interface ErrorValue {
   readonly code: string;

@@ -10,7 +10,7 @@ const epoch = z.number().nullable();
 
 export const errorValueSchema = z.object({
   code: z.string(),
-  kind: z.enum(['rejected', 'needs_sign_in', 'unavailable', 'bad_response', 'network', 'config', 'not_found', 'invalid_input', 'vault']),
+  kind: z.enum(['rejected', 'needs_sign_in', 'unavailable', 'bad_response', 'network', 'config', 'not_found', 'invalid_input', 'vault', 'storage', 'cancelled', 'internal']),
   message: z.string(),
   status: z.number().optional(),
   providerCode: z.string().optional(),

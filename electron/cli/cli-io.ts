@@ -29,6 +29,9 @@ export function exitCodeFor(kind: ErrorKind): number {
     case 'config':
     case 'not_found':
     case 'vault':
+    case 'storage':
+    case 'cancelled':
+    case 'internal':
       return EXIT.other;
   }
 }

@@ -74,6 +74,9 @@ export function loopbackCodeFor(error: ErrorValue): LoopbackErrorCode {
       return 'provider_bad_response';
     case 'config':
     case 'vault':
+    case 'storage':
+    case 'cancelled':
+    case 'internal':
     case 'invalid_input':
       return 'internal_error';
   }

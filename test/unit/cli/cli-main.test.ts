@@ -123,6 +123,9 @@ describe('exit codes and stdin', () => {
       config: 1,
       not_found: 1,
       vault: 1,
+      storage: 1,
+      cancelled: 1,
+      internal: 1,
     };
     for (const [kind, code] of Object.entries(expected)) expect(exitCodeFor(kind as ErrorKind)).toBe(code);
     expect(CliError.from({ code: 'x', kind: 'rejected', message: 'no' }).exitCode).toBe(4);
