@@ -196,6 +196,8 @@ export const CHANNELS = {
   'accounts:update': { args: two(name, accountPatchSchema), result: accountViewSchema },
   'accounts:remove': { args: one(name), result: z.null() },
   'accounts:sign-in': { args: two(name, signInSchema), result: accountViewSchema },
+  /** Stops the account's sign-in in progress (its request, listener or polling); null when none ran. */
+  'accounts:cancel-sign-in': { args: one(name), result: z.null() },
   'accounts:refresh': { args: one(name), result: accountViewSchema },
   'tokens:reveal': { args: one(name), result: tokenViewSchema },
   'tokens:copy': { args: one(name), result: copyResultSchema },
@@ -253,6 +255,7 @@ export interface TokenryBridge {
   updateAccount(name: string, patch: ChannelArgs<'accounts:update'>[1]): Promise<ChannelResponse<'accounts:update'>>;
   removeAccount(name: string): Promise<ChannelResponse<'accounts:remove'>>;
   signIn(name: string, input: ChannelArgs<'accounts:sign-in'>[1]): Promise<ChannelResponse<'accounts:sign-in'>>;
+  cancelSignIn(name: string): Promise<ChannelResponse<'accounts:cancel-sign-in'>>;
   refresh(name: string): Promise<ChannelResponse<'accounts:refresh'>>;
   revealToken(name: string): Promise<ChannelResponse<'tokens:reveal'>>;
   copyToken(name: string): Promise<ChannelResponse<'tokens:copy'>>;
@@ -276,6 +279,7 @@ export const BRIDGE_METHODS = {
   updateAccount: 'accounts:update',
   removeAccount: 'accounts:remove',
   signIn: 'accounts:sign-in',
+  cancelSignIn: 'accounts:cancel-sign-in',
   refresh: 'accounts:refresh',
   revealToken: 'tokens:reveal',
   copyToken: 'tokens:copy',

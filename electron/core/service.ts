@@ -61,6 +61,8 @@ export class TokenryService {
   private readonly clock: Clock;
   private readonly grantDeps: GrantDeps;
   private writes: Promise<void> = Promise.resolve();
+  /** Sign-ins in progress, so the person can stop one (the dialog's Cancel). */
+  private readonly signIns = new Map<string, AbortController>();
 
   private constructor(private readonly options: ServiceOptions) {
     this.clock = options.clock ?? systemClock;
@@ -187,9 +189,28 @@ export class TokenryService {
     } else {
       return err(serviceError('no_sign_in_grant', 'config', `${profile.label} has neither a password nor a client_credentials grant.`));
     }
-    const result = await this.runGrant(account, grant, null);
-    if (!result.ok) return err(toValue(result.error));
+    this.signIns.get(name)?.abort();
+    const controller = new AbortController();
+    this.signIns.set(name, controller);
+    let result: Result<TokenRecord, GrantError>;
+    try {
+      result = await this.runGrant(account, grant, null, controller.signal);
+    } finally {
+      if (this.signIns.get(name) === controller) this.signIns.delete(name);
+    }
+    if (!result.ok) {
+      if (controller.signal.aborted) return err(serviceError('cancelled', 'cancelled', `Signing in to "${name}" was cancelled.`));
+      return err(toValue(result.error));
+    }
     return ok(this.view(this.find(name) ?? account));
+  }
+
+  /** Stops the account's sign-in in progress; its request is aborted and nothing it returns is kept. */
+  cancelSignIn(name: string): Result<null, ErrorValue> {
+    if (!this.find(name)) return err(notFound(name));
+    this.signIns.get(name)?.abort();
+    this.signIns.delete(name);
+    return ok(null);
   }
 
   /** A token valid for at least `minValidSeconds`, renewed first if it would expire sooner (single flight). */
@@ -339,7 +360,12 @@ export class TokenryService {
     return account.signInGrant === 'client_credentials' || (account.signInGrant === undefined && !profile.grants.includes('password'));
   }
 
-  private async runGrant(account: Account, grant: GrantInput, previous: TokenRecord | null): Promise<Result<TokenRecord, GrantError>> {
+  private async runGrant(
+    account: Account,
+    grant: GrantInput,
+    previous: TokenRecord | null,
+    signal?: AbortSignal,
+  ): Promise<Result<TokenRecord, GrantError>> {
     const profile = this.resolve(account);
     const clientSecret = account.hasClientSecret
       ? ((await this.options.secrets.getPassword(VAULT_SERVICE, clientSecretEntry(account.name))) ?? undefined)
@@ -355,13 +381,14 @@ export class TokenryService {
           previous,
           ...(account.basicEncoding === undefined ? {} : { basicEncoding: account.basicEncoding }),
         },
-        this.grantDeps,
+        signal === undefined ? this.grantDeps : withSignal(this.grantDeps, signal),
       );
     } catch (error) {
       if (error instanceof GrantError) return err(error);
       throw error;
     }
     if (!outcome.ok) return outcome;
+    if (signal?.aborted) return err(new GrantError('invalid_config', 'The sign-in was cancelled.'));
     const record = outcome.value.record;
     // Removed (or removed and added again) while the request ran: the answer belongs to no account.
     if (!this.isSameAccount(account)) {
@@ -491,6 +518,14 @@ export class TokenryService {
     this.viewCache.set(name, { record, view });
     return view;
   }
+}
+
+/** Grant dependencies whose requests end when `signal` aborts (a cancelled sign-in). */
+function withSignal(deps: GrantDeps, signal: AbortSignal): GrantDeps {
+  return {
+    ...deps,
+    fetch: (input, init) => deps.fetch(input, { ...init, signal: init.signal == null ? signal : AbortSignal.any([init.signal, signal]) }),
+  };
 }
 
 /** What an account whose preset is unknown (a hand-edited file) falls back to: RFC 6749's defaults. */

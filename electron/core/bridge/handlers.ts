@@ -58,6 +58,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'accounts:update': (name, patch) => guard(() => service.updateAccount(name, patch)),
     'accounts:remove': (name) => guard(() => service.removeAccount(name)),
     'accounts:sign-in': (name, input) => guard(() => service.signIn(name, input)),
+    'accounts:cancel-sign-in': (name) => guard(() => service.cancelSignIn(name)),
     'accounts:refresh': (name) => guard(() => service.refresh(name)),
     // The renderer sees an access token only when the person asks to reveal or copy it.
     'tokens:reveal': (name) => guard(() => service.token(name, { minValidSeconds: 0 })),

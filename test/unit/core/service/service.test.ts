@@ -29,6 +29,7 @@ import {
   type TeamServerHandle,
 } from '../../../fixtures/emulators/index.js';
 import { OAUTH2_DEFAULTS, startOAuth2Server, type OAuth2ServerHandle } from '../../../fixtures/oauth2-server.js';
+import { deferred } from '../../../fixtures/deferred.js';
 
 const PASSPHRASE = 'service test pass';
 const protector = (): ReturnType<typeof passphraseProtector> => passphraseProtector(PASSPHRASE, { scrypt: TEST_SCRYPT });
@@ -478,6 +479,24 @@ describe('removing an account while its renewal is in flight', () => {
     await em.close();
   });
 
+  it('cancelSignIn() stops a sign-in in flight: the caller hears "cancelled" and the account stays signed out', async () => {
+    opened = await openService(dataDir);
+    const { service, vault } = opened;
+    value(await service.addAccount({ name: 'c', provider: 'applixure', overrides: { baseUrl: em.baseUrl }, clientId: APPLIXURE_DEFAULTS.clientId, clientSecret: APPLIXURE_DEFAULTS.clientSecret }));
+    const requests = em.requests.length;
+    const gate = deferred<void>();
+    em.knobs.hold = gate.promise;
+    const signIn = service.signIn('c');
+    await em.arrived(requests + 1);
+    value(service.cancelSignIn('c'));
+    expect(failure(await signIn)).toMatchObject({ code: 'cancelled', kind: 'cancelled' });
+    gate.resolve();
+    em.knobs.hold = null;
+    expect(value(service.account('c'))).toMatchObject({ state: { kind: 'signed_out' }, issuedAt: null });
+    expect(await vault.getPassword(VAULT_SERVICE, tokenEntry('c'))).toBeNull();
+    expect(failure(service.cancelSignIn('nobody'))).toMatchObject({ code: 'not_found' });
+  });
+
   it('the late answer is dropped: no token is stored for the removed name, and a new account of that name starts clean', async () => {
     opened = await openService(dataDir);
     const { service, vault } = opened;
@@ -486,14 +505,14 @@ describe('removing an account while its renewal is in flight', () => {
     value(await service.signIn('x'));
     const requests = em.requests.length;
 
-    em.knobs.delayMs = 300;
+    const gate = deferred<void>();
+    em.knobs.hold = gate.promise;
     const renewal = service.refresh('x');
-    const deadline = Date.now() + 5_000;
-    while (em.requests.length === requests && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-    expect(em.requests.length).toBe(requests + 1);
+    await em.arrived(requests + 1);
     value(await service.removeAccount('x'));
+    gate.resolve();
     const late = await renewal;
-    em.knobs.delayMs = 0;
+    em.knobs.hold = null;
 
     expect(late.ok).toBe(false);
     expect(await vault.getPassword(VAULT_SERVICE, tokenEntry('x'))).toBeNull();
