@@ -19,7 +19,17 @@ export const accountSchema = z
     /** The HTTP Basic credential form the provider was seen to accept. */
     basicEncoding: z.enum(['form', 'raw']).optional(),
     /** How the account signed in: a client_credentials account may renew by a new grant, a person's may not. */
-    signInGrant: z.enum(['password', 'client_credentials']).optional(),
+    signInGrant: z.enum(['password', 'client_credentials', 'authorization_code', 'device_code']).optional(),
+    /** Who the account is signed in as, when the provider or the sign-in said so (never a secret). */
+    identity: z
+      .object({
+        id: z.string().max(500).nullable(),
+        name: z.string().max(500).nullable(),
+        email: z.string().max(500).nullable(),
+      })
+      .strict()
+      .nullable()
+      .optional(),
     createdAt: z.number().int().nonnegative(),
     updatedAt: z.number().int().nonnegative(),
     /** Why the person must sign in again, when they must (a refused refresh token...). */
@@ -42,8 +52,12 @@ export const accountsFileSchema = z
 export type AccountsFile = z.infer<typeof accountsFileSchema>;
 export const EMPTY_ACCOUNTS: AccountsFile = { version: 1, accounts: [] };
 
+/** The format of a token record as stored in the vault; a record without `version` is from before versions (1). */
+export const TOKEN_RECORD_VERSION = 1;
+
 const tokenRecordSchema = z
   .object({
+    version: z.literal(TOKEN_RECORD_VERSION).optional(),
     accessToken: z.string().min(1),
     tokenType: z.string(),
     issuedAt: z.number(),
@@ -62,15 +76,28 @@ export const VAULT_SERVICE = 'tokenry';
 export const tokenEntry = (name: string): string => `${name}/token`;
 export const clientSecretEntry = (name: string): string => `${name}/client_secret`;
 
-/** Decodes a token record read back from the vault; a damaged one counts as no token. */
-export function decodeTokenRecord(json: string | null): TokenRecord | null {
-  if (json === null) return null;
+/** What an account's token entry in the vault holds: nothing, a record, or something this Tokenry must not use (nor overwrite unasked). */
+export type StoredTokenRecord =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'ok'; readonly record: TokenRecord }
+  | { readonly kind: 'damaged' }
+  | { readonly kind: 'newer'; readonly version: number };
+
+/** Reads a token record back from the vault: a damaged or newer record says so instead of reading as "no token". */
+export function readTokenRecord(json: string | null): StoredTokenRecord {
+  if (json === null) return { kind: 'none' };
+  let raw: unknown;
   try {
-    const parsed = tokenRecordSchema.safeParse(JSON.parse(json));
-    return parsed.success ? parsed.data : null;
+    raw = JSON.parse(json);
   } catch {
-    return null;
+    return { kind: 'damaged' };
   }
+  const version = typeof raw === 'object' && raw !== null ? (raw as { version?: unknown }).version : undefined;
+  if (typeof version === 'number' && Number.isInteger(version) && version > TOKEN_RECORD_VERSION) return { kind: 'newer', version };
+  const parsed = tokenRecordSchema.safeParse(raw);
+  if (!parsed.success) return { kind: 'damaged' };
+  const { version: _version, ...record } = parsed.data;
+  return { kind: 'ok', record };
 }
 
-export const encodeTokenRecord = (record: TokenRecord): string => JSON.stringify(record);
+export const encodeTokenRecord = (record: TokenRecord): string => JSON.stringify({ version: TOKEN_RECORD_VERSION, ...record });

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import Conf from 'conf';
 import type { z } from 'zod';
 import { damagedFile, ensurePrivateDir, fsyncDir, PRIVATE_FILE_MODE, validateJson } from './atomic-file.js';
+import { SerialQueue } from './serial-queue.js';
 import { ioError, nodeErrorCode, VaultError } from './vault-error.js';
 
 /**
@@ -120,7 +121,7 @@ class ConfDataStore<T extends object> implements DataStore<T> {
   readonly #conf: ConfLike;
   readonly #schema: z.ZodType<T>;
   #current: T;
-  #tail: Promise<void> = Promise.resolve();
+  readonly #writes = new SerialQueue();
 
   constructor(conf: ConfLike, schema: z.ZodType<T>, defaults: T) {
     this.path = conf.path;
@@ -150,9 +151,7 @@ class ConfDataStore<T extends object> implements DataStore<T> {
       this.#current = deepFreeze(next);
     };
     // One write at a time, in call order; a failed write does not block later ones.
-    const result = this.#tail.then(run);
-    this.#tail = result.catch(() => undefined);
-    return result;
+    return this.#writes.run(run);
   }
 
   #read(): T {

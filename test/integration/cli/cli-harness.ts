@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect } from 'vitest';
-import { accountsFileSchema, decodeTokenRecord, EMPTY_ACCOUNTS, tokenEntry, VAULT_SERVICE } from '../../../electron/core/accounts/account-store.js';
+import { accountsFileSchema, EMPTY_ACCOUNTS, readTokenRecord, tokenEntry, VAULT_SERVICE } from '../../../electron/core/accounts/account-store.js';
 import type { TokenRecord } from '../../../electron/core/grants/token-record.js';
 import { openDataStore } from '../../../electron/core/vault/data-store.js';
 import { passphraseProtector, TEST_SCRYPT } from '../../../electron/core/vault/protectors/passphrase.js';
@@ -65,7 +65,8 @@ export async function makeSandbox(prefix = 'tokenry-cli-'): Promise<CliSandbox> 
     async readRecord(name) {
       const v = await openVault({ dataDir, protector: passphraseProtector(PASSPHRASE, { scrypt: TEST_SCRYPT }) });
       try {
-        return decodeTokenRecord(await v.getPassword(VAULT_SERVICE, tokenEntry(name)));
+        const stored = readTokenRecord(await v.getPassword(VAULT_SERVICE, tokenEntry(name)));
+        return stored.kind === 'ok' ? stored.record : null;
       } finally {
         await v.close();
       }

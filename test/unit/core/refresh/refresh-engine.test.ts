@@ -1,16 +1,16 @@
-// Specifies RefreshEngine on a fake clock: single flight, renewal timing with lead and jitter, backoff, states, load.
+// Specifies RefreshEngine on a fake clock: single flight (through the account's session), renewal timing with lead and
+// jitter, backoff, states, load. The engine keeps timers only; each account's token lives in its AccountSession.
 
 import { describe, expect, it } from 'vitest';
 import { err, ok, type Result } from '../../../../shared/result.js';
 import type { AccountState } from '../../../../shared/account-state.js';
 import { GrantError } from '../../../../electron/core/grants/grant-error.js';
 import type { TokenRecord } from '../../../../electron/core/grants/token-record.js';
-import {
-  DEFAULT_REFRESH_SETTINGS,
-  RefreshEngine,
-  type RefreshSettings,
-  type Renewer,
-} from '../../../../electron/core/refresh/refresh-engine.js';
+import { DEFAULT_REFRESH_SETTINGS, RefreshEngine, type RefreshSettings } from '../../../../electron/core/refresh/refresh-engine.js';
+import { AccountSession } from '../../../../electron/core/accounts/account-session.js';
+import type { Account } from '../../../../electron/core/accounts/account-store.js';
+import type { Clock } from '../../../../electron/core/refresh/clock.js';
+import { VaultError } from '../../../../electron/core/vault/vault-error.js';
 import { FakeClock } from '../../../fixtures/fake-clock.js';
 
 const T0 = Date.UTC(2025, 0, 1);
@@ -19,6 +19,99 @@ const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 
 type Renewal = Result<TokenRecord, GrantError>;
+/** What the service does for the engine, scripted by name: the renewal itself (which stores the new token on the session). */
+type Renewer = (name: string) => Promise<Renewal>;
+
+const account = (name: string, needsSignIn: string | null = null): Account => ({
+  name,
+  provider: 'oauth2',
+  overrides: {},
+  scope: null,
+  hasClientSecret: false,
+  createdAt: T0,
+  updatedAt: T0,
+  needsSignIn,
+});
+
+/**
+ * The engine with a host standing in for the service: sessions by name, whether each can renew,
+ * and the renewer's answer stored on the session (a refused refresh token marks the account as
+ * needing sign-in, as the service does).
+ */
+class EngineUnderTest {
+  readonly engine: RefreshEngine;
+  private readonly sessions = new Map<string, AccountSession>();
+  private readonly renewable = new Map<string, boolean>();
+
+  constructor(clock: Clock, renewer: Renewer, s: RefreshSettings, random: () => number) {
+    this.engine = new RefreshEngine(
+      clock,
+      {
+        canRenew: (session) => this.renewable.get(session.name) ?? false,
+        renew: async (session) => {
+          const result = await renewer(session.name);
+          if (result.ok) {
+            session.adopt(result.value);
+            return result;
+          }
+          if (result.error.code === 'invalid_grant' || result.error.code === 'needs_sign_in') {
+            session.setAccount({ ...session.account, needsSignIn: result.error.message });
+            return err({ ...result.error.toJSON(), code: 'needs_sign_in', kind: 'needs_sign_in' });
+          }
+          return err(result.error.toJSON());
+        },
+      },
+      s,
+      random,
+    );
+  }
+
+  track(name: string, facts: { record: TokenRecord | null; canRenew: boolean; needsSignIn?: string }): AccountSession {
+    this.renewable.set(name, facts.canRenew);
+    let session = this.sessions.get(name);
+    if (session === undefined) {
+      session = new AccountSession(account(name, facts.needsSignIn ?? null), facts.record === null ? { kind: 'none' } : { kind: 'ok', record: facts.record });
+      this.sessions.set(name, session);
+      this.engine.watch(session);
+    } else {
+      if (facts.record !== null) session.adopt(facts.record);
+      this.engine.reschedule(session);
+    }
+    return session;
+  }
+
+  untrack(name: string): void {
+    this.sessions.delete(name);
+    this.engine.forget(name);
+  }
+
+  state(name: string): AccountState {
+    const session = this.sessions.get(name);
+    return session === undefined ? { kind: 'signed_out' } : this.engine.state(session);
+  }
+
+  ensureValid(name: string, minValidMs: number) {
+    const session = this.sessions.get(name);
+    if (session === undefined) throw new Error(`no session ${name}`);
+    return this.engine.ensureValid(session, minValidMs);
+  }
+
+  onState(listener: (name: string, state: AccountState) => void): () => void {
+    return this.engine.onState(listener);
+  }
+
+  resume(): void {
+    this.engine.resume();
+  }
+
+  stop(): void {
+    this.engine.stop();
+  }
+
+  get concurrencyHighWater(): number {
+    return this.engine.concurrencyHighWater;
+  }
+}
 
 let serial = 0;
 /** A token issued at `issuedAt` that lives `lifetimeMs` (null: the provider did not say). */
@@ -70,7 +163,7 @@ function scripted(clock: FakeClock, steps: ReadonlyArray<(now: number) => Renewa
 
 const renewedFor = (lifetimeMs: number) => (now: number): Renewal => ok(token(now, lifetimeMs));
 
-function recordStates(engine: RefreshEngine, name: string): AccountState[] {
+function recordStates(engine: EngineUnderTest, name: string): AccountState[] {
   const states: AccountState[] = [];
   engine.onState((n, state) => {
     if (n === name) states.push(state);
@@ -82,7 +175,7 @@ describe('RefreshEngine.ensureValid()', () => {
   it('RefreshEngine.ensureValid() makes one upstream call for 200 concurrent callers on an expired token', async () => {
     const clock = new FakeClock(T0);
     const { renewer, calls } = scripted(clock, [renewedFor(HOUR)], 200);
-    const engine = new RefreshEngine(clock, renewer, settings(), seeded(1));
+    const engine = new EngineUnderTest(clock, renewer, settings(), seeded(1));
     engine.track('acme', { record: token(T0 - 2 * HOUR, HOUR), canRenew: true });
 
     const callers = Array.from({ length: 200 }, () => engine.ensureValid('acme', 0));
@@ -100,7 +193,7 @@ describe('RefreshEngine.ensureValid()', () => {
   it('RefreshEngine.ensureValid() returns the current token without an upstream call while it lasts minValidMs', async () => {
     const clock = new FakeClock(T0);
     const { renewer, calls } = scripted(clock, [renewedFor(HOUR)]);
-    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    const engine = new EngineUnderTest(clock, renewer, settings(), fixed(0));
     const current = token(T0, HOUR);
     engine.track('acme', { record: current, canRenew: true });
 
@@ -112,7 +205,7 @@ describe('RefreshEngine.ensureValid()', () => {
   it('RefreshEngine.ensureValid() renews first when the current token would not last minValidMs', async () => {
     const clock = new FakeClock(T0);
     const { renewer, calls } = scripted(clock, [renewedFor(HOUR)]);
-    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    const engine = new EngineUnderTest(clock, renewer, settings(), fixed(0));
     engine.track('acme', { record: token(T0, HOUR), canRenew: true });
 
     const result = await engine.ensureValid('acme', HOUR);
@@ -123,7 +216,7 @@ describe('RefreshEngine.ensureValid()', () => {
   it('RefreshEngine.ensureValid() returns a token without an expiry as is', async () => {
     const clock = new FakeClock(T0);
     const { renewer, calls } = scripted(clock, [renewedFor(HOUR)]);
-    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    const engine = new EngineUnderTest(clock, renewer, settings(), fixed(0));
     const forever = token(T0, null);
     engine.track('acme', { record: forever, canRenew: true });
 
@@ -135,7 +228,7 @@ describe('RefreshEngine.ensureValid()', () => {
   it('RefreshEngine.ensureValid() joins a background renewal in flight and gets its new token, not the old one', async () => {
     const clock = new FakeClock(T0);
     const { renewer, calls } = scripted(clock, [renewedFor(HOUR)], 500);
-    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    const engine = new EngineUnderTest(clock, renewer, settings(), fixed(0));
     const old = token(T0, HOUR);
     engine.track('acme', { record: old, canRenew: true });
 
@@ -149,17 +242,33 @@ describe('RefreshEngine.ensureValid()', () => {
     expect(result.ok && result.value.issuedAt).toBe(T0 + 55 * MINUTE + 500);
   });
 
-  it('RefreshEngine.ensureValid() turns a renewer that throws into a bad_response error value', async () => {
+  it('RefreshEngine.ensureValid() turns a renewer that throws something unexpected into an internal error, never retried', async () => {
     const clock = new FakeClock(T0);
-    const engine = new RefreshEngine(clock, () => Promise.reject(new Error('socket hang up')), settings(), fixed(0));
+    const engine = new EngineUnderTest(clock, () => Promise.reject(new Error('socket hang up')), settings(), fixed(0));
     engine.track('acme', { record: token(T0 - 2 * HOUR, HOUR), canRenew: true });
 
     const result = await engine.ensureValid('acme', 0);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.error).toBeInstanceOf(GrantError);
-    expect(result.error.code).toBe('bad_response');
-    expect(engine.state('acme').kind).toBe('error');
+    expect(result.error).toMatchObject({ code: 'internal_error', kind: 'internal' });
+    expect(result.error.message).not.toContain('socket hang up');
+    expect(engine.state('acme')).toMatchObject({ kind: 'error', retryAt: null });
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('RefreshEngine reports a failed vault write as the storage failure it is, naming the cause, and does not retry it as an outage', async () => {
+    const clock = new FakeClock(T0);
+    const diskFull = new VaultError('io', 'Could not write /data/secrets.json (ENOSPC)', { cause: Object.assign(new Error('no space'), { code: 'ENOSPC' }) });
+    const engine = new EngineUnderTest(clock, () => Promise.reject(diskFull), settings(), fixed(0));
+    engine.track('acme', { record: token(T0 - 2 * HOUR, HOUR), canRenew: true });
+
+    const result = await engine.ensureValid('acme', 0);
+    if (result.ok) throw new Error('expected a storage failure');
+    expect(result.error).toMatchObject({ code: 'storage_failed', kind: 'storage' });
+    expect(result.error.message).toContain('ENOSPC');
+    expect(engine.state('acme')).toMatchObject({ kind: 'error', error: { kind: 'storage' }, retryAt: null });
+    await clock.advance(HOUR);
+    expect(clock.pendingTimers).toBe(0);
   });
 });
 
@@ -178,7 +287,7 @@ describe('RefreshEngine background renewal', () => {
     async ({ lifetime, lead, jitter, random, before }) => {
       const clock = new FakeClock(T0);
       const { renewer, calls } = scripted(clock, [renewedFor(lifetime)]);
-      const engine = new RefreshEngine(clock, renewer, settings({ leadMs: lead, jitterMs: jitter }), fixed(random));
+      const engine = new EngineUnderTest(clock, renewer, settings({ leadMs: lead, jitterMs: jitter }), fixed(random));
       engine.track('acme', { record: token(T0, lifetime), canRenew: true });
 
       const due = T0 + lifetime - before;
@@ -192,7 +301,7 @@ describe('RefreshEngine background renewal', () => {
   it('RefreshEngine renews an already expired token as soon as it is tracked', async () => {
     const clock = new FakeClock(T0);
     const { renewer, calls } = scripted(clock, [renewedFor(HOUR)]);
-    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    const engine = new EngineUnderTest(clock, renewer, settings(), fixed(0));
     engine.track('acme', { record: token(T0 - 2 * HOUR, HOUR), canRenew: true });
     expect(engine.state('acme')).toEqual({ kind: 'expired', expiresAt: T0 - HOUR });
 
@@ -204,7 +313,7 @@ describe('RefreshEngine background renewal', () => {
   it('RefreshEngine.resume() renews at once what fell due while the machine slept and timers stood still', async () => {
     const clock = new FakeClock(T0);
     const { renewer, calls } = scripted(clock, [renewedFor(HOUR)]);
-    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    const engine = new EngineUnderTest(clock, renewer, settings(), fixed(0));
     engine.track('acme', { record: token(T0, HOUR), canRenew: true });
     // Suspended for two hours: the wall clock moves, the timers' monotonic clock does not.
     clock.suspend(2 * HOUR);
@@ -221,7 +330,7 @@ describe('RefreshEngine background renewal', () => {
   it('RefreshEngine emits valid -> refreshing -> valid to onState listeners around a renewal', async () => {
     const clock = new FakeClock(T0);
     const { renewer } = scripted(clock, [renewedFor(HOUR)], 200);
-    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    const engine = new EngineUnderTest(clock, renewer, settings(), fixed(0));
     const states = recordStates(engine, 'acme');
     const others: string[] = [];
     engine.onState((name) => {
@@ -247,7 +356,7 @@ describe('RefreshEngine background renewal', () => {
   it('RefreshEngine.onState() returns an unsubscribe that stops further events', async () => {
     const clock = new FakeClock(T0);
     const { renewer } = scripted(clock, [renewedFor(HOUR)]);
-    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    const engine = new EngineUnderTest(clock, renewer, settings(), fixed(0));
     const seen: AccountState[] = [];
     const off = engine.onState((_, state) => seen.push(state));
     engine.track('acme', { record: token(T0, HOUR), canRenew: true });
@@ -259,7 +368,7 @@ describe('RefreshEngine background renewal', () => {
   it('RefreshEngine keeps renewing, each renewal scheduled from the new token', async () => {
     const clock = new FakeClock(T0);
     const { renewer, calls } = scripted(clock, [renewedFor(10 * MINUTE)]);
-    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    const engine = new EngineUnderTest(clock, renewer, settings(), fixed(0));
     engine.track('acme', { record: token(T0, 10 * MINUTE), canRenew: true });
 
     await clock.advance(30 * MINUTE);
@@ -271,7 +380,7 @@ describe('RefreshEngine background renewal', () => {
     async (code) => {
       const clock = new FakeClock(T0);
       const { renewer, calls } = scripted(clock, [() => err(new GrantError(code, 'The provider refused the refresh token.'))], 200);
-      const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+      const engine = new EngineUnderTest(clock, renewer, settings(), fixed(0));
       const states = recordStates(engine, 'acme');
       engine.track('acme', { record: token(T0, HOUR), canRenew: true });
 
@@ -291,7 +400,8 @@ describe('RefreshEngine background renewal', () => {
     const clock = new FakeClock(T0);
     const unavailable = new GrantError('unavailable', 'x', { status: 503, retryAfterMs: 1000 });
     const { renewer, calls } = scripted(clock, [() => err(unavailable), renewedFor(HOUR)], 200);
-    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    // The state carries the plain error value, never the exception.
+    const engine = new EngineUnderTest(clock, renewer, settings(), fixed(0));
     const states = recordStates(engine, 'acme');
     engine.track('acme', { record: token(T0, HOUR), canRenew: true });
 
@@ -311,7 +421,7 @@ describe('RefreshEngine background renewal', () => {
     const down = (): Renewal => err(new GrantError('unavailable', 'x', { status: 503 }));
     const { renewer, calls } = scripted(clock, [down, down, down, renewedFor(HOUR)]);
     const retry = { maxAttempts: Number.POSITIVE_INFINITY, budgetMs: Number.POSITIVE_INFINITY, baseDelayMs: 1000, maxDelayMs: 60_000 };
-    const engine = new RefreshEngine(clock, renewer, settings({ retry }), fixed(0));
+    const engine = new EngineUnderTest(clock, renewer, settings({ retry }), fixed(0));
     engine.track('acme', { record: token(T0, HOUR), canRenew: true });
 
     const first = T0 + 55 * MINUTE;
@@ -325,7 +435,7 @@ describe('RefreshEngine background renewal', () => {
     const clock = new FakeClock(T0);
     const { renewer, calls } = scripted(clock, [() => err(new GrantError('network', 'ECONNRESET'))]);
     const retry = { maxAttempts: Number.POSITIVE_INFINITY, budgetMs: Number.POSITIVE_INFINITY, baseDelayMs: 1000, maxDelayMs: 8000 };
-    const engine = new RefreshEngine(clock, renewer, settings({ retry }), fixed(0));
+    const engine = new EngineUnderTest(clock, renewer, settings({ retry }), fixed(0));
     engine.track('acme', { record: token(T0, 10 * MINUTE), canRenew: true });
 
     await clock.advance(HOUR);
@@ -341,7 +451,7 @@ describe('RefreshEngine background renewal', () => {
     const clock = new FakeClock(T0);
     const { renewer, calls } = scripted(clock, [() => err(new GrantError('unavailable', 'x', { retryAfterMs: 1000 }))]);
     const retry = { maxAttempts: 3, budgetMs: Number.POSITIVE_INFINITY, baseDelayMs: 1000, maxDelayMs: 8000 };
-    const engine = new RefreshEngine(clock, renewer, settings({ retry }), fixed(0));
+    const engine = new EngineUnderTest(clock, renewer, settings({ retry }), fixed(0));
     engine.track('acme', { record: token(T0, HOUR), canRenew: true });
 
     await clock.advance(2 * HOUR);
@@ -355,7 +465,7 @@ describe('RefreshEngine background renewal', () => {
     const clock = new FakeClock(T0);
     const { renewer, calls } = scripted(clock, [() => err(new GrantError('unavailable', 'x'))]);
     const retry = { maxAttempts: Number.POSITIVE_INFINITY, budgetMs: 6000, baseDelayMs: 1000, maxDelayMs: 60_000 };
-    const engine = new RefreshEngine(clock, renewer, settings({ retry }), fixed(0));
+    const engine = new EngineUnderTest(clock, renewer, settings({ retry }), fixed(0));
     engine.track('acme', { record: token(T0, HOUR), canRenew: true });
 
     await clock.advance(2 * HOUR);
@@ -368,7 +478,7 @@ describe('RefreshEngine background renewal', () => {
   it('RefreshEngine does not retry a permanent error (invalid_client) in the background', async () => {
     const clock = new FakeClock(T0);
     const { renewer, calls } = scripted(clock, [() => err(new GrantError('invalid_client', 'Client authentication failed.'))]);
-    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    const engine = new EngineUnderTest(clock, renewer, settings(), fixed(0));
     engine.track('acme', { record: token(T0, HOUR), canRenew: true });
 
     await clock.advance(3 * HOUR);
@@ -381,7 +491,7 @@ describe('RefreshEngine background renewal', () => {
     const clock = new FakeClock(T0);
     clock.maxTimersPerRun = 10_000;
     const { renewer, calls } = scripted(clock, [renewedFor(0)]);
-    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    const engine = new EngineUnderTest(clock, renewer, settings(), fixed(0));
     engine.track('acme', { record: token(T0, HOUR), canRenew: true });
 
     await clock.runUntil(T0 + 55 * MINUTE + MINUTE);
@@ -393,7 +503,7 @@ describe('RefreshEngine background renewal', () => {
   it('RefreshEngine emits needs_sign_in when the token of an account that cannot renew expires, without calling the renewer', async () => {
     const clock = new FakeClock(T0);
     const { renewer, calls } = scripted(clock, [renewedFor(HOUR)]);
-    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    const engine = new EngineUnderTest(clock, renewer, settings(), fixed(0));
     const states = recordStates(engine, 'password-account');
     engine.track('password-account', { record: token(T0, HOUR), canRenew: false });
 
@@ -412,7 +522,7 @@ describe('RefreshEngine background renewal', () => {
   it('RefreshEngine reports needs_sign_in from track() for an account marked as needing sign-in, and sets no timer', async () => {
     const clock = new FakeClock(T0);
     const { renewer, calls } = scripted(clock, [renewedFor(HOUR)]);
-    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    const engine = new EngineUnderTest(clock, renewer, settings(), fixed(0));
     engine.track('acme', { record: token(T0, HOUR), canRenew: true, needsSignIn: 'Signed out by the provider.' });
     expect(engine.state('acme')).toEqual({ kind: 'needs_sign_in', reason: 'Signed out by the provider.' });
     expect(clock.pendingTimers).toBe(0);
@@ -422,7 +532,7 @@ describe('RefreshEngine background renewal', () => {
 
   it('RefreshEngine.state() is signed_out for an account it does not track, or one without a token', () => {
     const clock = new FakeClock(T0);
-    const engine = new RefreshEngine(clock, scripted(clock, [renewedFor(HOUR)]).renewer, settings(), fixed(0));
+    const engine = new EngineUnderTest(clock, scripted(clock, [renewedFor(HOUR)]).renewer, settings(), fixed(0));
     expect(engine.state('nobody')).toEqual({ kind: 'signed_out' });
     engine.track('empty', { record: null, canRenew: true });
     expect(engine.state('empty')).toEqual({ kind: 'signed_out' });
@@ -432,7 +542,7 @@ describe('RefreshEngine background renewal', () => {
   it('RefreshEngine.track() with a new token replaces the scheduled renewal', async () => {
     const clock = new FakeClock(T0);
     const { renewer, calls } = scripted(clock, [renewedFor(HOUR)]);
-    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    const engine = new EngineUnderTest(clock, renewer, settings(), fixed(0));
     engine.track('acme', { record: token(T0, HOUR), canRenew: true });
     await clock.advance(10 * MINUTE);
     engine.track('acme', { record: token(clock.now(), HOUR), canRenew: true });
@@ -446,7 +556,7 @@ describe('RefreshEngine background renewal', () => {
   it('RefreshEngine.untrack() and stop() cancel scheduled renewals', async () => {
     const clock = new FakeClock(T0);
     const { renewer, calls } = scripted(clock, [renewedFor(HOUR)]);
-    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    const engine = new EngineUnderTest(clock, renewer, settings(), fixed(0));
     engine.track('a', { record: token(T0, HOUR), canRenew: true });
     engine.track('b', { record: token(T0, HOUR), canRenew: true });
     engine.untrack('a');
@@ -461,7 +571,7 @@ describe('RefreshEngine background renewal', () => {
   it('RefreshEngine after stop() still renews on demand but schedules nothing', async () => {
     const clock = new FakeClock(T0);
     const { renewer, calls } = scripted(clock, [renewedFor(HOUR)]);
-    const engine = new RefreshEngine(clock, renewer, settings(), fixed(0));
+    const engine = new EngineUnderTest(clock, renewer, settings(), fixed(0));
     engine.stop();
     engine.track('acme', { record: token(T0 - 2 * HOUR, HOUR), canRenew: true });
     const result = await engine.ensureValid('acme', 0);
@@ -522,7 +632,7 @@ describe('RefreshEngine under load', () => {
       return ok(account.current);
     };
 
-    const engine = new RefreshEngine(clock, renewer, s, rng);
+    const engine = new EngineUnderTest(clock, renewer, s, rng);
     for (const [name, account] of accounts) engine.track(name, { record: account.current, canRenew: true });
 
     const end = T0 + 2 * HOUR;

@@ -6,15 +6,15 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import {
   accountsFileSchema,
   clientSecretEntry,
-  decodeTokenRecord,
+  readTokenRecord,
   EMPTY_ACCOUNTS,
   tokenEntry,
   VAULT_SERVICE,
 } from '../../../../electron/core/accounts/account-store.js';
-import { TokenryService, type SecretStoreLike } from '../../../../electron/core/service.js';
+import { TokenryService } from '../../../../electron/core/service.js';
 import { openDataStore } from '../../../../electron/core/vault/data-store.js';
 import { passphraseProtector, TEST_SCRYPT } from '../../../../electron/core/vault/protectors/passphrase.js';
-import { openOrCreateVault, openVault, type Vault } from '../../../../electron/core/vault/secret-store.js';
+import { openOrCreateVault, openVault, type SecretStore, type Vault } from '../../../../electron/core/vault/secret-store.js';
 import type { Result } from '../../../../shared/result.js';
 import type { ErrorValue } from '../../../../shared/errors.js';
 import {
@@ -41,7 +41,7 @@ interface Opened {
 }
 
 /** Opens the service the way the CLI does: vault + accounts file in `dataDir`, no background timers. */
-async function openService(dataDir: string, wrap: (vault: Vault) => SecretStoreLike = (v) => v): Promise<Opened> {
+async function openService(dataDir: string, wrap: (vault: Vault) => SecretStore = (v) => v): Promise<Opened> {
   const vault = await openOrCreateVault({ dataDir, protector: protector() });
   const accounts = await openDataStore({ dataDir, name: 'accounts', schema: accountsFileSchema, defaults: EMPTY_ACCOUNTS });
   const service = await TokenryService.open({ secrets: wrap(vault), accounts, background: false });
@@ -54,6 +54,12 @@ async function openService(dataDir: string, wrap: (vault: Vault) => SecretStoreL
       await vault.close();
     },
   };
+}
+
+/** The token record in a vault entry, or null when there is none (or it cannot be used). */
+function storedRecord(json: string | null) {
+  const stored = readTokenRecord(json);
+  return stored.kind === 'ok' ? stored.record : null;
 }
 
 function value<T>(result: Result<T, ErrorValue>): T {
@@ -204,7 +210,9 @@ describe('against Team Server', () => {
     const wrong = failure(await service.signIn('ts', { username: TEAMSERVER_DEFAULTS.username, password: 'wrong-canary-pw' }));
     expect(wrong).toMatchObject({ code: 'invalid_grant', kind: 'rejected' });
     expect(JSON.stringify(wrong)).not.toContain('wrong-canary-pw');
-    expect(value(service.account('ts')).state.kind).toBe('signed_out');
+    // The failed first sign-in stays on the account, without the password, until the next attempt.
+    expect(value(service.account('ts')).state).toMatchObject({ kind: 'error', error: { code: 'invalid_grant' }, retryAt: null });
+    expect(JSON.stringify(service.accounts())).not.toContain('wrong-canary-pw');
 
     const view = value(await service.signIn('ts', { username: TEAMSERVER_DEFAULTS.username, password: TEAMSERVER_DEFAULTS.password }));
     expect(view).toMatchObject({ state: { kind: 'valid' }, hasRefreshToken: true, grantedScope: ['read', 'write'] });
@@ -214,7 +222,7 @@ describe('against Team Server', () => {
     // The secrets are there, encrypted: the check below is not vacuous.
     const stored = await vault.findCredentials(VAULT_SERVICE);
     expect(stored.map((c) => c.account).sort()).toEqual(['ts/client_secret', 'ts/token']);
-    expect(decodeTokenRecord(await vault.getPassword(VAULT_SERVICE, tokenEntry('ts')))).toMatchObject({
+    expect(storedRecord(await vault.getPassword(VAULT_SERVICE, tokenEntry('ts')))).toMatchObject({
       accessToken: em.issued.accessTokens[1],
       refreshToken: em.issued.refreshTokens[0],
     });
@@ -287,7 +295,7 @@ describe('against SugarCRM (refresh_token renewal)', () => {
     expect(failure(await opened.service.refresh('crm'))).toMatchObject({ code: 'needs_sign_in', kind: 'needs_sign_in' });
     expect(em.tokenCalls()).toBe(calls + 1);
     expect(value(opened.service.account('crm'))).toMatchObject({ state: { kind: 'needs_sign_in' }, hasRefreshToken: false });
-    const record = decodeTokenRecord(await opened.vault.getPassword(VAULT_SERVICE, tokenEntry('crm')));
+    const record = storedRecord(await opened.vault.getPassword(VAULT_SERVICE, tokenEntry('crm')));
     expect(record?.refreshToken).toBeNull();
 
     // Asking for a token that must outlive the current one: needs sign-in, without another request.
@@ -332,9 +340,10 @@ describe('against a real RFC 6749 server', () => {
       return {
         getPassword: (s, a) => vault.getPassword(s, a),
         deletePassword: (s, a) => vault.deletePassword(s, a),
+        findCredentials: (s) => vault.findCredentials(s),
         async setPassword(s, a, p) {
           await vault.setPassword(s, a, p);
-          const record = a.endsWith('/token') ? decodeTokenRecord(p) : null;
+          const record = a.endsWith('/token') ? storedRecord(p) : null;
           events.push(record === null ? `persisted ${a}` : `persisted refresh=${record.refreshToken ?? 'none'}`);
         },
       };
@@ -349,7 +358,7 @@ describe('against a real RFC 6749 server', () => {
       // At this moment the rotated refresh token is already in the file on disk, not just in memory.
       const other = await openVault({ dataDir, protector: protector() });
       try {
-        return { result, onDisk: decodeTokenRecord(await other.getPassword(VAULT_SERVICE, tokenEntry('w'))) };
+        return { result, onDisk: storedRecord(await other.getPassword(VAULT_SERVICE, tokenEntry('w'))) };
       } finally {
         await other.close();
       }
@@ -395,7 +404,7 @@ describe('against a real RFC 6749 server', () => {
     expect(keeping.issued.refreshTokens.filter((t) => t === original)).toHaveLength(1);
     expect(keeping.issued.refreshTokens.at(-1)).toBe(original);
     expect(value(opened.service.account('k')).hasRefreshToken).toBe(true);
-    const record = decodeTokenRecord(await opened.vault.getPassword(VAULT_SERVICE, tokenEntry('k')));
+    const record = storedRecord(await opened.vault.getPassword(VAULT_SERVICE, tokenEntry('k')));
     expect(record).toMatchObject({ refreshToken: original, accessToken: keeping.issued.accessTokens.at(-1) });
   });
 });
@@ -492,7 +501,7 @@ describe('removing an account while its renewal is in flight', () => {
     expect(failure(await signIn)).toMatchObject({ code: 'cancelled', kind: 'cancelled' });
     gate.resolve();
     em.knobs.hold = null;
-    expect(value(service.account('c'))).toMatchObject({ state: { kind: 'signed_out' }, issuedAt: null });
+    expect(value(service.account('c'))).toMatchObject({ state: { kind: 'error', error: { kind: 'cancelled' }, retryAt: null }, issuedAt: null });
     expect(await vault.getPassword(VAULT_SERVICE, tokenEntry('c'))).toBeNull();
     expect(failure(service.cancelSignIn('nobody'))).toMatchObject({ code: 'not_found' });
   });
