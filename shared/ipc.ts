@@ -169,6 +169,8 @@ export const auditRowSchema = z.object({
   status: z.number().optional(),
 });
 
+export type AuditRow = z.infer<typeof auditRowSchema>;
+
 export const settingsSchema = z
   .object({
     leadSeconds: z.number().int().min(10).max(86_400),
@@ -218,6 +220,15 @@ export const EVENTS = {
 } as const;
 
 export type Channel = keyof typeof CHANNELS;
+
+/** Requests after whose success the account list may read differently: the renderer is told `accounts:changed`. */
+export const CHANGES_ACCOUNTS: ReadonlySet<Channel> = new Set<Channel>([
+  'accounts:add',
+  'accounts:update',
+  'accounts:remove',
+  'accounts:sign-in',
+  'accounts:refresh',
+]);
 export type EventChannel = keyof typeof EVENTS;
 export type ChannelArgs<C extends Channel> = z.infer<(typeof CHANNELS)[C]['args']>;
 export type ChannelResult<C extends Channel> = z.infer<(typeof CHANNELS)[C]['result']>;

@@ -1,13 +1,11 @@
 // The tokenry commands (DESIGN "The tokenry command"): each parses its flags, calls the service, prints.
 
-import type { ParseArgsConfig } from 'node:util';
 import type { AccountView, NewAccountInput } from '../../shared/accounts.js';
 import { describeState } from '../../shared/account-state.js';
-import type { Result } from '../../shared/result.js';
-import type { ErrorValue } from '../../shared/errors.js';
 import { PRESETS } from '../core/providers/presets.js';
 import type { TokenryService } from '../core/service.js';
 import { CliError, EXIT, readStdin, type CliIo } from './cli-io.js';
+import { str, unwrap, type Command, type CommandContext, type Values } from './command.js';
 import { openService } from './open-service.js';
 import { LOOPBACK_COMMANDS, tokenViaLoopback } from './loopback-commands.js';
 import { passphraseFromEnvOrPrompt } from '../core/vault/protectors/passphrase-prompt.js';
@@ -16,46 +14,17 @@ import { passphraseFromEnvOrPrompt } from '../core/vault/protectors/passphrase-p
 const hiddenPrompt = (io: CliIo, prompt: string): Promise<string> =>
   passphraseFromEnvOrPrompt({ env: {}, stdin: io.stdin, stderr: io.stderr, isTTY: io.stdinIsTTY, prompt });
 
-type Options = NonNullable<ParseArgsConfig['options']>;
-type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
-
-export interface CommandContext {
-  readonly io: CliIo;
-  readonly dataDir: string;
-}
-
-export interface Command {
-  /** Words that name it: `['account', 'add']`. */
-  readonly path: readonly string[];
-  readonly usage: string;
-  readonly summary: string;
-  readonly options: Options;
-  /** Positional arguments it takes (names, for usage errors). */
-  readonly positionals: readonly string[];
-  run(ctx: CommandContext, args: readonly string[], values: Values): Promise<number>;
-}
-
 const json = { type: 'boolean' } as const;
-
-function unwrap<T>(result: Result<T, ErrorValue>): T {
-  if (!result.ok) throw CliError.from(result.error);
-  return result.value;
-}
 
 /** Runs `use` on an opened service, always closing it (lock, vault) afterwards. */
 async function withService<T>(ctx: CommandContext, purpose: string, use: (service: TokenryService) => Promise<T>): Promise<T> {
-  const opened = await openService(ctx.dataDir, ctx.io, purpose);
+  const opened = await openService(ctx.dataDir, ctx.io, purpose, { log: ctx.log });
   try {
     return await use(opened.service);
   } finally {
     await opened.close();
   }
 }
-
-const str = (values: Values, key: string): string | undefined => {
-  const v = values[key];
-  return typeof v === 'string' ? v : undefined;
-};
 
 function formatTime(epochMs: number | null, now = Date.now()): string {
   if (epochMs === null) return 'unknown';
@@ -281,3 +250,4 @@ const CORE_COMMANDS: readonly Command[] = [
 ];
 
 export const COMMANDS: readonly Command[] = [...CORE_COMMANDS, ...LOOPBACK_COMMANDS];
+export type { Command, CommandContext } from './command.js';

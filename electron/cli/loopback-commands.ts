@@ -7,29 +7,20 @@ import {
   DEFAULT_LOOPBACK_PORT,
   isLoopbackUrl,
   loopbackInfoPath,
-  openLoopback,
+  openLoopbackHost,
   readLoopbackInfo,
-  removeLoopbackInfo,
-  writeLoopbackInfo,
   type ClientView,
 } from '../core/loopback/index.js';
 import { openDataStore } from '../core/vault/data-store.js';
 import { CliError, EXIT } from './cli-io.js';
-import type { Command, CommandContext } from './commands.js';
+import { str, type Command, type CommandContext } from './command.js';
 import { lockDataDir, openService } from './open-service.js';
 import { watchForWake } from '../core/refresh/wake-detector.js';
-
-type Values = Parameters<Command['run']>[2];
 
 /** The client key a script uses to ask a running Tokenry (desktop app or `tokenry serve`) for tokens. */
 export const CLIENT_KEY_ENV = 'TOKENRY_CLIENT_KEY';
 /** Where that Tokenry listens, when not announced in `<dataDir>/loopback.json`. */
 export const URL_ENV = 'TOKENRY_URL';
-
-const str = (values: Values, key: string): string | undefined => {
-  const v = values[key];
-  return typeof v === 'string' ? v : undefined;
-};
 
 function parsePort(text: string | undefined): number {
   if (text === undefined) return DEFAULT_LOOPBACK_PORT;
@@ -89,30 +80,30 @@ export const LOOPBACK_COMMANDS: readonly Command[] = [
     positionals: [],
     async run(ctx, _args, values) {
       const port = parsePort(str(values, 'port'));
-      const opened = await openService(ctx.dataDir, ctx.io, 'tokenry serve', true);
+      const opened = await openService(ctx.dataDir, ctx.io, 'tokenry serve', { background: true, log: ctx.log });
       try {
-        const started = await openLoopback({
+        const host = await openLoopbackHost({
           dataDir: ctx.dataDir,
           service: opened.service,
-          port,
+          log: ctx.log.child('loopback'),
           onNeedsSignIn: (name) => ctx.io.stderr.write(`tokenry: account "${name}" needs you to sign in: run \`tokenry login ${name}\`\n`),
         });
-        if (!started.ok) throw CliError.from(started.error);
-        const loopback = started.value;
-        const stopped = untilStopSignal();
-        // After the machine sleeps, renew at once what fell due while timers stood still.
-        const stopWatching = watchForWake(() => opened.service.resume());
+        let stopWatching = (): void => undefined;
         try {
-          await writeLoopbackInfo(ctx.dataDir, { url: loopback.server.url, pid: process.pid });
+          const served = await host.serve(port);
+          if (!served.ok) throw CliError.from(served.error);
+          const stopped = untilStopSignal();
+          // After the machine sleeps, renew at once what fell due while timers stood still.
+          stopWatching = watchForWake(() => opened.service.resume());
+          const url = host.url() ?? '';
           // stdout carries only the URL, so scripts can read it.
-          ctx.io.stdout.write(`${loopback.server.url}\n`);
-          ctx.io.stderr.write(`tokenry: serving tokens on ${loopback.server.url} (${loopbackInfoPath(ctx.dataDir)}); Ctrl-C to stop\n`);
+          ctx.io.stdout.write(`${url}\n`);
+          ctx.io.stderr.write(`tokenry: serving tokens on ${url} (${loopbackInfoPath(ctx.dataDir)}); Ctrl-C to stop\n`);
           const signal = await stopped;
           ctx.io.stderr.write(`tokenry: ${signal}: stopping\n`);
         } finally {
           stopWatching();
-          await loopback.close();
-          await removeLoopbackInfo(ctx.dataDir, process.pid).catch(() => undefined);
+          await host.close();
         }
       } finally {
         await opened.close();

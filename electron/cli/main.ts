@@ -1,6 +1,8 @@
 // The `tokenry` command's entry: finds the command, parses its flags, maps every failure to one line and an exit code.
 import { parseArgs } from 'node:util';
 import { GrantError } from '../core/grants/grant-error.js';
+import { thrownToError } from '../core/failures.js';
+import { createLogger, silentLogger, streamSink, type Logger } from '../core/log/logger.js';
 import { resolveDataDir } from '../core/vault/data-dir.js';
 import { VaultError } from '../core/vault/vault-error.js';
 import { CliError, EXIT, exitCodeFor, type CliIo } from './cli-io.js';
@@ -14,12 +16,13 @@ Commands:
 ${COMMANDS.map((c) => `  ${c.path.join(' ').padEnd(16)} ${c.summary}`).join('\n')}
 
 The data directory is --data-dir, else TOKENRY_DATA_DIR, else the desktop app's.
+--debug shows what the core does on stderr (never a secret).
 The vault passphrase comes from TOKENRY_PASSPHRASE, else a prompt on a terminal.
 Exit codes: 0 ok, 2 usage, 3 needs sign-in, 4 rejected by the provider, 5 provider or network unavailable, 1 other.
 `;
 
 function helpFor(command: Command): string {
-  return `Usage: ${command.usage}\n\n${command.summary}\n\nAlso: --data-dir DIR, --help\n`;
+  return `Usage: ${command.usage}\n\n${command.summary}\n\nAlso: --data-dir DIR, --debug, --help\n`;
 }
 
 function findCommand(words: readonly string[]): { command: Command; rest: string[] } | undefined {
@@ -30,6 +33,7 @@ function findCommand(words: readonly string[]): { command: Command; rest: string
 }
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let log: Logger = silentLogger;
   try {
     // The data directory flag may stand before the command.
     const leading: string[] = [];
@@ -41,7 +45,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       i++;
     }
     const words = argv.slice(i);
-    const head = parseArgs({ args: leading, options: { 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } }, strict: true });
+    const head = parseArgs({
+      args: leading,
+      options: { 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' }, debug: { type: 'boolean' } },
+      strict: true,
+    });
     if (head.values.version) {
       io.stdout.write('tokenry 0.1.0\n');
       return EXIT.ok;
@@ -59,7 +67,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const { command, rest } = found;
     const parsed = parseArgs({
       args: rest,
-      options: { ...command.options, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { ...command.options, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' }, debug: { type: 'boolean' } },
       allowPositionals: true,
       strict: true,
     });
@@ -76,8 +84,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     const flag = parsed.values['data-dir'] ?? head.values['data-dir'];
     const dataDir = resolveDataDir(typeof flag === 'string' && flag !== '' ? flag : undefined, io.env);
-    return await command.run({ io, dataDir }, parsed.positionals, parsed.values);
+    const debug = parsed.values['debug'] === true || head.values.debug === true;
+    log = debug ? createLogger({ level: 'debug', sinks: [streamSink(io.stderr)], scope: 'tokenry' }) : silentLogger;
+    return await command.run({ io, dataDir, log }, parsed.positionals, parsed.values);
   } catch (error) {
+    log.error('command failed', { cause: error });
     const { message, code } = describe(error);
     io.stderr.write(`tokenry: ${message.replace(/\s+/g, ' ').trim()}\n`);
     return code;
@@ -92,5 +103,8 @@ function describe(error: unknown): { message: string; code: number } {
   if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
     return { message: `${error.message} (see --help)`, code: EXIT.usage };
   }
-  return { message: `unexpected error: ${error instanceof Error ? error.message : String(error)}`, code: EXIT.other };
+  // Anything else is a failed file operation or a defect: its text may hold anything, so only its kind is said.
+  const value = thrownToError(error);
+  const hint = value.kind === 'internal' ? 'Tokenry hit an unexpected problem; run again with --debug to see it' : value.message;
+  return { message: hint, code: EXIT.other };
 }

@@ -1,4 +1,5 @@
 // Opening a data directory for one CLI command: the lock, the vault with the right protector, the service.
+import type { Logger } from '../core/log/logger.js';
 import type { TokenryService } from '../core/service.js';
 import { openOwnedService } from '../core/owned-service.js';
 import { readFileIfExists } from '../core/vault/atomic-file.js';
@@ -82,11 +83,19 @@ export async function lockDataDir(dataDir: string, purpose: string, hint: string
   }
 }
 
+export interface OpenServiceOptions {
+  /** Background renewals (`tokenry serve`); one-shot commands have none. */
+  readonly background?: boolean;
+  readonly log?: Logger;
+}
+
 /** Takes the data directory (one owner at a time), unlocks the vault and opens the service. */
-export async function openService(dataDir: string, io: CliIo, purpose: string, background = false): Promise<OpenedService> {
+export async function openService(dataDir: string, io: CliIo, purpose: string, options: OpenServiceOptions = {}): Promise<OpenedService> {
+  const background = options.background ?? false;
   const owned = await openOwnedService({
     dataDir,
     purpose,
+    ...(options.log === undefined ? {} : { log: options.log }),
     lock: (dir, why) => lockDataDir(dir, why, 'Ask it for tokens with TOKENRY_CLIENT_KEY, or stop it first.'),
     unlock: () => unlock(dataDir, io),
     service: async () => ({ background }),

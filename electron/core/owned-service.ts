@@ -3,6 +3,7 @@ import { accountsFileSchema, EMPTY_ACCOUNTS } from './accounts/account-store.js'
 import { TokenryService, type ServiceOptions } from './service.js';
 import { removeStaleTempFilesIn } from './vault/atomic-file.js';
 import { openDataStore, type StoreOpener } from './vault/data-store.js';
+import { silentLogger, type Logger } from './log/logger.js';
 import { acquireLock, type DataDirLock } from './vault/lock.js';
 import type { Vault } from './vault/secret-store.js';
 
@@ -22,9 +23,12 @@ export interface OwnServiceOptions {
   /** Opens (or creates) the vault, once the lock is held. */
   readonly unlock: () => Promise<Vault>;
   /** The service's other options, worked out once the lock is held (settings may be read then). */
-  readonly service?: () => Promise<Omit<ServiceOptions, 'secrets' | 'accounts'>>;
+  readonly service?: () => Promise<Omit<ServiceOptions, 'secrets' | 'accounts' | 'log'>>;
   /** conf by default; the desktop app passes electron-store. */
   readonly openStore?: StoreOpener;
+  readonly log?: Logger;
+  /** Runs once the lock is held, before anything else: what only the owner may do (open the log file). */
+  readonly onLocked?: () => Promise<void>;
 }
 
 /** Takes the data directory (one owner at a time), sweeps it, unlocks the vault and opens the service; undoes all of it on failure. */
@@ -32,12 +36,16 @@ export async function openOwnedService(options: OwnServiceOptions): Promise<Owne
   const lock = await (options.lock ?? ((dir, purpose) => acquireLock(dir, { purpose })))(options.dataDir, options.purpose);
   let vault: Vault | undefined;
   try {
+    await options.onLocked?.();
     // Only the lock's owner may sweep what a killed writer left behind.
-    await removeStaleTempFilesIn(options.dataDir);
+    const swept = await removeStaleTempFilesIn(options.dataDir);
+    if (swept.length > 0) options.log?.info('removed temp files a killed writer left', { count: swept.length });
     vault = await options.unlock();
     const extra = (await options.service?.()) ?? {};
     const accounts = await (options.openStore ?? openDataStore)({ dataDir: options.dataDir, name: 'accounts', schema: accountsFileSchema, defaults: EMPTY_ACCOUNTS });
-    const service = await TokenryService.open({ ...extra, secrets: vault, accounts });
+    const log = options.log ?? silentLogger;
+    const service = await TokenryService.open({ ...extra, secrets: vault, accounts, log: log.child('service') });
+    log.info('data directory opened', { purpose: options.purpose, accounts: accounts.get().accounts.length });
     const opened = vault;
     return {
       vault: opened,

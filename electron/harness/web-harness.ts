@@ -22,14 +22,13 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import { dispatch, type Channel, type EventChannel, type EventPayload } from '../../shared/ipc.js';
+import { CHANGES_ACCOUNTS, type Channel, type EventChannel, type EventPayload } from '../../shared/ipc.js';
 import type { ErrorValue } from '../../shared/errors.js';
 import { openAppCore, type AppCore } from '../core/bridge/app-core.js';
-import type { AuditRow } from '../core/bridge/handlers.js';
+import { answerRequest } from '../core/bridge/handlers.js';
 import type { GrantDeps } from '../core/grants/grant-client.js';
-import { AuditLog } from '../core/loopback/audit-log.js';
-import { startLoopbackServer, type LoopbackServer } from '../core/loopback/loopback-server.js';
-import type { Settings } from '../core/settings/settings-store.js';
+import type { Logger } from '../core/log/logger.js';
+import type { LoopbackServer } from '../core/loopback/loopback-server.js';
 import type { KeyProtector } from '../core/vault/protector.js';
 import { passphraseFromEnvOrPrompt } from '../core/vault/protectors/passphrase-prompt.js';
 import { passphraseProtector } from '../core/vault/protectors/passphrase.js';
@@ -45,9 +44,6 @@ const MAX_MESSAGE_BYTES = 1024 * 1024;
 /** Close codes the bridge understands: 4401 wrong or missing secret (do not retry). */
 const CLOSE_REFUSED = 4401;
 const CLOSE_TIMEOUT = 4408;
-
-/** Channels whose success changes what the account list shows: the page is told to reload it. */
-const CHANGES_ACCOUNTS: ReadonlySet<Channel> = new Set(['accounts:add', 'accounts:update', 'accounts:remove', 'accounts:sign-in', 'accounts:refresh']);
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -85,6 +81,8 @@ export interface WebHarnessOptions {
   readonly secret?: string;
   /** Where to report loopback trouble (a port in use); default stderr. */
   readonly log?: (line: string) => void;
+  /** The core's log; by default it goes to logs/tokenry.log in the data directory, as the app's does. */
+  readonly logger?: Logger;
 }
 
 export interface WebHarness {
@@ -130,10 +128,6 @@ function injectBridge(html: string): string {
   return html.replace('</head>', `  ${tag}\n  </head>`);
 }
 
-function toAuditRow(entry: { time: string; client: string | null; account: string | null; outcome: string; status: number }): AuditRow {
-  return { time: Date.parse(entry.time), client: entry.client, account: entry.account, outcome: entry.outcome, status: entry.status };
-}
-
 const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
@@ -166,37 +160,17 @@ export async function startWebHarness(options: WebHarnessOptions): Promise<WebHa
   const page = injectBridge(indexHtml);
   const secret = options.secret ?? randomBytes(32).toString('base64url');
 
-  const audit = await AuditLog.open(options.dataDir);
-  let loopback: LoopbackServer | null = null;
-  let loopbackKey = '';
-  let core: AppCore | null = null;
-
-  /** (Re)starts the loopback endpoint when its settings change, like the app's main process. */
-  const syncLoopback = async (settings: Settings): Promise<void> => {
-    if (core === null) return;
-    const fixed = options.loopbackPort;
-    const wanted = fixed === null ? null : fixed !== undefined ? fixed : settings.loopbackEnabled ? settings.loopbackPort : null;
-    const key = wanted === null ? '' : String(wanted);
-    if (key === loopbackKey && (loopback !== null || key === '')) return;
-    await loopback?.close();
-    loopback = null;
-    loopbackKey = key;
-    if (wanted === null) return;
-    const started = await startLoopbackServer({ service: core.service, clients: core.clients, audit, port: wanted });
-    if (started.ok) loopback = started.value;
-    else log(`Loopback endpoint not started: ${started.error.message}`);
-  };
-
-  core = await openAppCore({
+  const core = await openAppCore({
     dataDir: options.dataDir,
     protector: options.protector,
     purpose: 'tokenry web harness',
     // The core cannot reach the browser's clipboard; the page copies revealed tokens itself (web-bridge.ts).
     copyToClipboard: () => Promise.reject(new Error('The web harness cannot reach your clipboard; the page copies tokens itself.')),
     vaultWarning: options.vaultWarning ?? null,
-    audit: { read: async (limit) => (await audit.readAudit({ limit })).map(toAuditRow) },
+    ...(options.logger === undefined ? {} : { log: options.logger }),
+    ...(options.loopbackPort === undefined ? {} : { loopbackPort: options.loopbackPort }),
+    onLoopbackProblem: (error) => log(`Loopback endpoint not started: ${error.message}`),
     ...(options.grantDeps === undefined ? {} : { grantDeps: options.grantDeps }),
-    onSettingsChanged: (settings) => syncLoopback(settings),
   });
   const opened: AppCore = core;
 
@@ -298,16 +272,12 @@ export async function startWebHarness(options: WebHarnessOptions): Promise<WebHa
   };
 
   const answer = async (ws: WebSocket, id: number, channel: string, args: unknown[]): Promise<void> => {
-    let response: Awaited<ReturnType<typeof dispatch>>;
+    let response: Awaited<ReturnType<typeof answerRequest>>;
     if (channel === 'tokens:copy') {
       const error: ErrorValue = { code: 'clipboard_unavailable', kind: 'config', message: 'The web harness cannot reach your clipboard; the page copies revealed tokens itself.' };
       response = { ok: false, error };
     } else {
-      try {
-        response = await dispatch(opened.handlers, channel, args);
-      } catch (error) {
-        response = { ok: false, error: { code: 'internal_error', kind: 'vault', message: error instanceof Error ? error.message : 'The request failed.' } };
-      }
+      response = await answerRequest(opened.handlers, channel, args, opened.log);
     }
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id, response }));
     if (response.ok && CHANGES_ACCOUNTS.has(channel as Channel)) broadcast('accounts:changed', null);
@@ -320,13 +290,11 @@ export async function startWebHarness(options: WebHarnessOptions): Promise<WebHa
   if (!listening.ok) {
     unsubscribe();
     await opened.close();
-    await audit.close();
     throw listening.error;
   }
   const port = listening.value;
   allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   allowedOrigins = new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
-  await syncLoopback(opened.settings.get());
 
   const origin = `http://127.0.0.1:${port}`;
   let closing: Promise<void> | null = null;
@@ -336,7 +304,7 @@ export async function startWebHarness(options: WebHarnessOptions): Promise<WebHa
     port,
     secret,
     core: opened,
-    loopback: () => loopback,
+    loopback: () => opened.loopback.server(),
     close() {
       closing ??= (async () => {
         unsubscribe();
@@ -345,10 +313,7 @@ export async function startWebHarness(options: WebHarnessOptions): Promise<WebHa
         const closed = new Promise<void>((done) => server.close(() => done()));
         server.closeAllConnections();
         await closed;
-        await loopback?.close();
-        loopback = null;
         await opened.close();
-        await audit.close();
       })();
       return closing;
     },

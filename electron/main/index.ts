@@ -6,9 +6,9 @@ import type { AppCore } from '../core/bridge/app-core.js';
 import { resolveDataDir } from '../core/vault/data-dir.js';
 import { createTokenClipboard } from './clipboard.js';
 import { keyIconDataUrl } from './icon.js';
-import { CHANGES_ACCOUNTS, registerIpc } from './ipc/typed-ipc-main.js';
+import { CHANGES_ACCOUNTS } from '../../shared/ipc.js';
+import { registerIpc } from './ipc/typed-ipc-main.js';
 import { openElectronStore } from './electron-stores.js';
-import { fileAuditApi, startLoopback, type LoopbackHandle } from '../core/loopback/loopback-runner.js';
 import { copyNotice, createSignInNotifier, loopbackSignInNotice, showNotice } from './notifications.js';
 import { openCoreForApp } from './open-core.js';
 import { createPassphrasePrompt } from './passphrase-window.js';
@@ -25,7 +25,6 @@ app.enableSandbox();
 
 const tokens = createTokenClipboard(clipboard);
 let core: AppCore | null = null;
-let loopback: LoopbackHandle | null = null;
 let tray: TokenryTray | null = null;
 let mainWindow: BrowserWindow | null = null;
 let renderer: RendererLocation | null = null;
@@ -96,6 +95,7 @@ async function start(): Promise<void> {
   setApplicationMenu();
 
   const prompt = createPassphrasePrompt(appIcon());
+  const loopbackProblem = (message: string): void => showNotice({ title: 'The token endpoint for scripts did not start', body: message }, showWindow);
   let opened: AppCore | null;
   try {
     opened = await openCoreForApp({
@@ -106,8 +106,9 @@ async function start(): Promise<void> {
       core: {
         copyToClipboard: (token, clearAfterSeconds) => tokens.copy(token, clearAfterSeconds),
         openStore: openElectronStore,
-        audit: { read: (limit) => (loopback?.audit ?? fileAuditApi(dataDir)).read(limit) },
-        onSettingsChanged: (settings) => loopback?.apply(settings),
+        // The core starts the loopback provider on the configured port and follows settings changes.
+        onNeedsSignIn: (name) => showNotice(loopbackSignInNotice(name), showWindow),
+        onLoopbackProblem: (error) => loopbackProblem(error.message),
       },
     });
   } catch (error) {
@@ -125,19 +126,6 @@ async function start(): Promise<void> {
   const onResume = (): void => ready.service.resume();
   powerMonitor.on('resume', onResume);
   cleanups.push(() => powerMonitor.removeListener('resume', onResume));
-
-  // Before IPC: a settings change from the window must find the provider to restart.
-  const loopbackProblem = (message: string): void => showNotice({ title: 'The token endpoint for scripts did not start', body: message }, showWindow);
-  try {
-    loopback = await startLoopback(ready, {
-      onNeedsSignIn: (name) => showNotice(loopbackSignInNotice(name), showWindow),
-      onProblem: (error) => loopbackProblem(error.message),
-    });
-  } catch (error) {
-    // A damaged audit log must not keep the person from their tokens: the app runs without the provider.
-    console.error('Tokenry: the loopback provider could not start', error);
-    loopbackProblem(error instanceof Error ? error.message : String(error));
-  }
 
   cleanups.push(
     registerIpc(ready, {
@@ -172,13 +160,11 @@ async function shutdown(): Promise<void> {
   for (const cleanup of cleanups.splice(0)) cleanup();
   const closing = (async () => {
     await tokens.clearNow();
-    await loopback?.close();
-    loopback = null;
     await core?.close();
     core = null;
   })();
   await Promise.race([
-    closing.catch((error: unknown) => console.error('Tokenry: closing failed', error)),
+    closing.catch((error: unknown) => core?.log.error('closing failed', { cause: error })),
     new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
   ]);
 }

@@ -4,8 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import type { OpenedLoopback } from '../../electron/core/loopback/index.js';
-import { get, makeWorld, must, serve, type World } from '../integration/loopback/support.js';
+import { get, makeWorld, must, serve, type Served, type World } from '../integration/loopback/support.js';
 
 /** The part of autocannon's programmatic API used here (the package ships no types). */
 interface CannonResult {
@@ -83,7 +82,7 @@ async function fire(url: string, duration: number, headers: Record<string, strin
 /** Prints requests per second and p99 latency for both servers, their ratio and the targets. */
 export async function benchLoopback(): Promise<void> {
   let world: World | undefined;
-  let loopback: OpenedLoopback | undefined;
+  let loopback: Served | undefined;
   let bare: Server | undefined;
   try {
     world = await makeWorld();

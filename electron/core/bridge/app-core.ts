@@ -1,18 +1,20 @@
-// Everything a desktop-like shell runs: vault, service, settings, loopback clients and the IPC handlers.
+// Everything a desktop-like shell runs: vault, service, settings, the loopback provider and the IPC handlers.
 // The Electron main process and the web harness both open the core through here.
-import type { GrantDeps } from '../grants/grant-client.js';
-import { ClientStore } from '../loopback/client-store.js';
-import type { Clock } from '../refresh/clock.js';
-import { openSettings, type Settings } from '../settings/settings-store.js';
-import { openDataStore, type DataStore, type StoreOpener } from '../vault/data-store.js';
-import { openOwnedService } from '../owned-service.js';
-import type { TokenryService } from '../service.js';
-import type { KeyProtector } from '../vault/protector.js';
-import { openOrCreateVault, type Vault } from '../vault/secret-store.js';
-import { createHandlers, type AuditApi, type HandlerDeps } from './handlers.js';
-import { fileAuditApi } from '../loopback/loopback-runner.js';
+import type { ErrorValue } from '../../../shared/errors.js';
 import type { Handlers } from '../../../shared/ipc.js';
 import type { AccountState } from '../../../shared/account-state.js';
+import type { GrantDeps } from '../grants/grant-client.js';
+import { LogFile } from '../log/log-file.js';
+import { createLogger, type Logger } from '../log/logger.js';
+import { openLoopbackHost, wantedPort, type LoopbackHost } from '../loopback/loopback-host.js';
+import { openOwnedService } from '../owned-service.js';
+import type { Clock } from '../refresh/clock.js';
+import type { TokenryService } from '../service.js';
+import { openSettings, type Settings } from '../settings/settings-store.js';
+import { openDataStore, type DataStore, type StoreOpener } from '../vault/data-store.js';
+import type { KeyProtector } from '../vault/protector.js';
+import { openOrCreateVault, type Vault } from '../vault/secret-store.js';
+import { createHandlers, type HandlerDeps } from './handlers.js';
 
 export interface AppCoreOptions {
   readonly dataDir: string;
@@ -23,12 +25,21 @@ export interface AppCoreOptions {
   readonly copyToClipboard: HandlerDeps['copyToClipboard'];
   /** Shown by the renderer when the vault's protection is weaker than it should be. */
   readonly vaultWarning?: string | null;
-  readonly audit?: AuditApi;
   readonly clock?: Clock;
   readonly grantDeps?: GrantDeps;
-  readonly onSettingsChanged?: (settings: Settings) => void | Promise<void>;
   /** How the non-secret files are opened: conf by default, electron-store in the desktop app. */
   readonly openStore?: StoreOpener;
+  /** The core's log; by default logs/tokenry.log in the data directory (debug lines with TOKENRY_DEBUG set). */
+  readonly log?: Logger;
+  /**
+   * The loopback provider's port regardless of settings (0: any free port; null: none), for the
+   * web harness and tests; undefined follows the settings (enabled, port) as the app does.
+   */
+  readonly loopbackPort?: number | null;
+  /** A program asked for a token of an account that needs the person to sign in. */
+  readonly onNeedsSignIn?: (account: string) => void;
+  /** The loopback provider could not serve (port in use...); the core runs on without it. */
+  readonly onLoopbackProblem?: (error: ErrorValue) => void;
 }
 
 export interface AppCore {
@@ -36,19 +47,26 @@ export interface AppCore {
   readonly service: TokenryService;
   readonly vault: Vault;
   readonly settings: DataStore<Settings>;
-  readonly clients: ClientStore;
+  readonly loopback: LoopbackHost;
   readonly handlers: Handlers;
+  /** The core's log (the shell adds its own lines to it). */
+  readonly log: Logger;
   /** Every state change of every account (for the tray, notifications and the renderer). */
   onState(listener: (name: string, state: AccountState) => void): () => void;
   close(): Promise<void>;
 }
 
-/** Takes the data directory, unlocks (or creates) the vault and opens every store over it. */
+/** Takes the data directory, unlocks (or creates) the vault, opens every store over it and starts the loopback provider. */
 export async function openAppCore(options: AppCoreOptions): Promise<AppCore> {
   const openStore = options.openStore ?? openDataStore;
+  // Only the directory's owner writes its log: the file opens once the lock is held.
+  const logFile = options.log === undefined ? new LogFile() : null;
+  const log = options.log ?? createLogger({ sinks: [logFile?.sink ?? (() => undefined)], level: process.env['TOKENRY_DEBUG'] ? 'debug' : 'info' });
   let settings: DataStore<Settings> | undefined;
   const owned = await openOwnedService({
     openStore,
+    log,
+    ...(logFile === null ? {} : { onLocked: () => logFile.open(options.dataDir) }),
     dataDir: options.dataDir,
     purpose: options.purpose,
     unlock: () => openOrCreateVault({ dataDir: options.dataDir, protector: options.protector }),
@@ -61,15 +79,32 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore> {
         ...(options.grantDeps === undefined ? {} : { grantDeps: options.grantDeps }),
       };
     },
+  }).catch(async (error: unknown) => {
+    await logFile?.close();
+    throw error;
   });
+  let loopback: LoopbackHost | undefined;
   try {
     const { service, vault } = owned;
     const settingsStore = settings ?? (await openSettings(options.dataDir, openStore));
-    const clients = await ClientStore.open(options.dataDir, { openStore });
+    const host = await openLoopbackHost({
+      dataDir: options.dataDir,
+      service,
+      openStore,
+      log: log.child('loopback'),
+      ...(options.onNeedsSignIn === undefined ? {} : { onNeedsSignIn: options.onNeedsSignIn }),
+    });
+    loopback = host;
+    const follow = async (next: Settings): Promise<void> => {
+      const served = await host.serve(wantedPort(next, options.loopbackPort));
+      if (!served.ok) options.onLoopbackProblem?.(served.error);
+    };
     const protectors = vault.protectorKinds();
+    const { clients } = host;
     const handlers = createHandlers({
       service,
       settings: settingsStore,
+      log: log.child('ipc'),
       clients: {
         list: () => clients.listClients().map((c) => ({ ...c, accounts: [...c.accounts] })),
         add: async (name, accountNames) => {
@@ -78,26 +113,32 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore> {
         },
         remove: (name) => clients.removeClient(name),
       },
-      audit: options.audit ?? fileAuditApi(options.dataDir),
+      audit: host.audit,
       vaultStatus: () => ({ protectors, warning: options.vaultWarning ?? null }),
       copyToClipboard: options.copyToClipboard,
-      ...(options.onSettingsChanged === undefined ? {} : { onSettingsChanged: options.onSettingsChanged }),
+      onSettingsChanged: follow,
     });
+    await follow(settingsStore.get());
     return {
       dataDir: options.dataDir,
       service,
       vault,
       settings: settingsStore,
-      clients,
+      loopback: host,
       handlers,
+      log,
       onState: (listener) => service.onStatus(listener),
       async close() {
-        await clients.flush();
+        await host.close();
         await owned.close();
+        await logFile?.close();
       },
     };
   } catch (error) {
+    log.error('could not open the core', { cause: error });
+    await loopback?.close().catch(() => undefined);
     await owned.close().catch(() => undefined);
+    await logFile?.close();
     throw error;
   }
 }

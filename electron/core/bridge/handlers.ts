@@ -1,14 +1,16 @@
 // The IPC contract's handlers over the core: the same functions serve Electron's main process and the web harness.
 import type { z } from 'zod';
 import type { ErrorValue } from '../../../shared/errors.js';
-import type { auditRowSchema, clientViewSchema, Handlers, vaultStatusSchema } from '../../../shared/ipc.js';
+import { dispatch, type AuditRow, type clientViewSchema, type Handlers, type vaultStatusSchema } from '../../../shared/ipc.js';
 import { err, ok, type Result } from '../../../shared/result.js';
+import { thrownToError } from '../failures.js';
+import { silentLogger, type Logger } from '../log/logger.js';
 import type { TokenryService } from '../service.js';
 import type { Settings } from '../settings/settings-store.js';
 import type { DataStore } from '../vault/data-store.js';
 
 export type ClientView = z.infer<typeof clientViewSchema>;
-export type AuditRow = z.infer<typeof auditRowSchema>;
+export type { AuditRow };
 export type VaultStatus = z.infer<typeof vaultStatusSchema>;
 
 /** Loopback client keys, as the handlers need them. */
@@ -32,25 +34,37 @@ export interface HandlerDeps {
   readonly copyToClipboard: (token: string, clearAfterSeconds: number) => Promise<number | null>;
   /** Called after settings change (to restart the loopback server on a new port, say). */
   readonly onSettingsChanged?: (settings: Settings) => void | Promise<void>;
+  readonly log?: Logger;
 }
 
-const vaultFailure = (error: unknown): ErrorValue => ({
-  code: 'vault_error',
-  kind: 'vault',
-  message: error instanceof Error ? error.message : 'The vault could not complete the operation.',
-});
-
-/** Runs a handler body; a thrown error (disk full, vault closed) becomes a readable error value. */
-async function guard<T>(body: () => Promise<Result<T, ErrorValue>> | Result<T, ErrorValue>): Promise<Result<T, ErrorValue>> {
+/**
+ * Answers one request of the contract, for Electron's IPC and the web harness alike: validated
+ * by dispatch(), never throwing; whatever is thrown becomes an honest error value (storage,
+ * vault, internal) and is logged in full (the log is redacted).
+ */
+export async function answerRequest(handlers: Handlers, channel: unknown, args: unknown, log: Logger = silentLogger): Promise<Result<unknown, ErrorValue>> {
   try {
-    return await body();
+    return await dispatch(handlers, channel, args);
   } catch (error) {
-    return err(vaultFailure(error));
+    const value = thrownToError(error);
+    log.error('request failed', { channel: typeof channel === 'string' ? channel : '?', kind: value.kind, code: value.code, cause: error });
+    return err(value);
   }
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { service } = deps;
+  const log = deps.log ?? silentLogger;
+  /** Runs a handler body; a thrown error (disk full, vault closed, a defect) becomes a readable error value. */
+  const guard = async <T>(body: () => Promise<Result<T, ErrorValue>> | Result<T, ErrorValue>): Promise<Result<T, ErrorValue>> => {
+    try {
+      return await body();
+    } catch (error) {
+      const value = thrownToError(error);
+      log.error('handler failed', { kind: value.kind, code: value.code, cause: error });
+      return err(value);
+    }
+  };
   return {
     'providers:list': () => guard(() => ok(service.providers())),
     'accounts:list': () => guard(() => ok(service.accounts())),

@@ -24,7 +24,11 @@ export interface AuditEntry {
   readonly outcome: string;
 }
 
+/** The format of each audit line; lines from before versions have none and read as 1. */
+export const AUDIT_LINE_VERSION = 1;
+
 const auditEntrySchema = z.object({
+  v: z.literal(AUDIT_LINE_VERSION).optional(),
   time: z.string(),
   client: z.string().nullable(),
   account: z.string().nullable(),
@@ -164,7 +168,7 @@ export class AuditLog {
     }
     if (dropped > 0) {
       const note: AuditEntry = { time: new Date().toISOString(), client: null, account: null, route: 'other', status: 0, outcome: `audit_dropped:${dropped}` };
-      text += `${JSON.stringify(note)}\n`;
+      text += `${JSON.stringify({ v: AUDIT_LINE_VERSION, ...note })}\n`;
     }
     const bytes = Buffer.byteLength(text, 'utf8');
     try {
@@ -189,7 +193,7 @@ const quoted = (value: string | null): string => (value === null ? 'null' : PLAI
 
 /** One JSON line, built by hand: the same bytes as JSON.stringify of an AuditEntry, at a fraction of the cost. */
 function line(time: string, p: Pending): string {
-  return `{"time":"${time}","client":${quoted(p.client)},"account":${quoted(p.account)},"route":"${p.route}","status":${p.status},"outcome":${quoted(p.outcome)}}\n`;
+  return `{"v":${AUDIT_LINE_VERSION},"time":"${time}","client":${quoted(p.client)},"account":${quoted(p.account)},"route":"${p.route}","status":${p.status},"outcome":${quoted(p.outcome)}}\n`;
 }
 
 /** Reads a data directory's audit log (both generations) without opening it for writing: newest first. */
@@ -218,7 +222,9 @@ async function readAuditFiles(path: string, previousPath: string, limit = 100): 
 function parseLine(line: string): AuditEntry | null {
   try {
     const result = auditEntrySchema.safeParse(JSON.parse(line));
-    return result.success ? result.data : null;
+    if (!result.success) return null;
+    const { v: _v, ...entry } = result.data;
+    return entry;
   } catch {
     return null;
   }

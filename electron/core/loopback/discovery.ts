@@ -12,18 +12,22 @@ export interface LoopbackInfo {
   readonly pid: number;
 }
 
-const loopbackInfoSchema = z.object({ url: z.string().url(), pid: z.number().int().positive() });
+/** loopback.json's format; files from before versions have none and read as 1. */
+const LOOPBACK_INFO_VERSION = 1;
+const loopbackInfoSchema = z
+  .object({ version: z.literal(LOOPBACK_INFO_VERSION).optional(), url: z.string().url(), pid: z.number().int().positive() })
+  .transform(({ url, pid }): LoopbackInfo => ({ url, pid }));
 
 export const loopbackInfoPath = (dataDir: string): string => join(dataDir, LOOPBACK_INFO_FILE);
 
 /** Writes `<dataDir>/loopback.json` (0600, atomic). */
 export async function writeLoopbackInfo(dataDir: string, info: LoopbackInfo): Promise<void> {
-  await writeFileAtomic(loopbackInfoPath(dataDir), `${JSON.stringify({ url: info.url, pid: info.pid })}\n`);
+  await writeFileAtomic(loopbackInfoPath(dataDir), `${JSON.stringify({ version: LOOPBACK_INFO_VERSION, url: info.url, pid: info.pid })}\n`);
 }
 
 /** The running provider's address, or `null` when none was announced; a damaged file throws `damaged_file`. */
 export async function readLoopbackInfo(dataDir: string): Promise<LoopbackInfo | null> {
-  return readJsonFile(loopbackInfoPath(dataDir), loopbackInfoSchema);
+  return readJsonFile(loopbackInfoPath(dataDir), loopbackInfoSchema, LOOPBACK_INFO_VERSION);
 }
 
 /** Removes loopback.json if it still names `pid` (a newer server's file is left alone). */

@@ -10,6 +10,7 @@ import type { AuditLog, AuditRoute } from './audit-log.js';
 import { bearerKey } from './client-keys.js';
 import type { ClientStore, LoopbackClient } from './client-store.js';
 import { DEFAULT_AUTH_RATE_LIMIT, FailureLimiter, type RateLimit } from './rate-limiter.js';
+import { silentLogger, type Logger } from '../log/logger.js';
 
 /**
  * The documented default port. Below 32768, so that no common OS's ephemeral range (Linux
@@ -42,6 +43,8 @@ export interface LoopbackServerOptions {
   /** Called when a client's request finds an account that needs the person to sign in. */
   readonly onNeedsSignIn?: NeedsSignInListener;
   readonly now?: () => number;
+  /** Where a failure that the client only sees as 500 is told in full (never a key or a token). */
+  readonly log?: Logger;
 }
 
 /** What the server has answered since it started, by status: for the app's status view and for tests. */
@@ -154,11 +157,18 @@ class LoopbackHandler {
   private readonly announced = new Map<string, number>();
   private readonly now: () => number;
   private readonly counts = new Map<number, number>();
-  private readonly bodies = new Map<string, { token: string; expiresIn: number | null; body: string }>();
+  /**
+   * Each token view serialised once: the service hands out the same view object for as long as
+   * the token and its expires_in stay the same, and a new object after a renewal, so a body can
+   * never outlive its token.
+   */
+  private readonly bodies = new WeakMap<TokenView, string>();
+  private readonly log: Logger;
   private total = 0;
 
   constructor(private readonly options: LoopbackServerOptions) {
     this.now = options.now ?? Date.now;
+    this.log = options.log ?? silentLogger;
     this.limiter = new FailureLimiter(options.authRateLimit ?? DEFAULT_AUTH_RATE_LIMIT, this.now);
     if (options.onNeedsSignIn) this.listeners.add(options.onNeedsSignIn);
   }
@@ -180,7 +190,8 @@ class LoopbackHandler {
   handle(req: IncomingMessage, res: ServerResponse): void {
     try {
       this.serve(req, res);
-    } catch {
+    } catch (error) {
+      this.log.error('request failed', { cause: error });
       this.fail(res);
     }
   }
@@ -261,7 +272,10 @@ class LoopbackHandler {
     if (cached !== null) return this.answerToken(res, client.name, account, cached);
     this.options.service.token(account, { minValidSeconds }).then(
       (result) => (result.ok ? this.answerToken(res, client.name, account, result.value) : this.serviceError(res, client.name, account, result.error)),
-      () => this.fail(res),
+      (error: unknown) => {
+        this.log.error('token request failed', { account, cause: error });
+        this.fail(res);
+      },
     );
   }
 
@@ -269,15 +283,16 @@ class LoopbackHandler {
     if (this.announced.size > 0) this.announced.delete(account);
     this.count(200);
     this.options.audit.record(client, account, 'token', 200, 'ok');
-    sendJson(res, 200, this.body(account, view));
+    sendJson(res, 200, this.body(view));
   }
 
-  /** The answer's JSON, serialised once per token and second rather than once per request. */
-  private body(account: string, view: TokenView): string {
-    const last = this.bodies.get(account);
-    if (last !== undefined && last.token === view.access_token && last.expiresIn === view.expires_in) return last.body;
-    const body = JSON.stringify(view);
-    this.bodies.set(account, { token: view.access_token, expiresIn: view.expires_in, body });
+  /** The answer's JSON, serialised once per view (per token and second) rather than once per request. */
+  private body(view: TokenView): string {
+    let body = this.bodies.get(view);
+    if (body === undefined) {
+      body = JSON.stringify(view);
+      this.bodies.set(view, body);
+    }
     return body;
   }
 
@@ -325,8 +340,9 @@ class LoopbackHandler {
     for (const listener of this.listeners) {
       try {
         listener(account);
-      } catch {
+      } catch (error) {
         // A failing notifier must not turn a 409 into a 500.
+        this.log.warn('a needs-sign-in listener failed', { account, cause: error });
       }
     }
   }

@@ -1,11 +1,10 @@
-// Application settings: renewal lead time, clipboard timeout, loopback port; validated, stored beside the vault.
-import type { z } from 'zod';
+// Application settings: renewal lead time, clipboard timeout, loopback port; validated, versioned, stored beside the vault.
+import { z } from 'zod';
 import { settingsSchema } from '../../../shared/ipc.js';
+import { DEFAULT_LOOPBACK_PORT } from '../loopback/loopback-server.js';
 import { openDataStore, type DataStore, type StoreOpener } from '../vault/data-store.js';
 
 export type Settings = z.infer<typeof settingsSchema>;
-
-import { DEFAULT_LOOPBACK_PORT } from '../loopback/loopback-server.js';
 
 export const DEFAULT_SETTINGS: Settings = {
   leadSeconds: 300,
@@ -14,6 +13,27 @@ export const DEFAULT_SETTINGS: Settings = {
   loopbackEnabled: true,
 };
 
-export function openSettings(dataDir: string, openStore: StoreOpener = openDataStore): Promise<DataStore<Settings>> {
-  return openStore({ dataDir, name: 'settings', schema: settingsSchema, defaults: DEFAULT_SETTINGS });
+/** settings.json's format; files from before versions have none and read as 1. */
+export const SETTINGS_VERSION = 1;
+
+const settingsFileSchema = settingsSchema.extend({ version: z.literal(SETTINGS_VERSION).default(SETTINGS_VERSION) });
+type SettingsFile = z.infer<typeof settingsFileSchema>;
+
+const withoutVersion = ({ version: _version, ...settings }: SettingsFile): Settings => settings;
+
+/** The settings of a data directory; on disk they carry their format version, the rest of the program never sees it. */
+export async function openSettings(dataDir: string, openStore: StoreOpener = openDataStore): Promise<DataStore<Settings>> {
+  const file = await openStore<SettingsFile>({ dataDir, name: 'settings', schema: settingsFileSchema, defaults: { version: SETTINGS_VERSION, ...DEFAULT_SETTINGS } });
+  let cached: { file: SettingsFile; settings: Settings } | null = null;
+  const current = (): Settings => {
+    const now = file.get();
+    if (cached?.file !== now) cached = { file: now, settings: Object.freeze(withoutVersion(now)) };
+    return cached.settings;
+  };
+  return {
+    path: file.path,
+    get: current,
+    set: (next) => file.set({ version: SETTINGS_VERSION, ...next }),
+    update: (change) => file.update((now) => ({ version: SETTINGS_VERSION, ...change(withoutVersion(now)) })),
+  };
 }

@@ -159,8 +159,27 @@ export function parseJsonBytes(bytes: Uint8Array, path: string): unknown {
   }
 }
 
-/** Validates parsed JSON with `schema`; a mismatch is `damaged_file` naming where, not what. */
-export function validateJson<T>(value: unknown, schema: z.ZodType<T>, path: string): T {
+/**
+ * A file whose `version` is newer than this Tokenry reads: `unsupported_version`, so that it is
+ * neither misread nor rewritten in an older format (every file Tokenry writes carries a version).
+ */
+export function checkFormatVersion(value: unknown, supported: number, path: string): void {
+  const version = typeof value === 'object' && value !== null ? (value as { version?: unknown }).version : undefined;
+  if (typeof version === 'number' && Number.isInteger(version) && version > supported) {
+    throw new VaultError(
+      'unsupported_version',
+      `${path} was written by a newer Tokenry (format ${version}; this one reads up to ${supported}). It was left untouched: update Tokenry`,
+      { path },
+    );
+  }
+}
+
+/**
+ * Validates parsed JSON with `schema`; a mismatch is `damaged_file` naming where, not what. With
+ * `version`, a file from a newer format is `unsupported_version` instead.
+ */
+export function validateJson<T>(value: unknown, schema: z.ZodType<T>, path: string, version?: number): T {
+  if (version !== undefined) checkFormatVersion(value, version, path);
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
@@ -180,10 +199,10 @@ function describeIssuePath(path: ReadonlyArray<PropertyKey>): string {
  * Reads and validates a JSON file. Resolves `null` when the file does not exist; rejects with
  * `damaged_file` when it exists but is not valid, and never writes to it.
  */
-export async function readJsonFile<T>(path: string, schema: z.ZodType<T>): Promise<T | null> {
+export async function readJsonFile<T>(path: string, schema: z.ZodType<T>, version?: number): Promise<T | null> {
   const bytes = await readFileIfExists(path);
   if (bytes === null) return null;
-  return validateJson(parseJsonBytes(bytes, path), schema, path);
+  return validateJson(parseJsonBytes(bytes, path), schema, path, version);
 }
 
 /**

@@ -65,7 +65,10 @@ export interface DataStoreOptions<T> {
   /** File name without extension: `accounts` -> accounts.json. */
   readonly name: string;
   readonly schema: z.ZodType<T>;
-  /** The value while the file does not exist yet; nothing is written until the first set. */
+  /**
+   * The value while the file does not exist yet; nothing is written until the first set. Its
+   * `version` is the format this build writes: a file with a newer one is refused, untouched.
+   */
   readonly defaults: T;
 }
 
@@ -120,6 +123,7 @@ class ConfDataStore<T extends object> implements DataStore<T> {
   readonly path: string;
   readonly #conf: ConfLike;
   readonly #schema: z.ZodType<T>;
+  readonly #version: number | undefined;
   #current: T;
   readonly #writes = new SerialQueue();
 
@@ -127,6 +131,8 @@ class ConfDataStore<T extends object> implements DataStore<T> {
     this.path = conf.path;
     this.#conf = conf;
     this.#schema = schema;
+    const version = (defaults as { version?: unknown }).version;
+    this.#version = typeof version === 'number' ? version : undefined;
     this.#current = deepFreeze(fileExists(this.path) ? this.#read() : this.#check(defaults, 'defaults'));
   }
 
@@ -163,7 +169,7 @@ class ConfDataStore<T extends object> implements DataStore<T> {
     }
     const document: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
     delete document[CONF_INTERNAL_KEY];
-    return validateJson(document, this.#schema, this.path);
+    return validateJson(document, this.#schema, this.path, this.#version);
   }
 
   /** Validates a value we are about to write: a mismatch is the caller's bug, not a damaged file. */

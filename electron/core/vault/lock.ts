@@ -30,12 +30,18 @@ export interface AcquireLockOptions {
   readonly purpose?: string;
 }
 
-const lockOwnerSchema: z.ZodType<LockOwner> = z.object({
-  pid: z.number().int().positive(),
-  hostname: z.string(),
-  startedAt: z.string(),
-  purpose: z.string(),
-});
+/** The lock file's format; lock files from before versions have none and read as 1. */
+const LOCK_VERSION = 1;
+
+const lockOwnerSchema: z.ZodType<LockOwner> = z
+  .object({
+    version: z.literal(LOCK_VERSION).optional(),
+    pid: z.number().int().positive(),
+    hostname: z.string(),
+    startedAt: z.string(),
+    purpose: z.string(),
+  })
+  .transform(({ pid, hostname, startedAt, purpose }): LockOwner => ({ pid, hostname, startedAt, purpose }));
 
 const MAX_ATTEMPTS = 20;
 
@@ -55,7 +61,7 @@ export async function acquireLock(dataDir: string, options: AcquireLockOptions =
     purpose: options.purpose ?? 'tokenry',
   };
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-    if (await createFileExclusive(path, `${JSON.stringify(owner)}\n`)) return heldLock(path, owner);
+    if (await createFileExclusive(path, `${JSON.stringify({ version: LOCK_VERSION, ...owner })}\n`)) return heldLock(path, owner);
     const current = await readOwnerFile(path);
     if (current === null) continue; // released between our attempt and our read
     if (!isStale(current)) throw lockedBy(current, dataDir, path);
@@ -75,8 +81,10 @@ async function readOwnerFile(path: string): Promise<LockOwner | null> {
   const bytes = await readFileIfExists(path);
   if (bytes === null) return null;
   try {
-    return validateJson(parseJsonBytes(bytes, path), lockOwnerSchema, path);
+    return validateJson(parseJsonBytes(bytes, path), lockOwnerSchema, path, LOCK_VERSION);
   } catch (error) {
+    // A newer Tokenry holds (or held) the directory: say so rather than "damaged".
+    if (error instanceof VaultError && error.code === 'unsupported_version') throw error;
     // Lock files are written whole (temp + link), so this is not a half-written lock.
     throw new VaultError(
       'damaged_file',
@@ -88,7 +96,7 @@ async function readOwnerFile(path: string): Promise<LockOwner | null> {
 
 function parseOwnerOrNull(bytes: Uint8Array, path: string): LockOwner | null {
   try {
-    return validateJson(parseJsonBytes(bytes, path), lockOwnerSchema, path);
+    return validateJson(parseJsonBytes(bytes, path), lockOwnerSchema, path, LOCK_VERSION);
   } catch {
     return null;
   }

@@ -3,8 +3,10 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import type { AccountState } from '../../../shared/account-state.js';
 import type { ErrorValue } from '../../../shared/errors.js';
-import { CHANNELS, dispatch, type Channel, type EventChannel, type EventPayload, type Handlers } from '../../../shared/ipc.js';
+import { CHANGES_ACCOUNTS, CHANNELS, type Channel, type EventChannel, type EventPayload, type Handlers } from '../../../shared/ipc.js';
 import { err, type Result } from '../../../shared/result.js';
+import { answerRequest } from '../../core/bridge/handlers.js';
+import { silentLogger, type Logger } from '../../core/log/logger.js';
 import { isAllowedSender, type RendererLocation } from '../renderer-location.js';
 
 /** The answer to a request from anything but the app window's own top frame. */
@@ -17,6 +19,7 @@ export const FORBIDDEN_SENDER: ErrorValue = Object.freeze({
 /** What the IPC layer needs of the core (AppCore has it). */
 export interface IpcCore {
   readonly handlers: Handlers;
+  readonly log?: Logger;
   onState(listener: (name: string, state: AccountState) => void): () => void;
 }
 
@@ -28,9 +31,6 @@ export interface IpcOptions {
   /** Told after each answered request (the shell rebuilds the tray after account changes). */
   readonly onHandled?: (channel: Channel, response: Result<unknown, ErrorValue>) => void;
 }
-
-/** Requests after whose success the renderer is told `accounts:changed` (as the web harness does). */
-export const CHANGES_ACCOUNTS: ReadonlySet<Channel> = new Set(['accounts:add', 'accounts:update', 'accounts:remove', 'accounts:sign-in', 'accounts:refresh']);
 
 type SenderEvent = Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>;
 
@@ -52,29 +52,20 @@ export function isTrustedSender(event: SenderEvent, contents: WebContents | null
   }
 }
 
-const internalError = (error: unknown): ErrorValue => ({
-  code: 'internal_error',
-  kind: 'vault',
-  message: error instanceof Error ? error.message : 'The request failed unexpectedly.',
-});
-
 /** Answers one request: sender check, then the contract's validation and handler. Never throws. */
 export async function answer(
-  core: Pick<IpcCore, 'handlers'>,
+  core: Pick<IpcCore, 'handlers' | 'log'>,
   options: Pick<IpcOptions, 'contents' | 'renderer'>,
   channel: Channel,
   event: SenderEvent,
   args: unknown[],
 ): Promise<Result<unknown, ErrorValue>> {
+  const log = core.log ?? silentLogger;
   if (!isTrustedSender(event, options.contents(), options.renderer)) {
-    console.warn(`Tokenry: refused ${channel} from an untrusted sender`);
+    log.warn('refused a request from an untrusted sender', { channel });
     return err(FORBIDDEN_SENDER);
   }
-  try {
-    return await dispatch(core.handlers, channel, args);
-  } catch (error) {
-    return err(internalError(error));
-  }
+  return answerRequest(core.handlers, channel, args, log);
 }
 
 /** Sends a contract event to the window, if it is still there. */
@@ -97,7 +88,7 @@ export function registerIpc(core: IpcCore, options: IpcOptions): () => void {
       try {
         options.onHandled?.(channel, response);
       } catch (error) {
-        console.error('Tokenry: after-request hook failed', error);
+        (core.log ?? silentLogger).error('after-request hook failed', { channel, cause: error });
       }
       return response;
     });

@@ -4,8 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OpenedLoopback } from '../../../electron/core/loopback/index.js';
-import { makeWorld, must, serve, type World } from './support.js';
+import { makeWorld, must, serve, type Served, type World } from './support.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/helpers/browser.js';
 
 const haveChromium = existsSync(CHROMIUM_PATH);
@@ -19,7 +18,7 @@ interface PageOutcome {
 
 describe.skipIf(!haveChromium)(`a headless Chromium page (skipped when ${CHROMIUM_PATH} is absent; CI installs it)`, () => {
   let world: World;
-  let loopback: OpenedLoopback;
+  let loopback: Served;
   let key: string;
   let browser: Browser;
   let page: Page;

@@ -2,11 +2,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newClientKey, startLoopbackServer, type LoopbackServer, type OpenedLoopback } from '../../../electron/core/loopback/index.js';
-import { get, makeWorld, must, rawRequest, serve, type World } from './support.js';
+import { newClientKey, startLoopbackServer, type LoopbackServer } from '../../../electron/core/loopback/index.js';
+import { get, makeWorld, must, rawRequest, serve, type Served, type World } from './support.js';
 
 let world: World;
-let loopback: OpenedLoopback;
+let loopback: Served;
 let port: number;
 let key: string;
 let narrowKey: string;

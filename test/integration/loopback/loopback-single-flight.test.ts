@@ -1,14 +1,13 @@
 // Many clients at once on a token about to expire: one upstream renewal, one token for all; then the provider goes away.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OpenedLoopback } from '../../../electron/core/loopback/index.js';
-import { get, makeWorld, must, serve, type World } from './support.js';
+import { get, makeWorld, must, serve, type Served, type World } from './support.js';
 
 const LIFETIME_S = 30;
 
 let world: World;
 /** Just less than a fresh token's lifetime: the current token no longer lasts it, a fresh one does for a second. */
 let minValidS: number;
-let loopback: OpenedLoopback;
+let loopback: Served;
 let key: string;
 
 beforeAll(async () => {

@@ -2,7 +2,14 @@
 import { request } from 'node:http';
 import { createServer, connect } from 'node:net';
 import { accountsFileSchema, EMPTY_ACCOUNTS } from '../../../electron/core/accounts/account-store.js';
-import { openLoopback, type OpenedLoopback, type OpenLoopbackOptions } from '../../../electron/core/loopback/index.js';
+import {
+  openLoopbackHost,
+  type AuditLog,
+  type ClientStore,
+  type LoopbackHost,
+  type LoopbackHostOptions,
+  type LoopbackServer,
+} from '../../../electron/core/loopback/index.js';
 import { TokenryService } from '../../../electron/core/service.js';
 import { openDataStore } from '../../../electron/core/vault/data-store.js';
 import { passphraseProtector, TEST_SCRYPT } from '../../../electron/core/vault/protectors/passphrase.js';
@@ -75,9 +82,22 @@ export function must<T>(result: { ok: true; value: T } | { ok: false; error: { m
   return result.value;
 }
 
-/** Starts the provider over a world on a free port. */
-export async function serve(world: World, options: Partial<OpenLoopbackOptions> = {}): Promise<OpenedLoopback> {
-  return must(await openLoopback({ dataDir: world.dataDir, service: world.service, port: 0, ...options }));
+/** A provider serving over a world: its server, client store and audit log, through the host every owner uses. */
+export interface Served {
+  readonly host: LoopbackHost;
+  readonly server: LoopbackServer;
+  readonly clients: ClientStore;
+  readonly audit: AuditLog;
+  close(): Promise<void>;
+}
+
+/** Starts the provider over a world on a free port, the way the app and `tokenry serve` do. */
+export async function serve(world: World, options: Partial<LoopbackHostOptions> = {}): Promise<Served> {
+  const host = await openLoopbackHost({ dataDir: world.dataDir, service: world.service, ...options });
+  must(await host.serve(0));
+  const server = host.server();
+  if (server === null) throw new Error('the loopback host is not serving');
+  return { host, server, clients: host.clients, audit: host.auditLog, close: () => host.close() };
 }
 
 export interface Answer {

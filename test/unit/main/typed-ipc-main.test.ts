@@ -99,10 +99,18 @@ describe('registerIpc', () => {
     expect(await call('accounts:add', trusted, { name: 'x', provider: 'oauth2', refreshToken: 'smuggled' })).toMatchObject({ ok: false });
   });
 
-  it('turns a handler that throws into an error value', async () => {
+  it('turns a handler that throws into an internal error value that does not repeat what was thrown', async () => {
     const { call, trusted, core } = setup();
-    vi.mocked(core.handlers['accounts:list']).mockRejectedValueOnce(new Error('disk on fire'));
-    expect(await call('accounts:list', trusted)).toEqual({ ok: false, error: { code: 'internal_error', kind: 'vault', message: 'disk on fire' } });
+    vi.mocked(core.handlers['accounts:list']).mockRejectedValueOnce(new Error('disk on fire, token abc'));
+    const response = await call('accounts:list', trusted);
+    expect(response).toMatchObject({ ok: false, error: { code: 'internal_error', kind: 'internal' } });
+    expect(JSON.stringify(response)).not.toContain('disk on fire');
+  });
+
+  it('turns a failed file write into a storage error naming its cause', async () => {
+    const { call, trusted, core } = setup();
+    vi.mocked(core.handlers['accounts:list']).mockRejectedValueOnce(Object.assign(new Error('no space left'), { code: 'ENOSPC' }));
+    expect(await call('accounts:list', trusted)).toMatchObject({ ok: false, error: { code: 'storage_failed', kind: 'storage', message: expect.stringContaining('ENOSPC') } });
   });
 
   it('refuses senders that are not the window top frame showing the app page', async () => {

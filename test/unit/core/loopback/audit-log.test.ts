@@ -37,12 +37,21 @@ describe('recording', () => {
     expect((await lines()).length).toBe(5);
   });
 
-  it('keeps time, client, account, route, status and outcome on each line', async () => {
+  it('keeps its format version, time, client, account, route, status and outcome on each line', async () => {
     const log = await AuditLog.open(dir);
     log.record('ci', 'work', 'token', 403, 'account_not_allowed');
     await log.flush();
     const entry = JSON.parse((await lines())[0] ?? '{}') as Record<string, unknown>;
-    expect({ ...entry, time: typeof entry['time'] }).toEqual({ time: 'string', client: 'ci', account: 'work', route: 'token', status: 403, outcome: 'account_not_allowed' });
+    expect({ ...entry, time: typeof entry['time'] }).toEqual({ v: 1, time: 'string', client: 'ci', account: 'work', route: 'token', status: 403, outcome: 'account_not_allowed' });
+  });
+
+  it('reads lines written before lines carried a version, and skips lines of a newer format', async () => {
+    await writeFile(
+      join(dir, 'audit.log'),
+      '{"time":"2026-01-01T00:00:00.000Z","client":"old","account":null,"route":"accounts","status":200,"outcome":"ok"}\n' +
+        '{"v":2,"time":"2026-01-01T00:00:01.000Z","client":"future","account":null,"route":"accounts","status":200,"outcome":"ok"}\n',
+    );
+    expect((await readAudit(dir)).map((e) => e.client)).toEqual(['old']);
   });
 
   it('creates audit.log readable by the owner only', async () => {

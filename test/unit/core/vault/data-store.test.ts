@@ -97,6 +97,27 @@ describe('openDataStore()', () => {
   });
 });
 
+describe('format versions', () => {
+  const versioned = z.strictObject({ version: z.literal(1), names: z.array(z.string()) });
+
+  it('refuses a file written by a newer format with code unsupported_version, leaving it untouched', async () => {
+    const newer = '{"version":2,"names":["a"],"somethingNew":true}\n';
+    await open(); // creates the directory
+    await writeFile(join(dataDir, 'names.json'), newer);
+    const opening = openDataStore({ dataDir, name: 'names', schema: versioned, defaults: { version: 1, names: [] } });
+    expect(await rejectionCode(opening)).toBe('unsupported_version');
+    await expect(opening).rejects.toThrow(/newer Tokenry \(format 2; this one reads up to 1\)/);
+    expect(await readFile(join(dataDir, 'names.json'), 'utf8')).toBe(newer);
+  });
+
+  it('reads its own version as before', async () => {
+    await open();
+    await writeFile(join(dataDir, 'names.json'), '{"version":1,"names":["a"]}\n');
+    const store = await openDataStore({ dataDir, name: 'names', schema: versioned, defaults: { version: 1, names: [] } });
+    expect(store.get()).toEqual({ version: 1, names: ['a'] });
+  });
+});
+
 describe('openConfDataStore()', () => {
   const newConf = () => new Conf<Record<string, unknown>>({ ...STRICT_CONF_OPTIONS, cwd: root, configName: 'settings' });
 

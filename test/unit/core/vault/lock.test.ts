@@ -49,7 +49,7 @@ describe('acquireLock()', () => {
   it('writes tokenry.lock (0600) naming pid, hostname, start time and purpose', async () => {
     const lock = await acquireLock(dataDir, { purpose: 'desktop app' });
     const content = JSON.parse(await readFile(join(dataDir, LOCK_FILE), 'utf8')) as Record<string, unknown>;
-    expect(content).toMatchObject({ pid: process.pid, hostname: hostname(), purpose: 'desktop app' });
+    expect(content).toMatchObject({ version: 1, pid: process.pid, hostname: hostname(), purpose: 'desktop app' });
     expect(Number.isNaN(Date.parse(String(content['startedAt'])))).toBe(false);
     expect(await modeOf(join(dataDir, LOCK_FILE))).toBe(0o600);
     await lock.release();
@@ -121,6 +121,13 @@ describe('acquireLock()', () => {
     await writeFile(join(dataDir, LOCK_FILE), '{"pid":');
     expect(await rejectionCode(acquireLock(dataDir))).toBe('damaged_file');
     expect(await readFile(join(dataDir, LOCK_FILE), 'utf8')).toBe('{"pid":');
+  });
+
+  it('reports a lock file of a newer format with code unsupported_version and leaves it', async () => {
+    const newer = JSON.stringify({ version: 2, pid: 1, hostname: hostname(), startedAt: 'x', purpose: 'future' });
+    await writeFile(join(dataDir, LOCK_FILE), newer);
+    expect(await rejectionCode(acquireLock(dataDir))).toBe('unsupported_version');
+    expect(await readFile(join(dataDir, LOCK_FILE), 'utf8')).toBe(newer);
   });
 
   it('release() leaves a lock that is no longer ours alone', async () => {
