@@ -1,4 +1,4 @@
-// Each account's one state (DESIGN "Refresh"), as a readonly discriminated union derived from plain facts.
+// Each account's one state (docs/technical/architecture.md), as a readonly discriminated union derived from plain facts.
 
 import type { ErrorValue } from './errors.js';
 

@@ -11,7 +11,7 @@ export interface CliIo {
   readonly stdinIsTTY: boolean;
 }
 
-/** DESIGN "The tokenry command": 0 ok, 2 usage, 3 needs sign-in, 4 rejected, 5 unavailable, 1 other. */
+/** The README's exit codes: 0 ok, 2 usage, 3 needs sign-in, 4 rejected, 5 unavailable, 1 other. */
 export const EXIT = { ok: 0, other: 1, usage: 2, needsSignIn: 3, rejected: 4, unavailable: 5 } as const;
 
 export function exitCodeFor(kind: ErrorKind): number {

@@ -1,4 +1,4 @@
-// The tokenry commands (DESIGN "The tokenry command"): each parses its flags, calls the service, prints.
+// The tokenry commands (README, "The tokenry command"): each parses its flags, calls the service, prints.
 
 import type { AccountView, NewAccountInput } from '../../shared/accounts.js';
 import { describeState } from '../../shared/account-state.js';

@@ -31,11 +31,14 @@ import { endpointFor, resolveProfile } from './providers/resolve-profile.js';
 import { systemClock, type Clock } from './refresh/clock.js';
 import { DEFAULT_REFRESH_SETTINGS, RefreshEngine, type RefreshSettings } from './refresh/refresh-engine.js';
 import type { DataStore } from './vault/data-store.js';
-import type { SecretStore } from './vault/secret-store.js';
+import type { SecretStore, Vault } from './vault/secret-store.js';
+
+/** What the service needs of the vault: keytar's shape and atomic batches. */
+export type ServiceSecrets = Pick<Vault, keyof SecretStore | 'setMany'>;
 
 export interface ServiceOptions {
-  /** The encrypted secret store (keytar's shape); `setPassword` resolves once the secret is durably on disk. */
-  readonly secrets: SecretStore;
+  /** The encrypted secret store (keytar's shape, plus atomic batches); writes resolve once durably on disk. */
+  readonly secrets: ServiceSecrets;
   /** The non-secret accounts file: conf outside Electron, electron-store inside. */
   readonly accounts: DataStore<AccountsFile>;
   readonly clock?: Clock;
@@ -144,11 +147,13 @@ export class TokenryService {
     };
     const invalid = endpointProblem(account);
     if (invalid !== null) return err(invalid);
-    if (account.hasClientSecret && input.clientSecret !== undefined) {
-      await this.#options.secrets.setPassword(VAULT_SERVICE, clientSecretEntry(account.name), input.clientSecret);
-    }
-    // A token left under this name (a renewal that finished after its account was removed) is not this account's.
-    await this.#options.secrets.deletePassword(VAULT_SERVICE, tokenEntry(account.name));
+    // One write: the client secret, and no token left under this name (a renewal that finished after a removed account's removal is not this account's).
+    await this.#options.secrets.setMany([
+      { service: VAULT_SERVICE, account: tokenEntry(account.name), password: null },
+      ...(account.hasClientSecret && input.clientSecret !== undefined
+        ? [{ service: VAULT_SERVICE, account: clientSecretEntry(account.name), password: input.clientSecret }]
+        : []),
+    ]);
     await this.#options.accounts.update((file) => ({ ...file, accounts: [...file.accounts, account] }));
     const session = new AccountSession(account, { kind: 'none' });
     this.#add(session);
@@ -164,8 +169,10 @@ export class TokenryService {
     this.#engine.forget(name);
     this.#sessions.delete(name);
     await this.#options.accounts.update((file) => ({ ...file, accounts: file.accounts.filter((a) => a.name !== name) }));
-    await this.#options.secrets.deletePassword(VAULT_SERVICE, tokenEntry(name));
-    await this.#options.secrets.deletePassword(VAULT_SERVICE, clientSecretEntry(name));
+    await this.#options.secrets.setMany([
+      { service: VAULT_SERVICE, account: tokenEntry(name), password: null },
+      { service: VAULT_SERVICE, account: clientSecretEntry(name), password: null },
+    ]);
     this.#log.info('account removed', { account: name });
     return ok(null);
   }

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ensurePrivateDir, PRIVATE_FILE_MODE, readFileIfExists } from '../vault/atomic-file.js';
 import { nodeErrorCode } from '../vault/vault-error.js';
+import { SerialQueue } from '../vault/serial-queue.js';
+import { systemClock, type Clock, type TimerHandle } from '../refresh/clock.js';
 
 export const AUDIT_FILE = 'audit.log';
 /** The previous generation; one is kept, so the log never holds more than about twice `maxBytes`. */
@@ -46,6 +48,8 @@ export interface AuditLogOptions {
   readonly flushDelayMs?: number;
   /** A batch this large is written at once (default 512). */
   readonly batchSize?: number;
+  /** Time and the flush timer (tests drive them by hand). */
+  readonly clock?: Pick<Clock, 'now' | 'setTimer'>;
 }
 
 interface Pending {
@@ -63,8 +67,9 @@ export class AuditLog {
   private buffer: Pending[] = [];
   private droppedSinceWrite = 0;
   private droppedTotal = 0;
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private writing: Promise<void> = Promise.resolve();
+  private timer: TimerHandle | null = null;
+  private readonly writes = new SerialQueue();
+  private readonly clock: Pick<Clock, 'now' | 'setTimer'>;
   private size: number;
   private lastError: unknown = null;
   private readonly maxBytes: number;
@@ -80,6 +85,7 @@ export class AuditLog {
     this.maxBuffered = options.maxBuffered ?? 10_000;
     this.flushDelayMs = options.flushDelayMs ?? 200;
     this.batchSize = options.batchSize ?? 512;
+    this.clock = options.clock ?? systemClock;
   }
 
   static async open(dataDir: string, options: AuditLogOptions = {}): Promise<AuditLog> {
@@ -110,7 +116,7 @@ export class AuditLog {
       this.droppedTotal += 1;
       return;
     }
-    this.buffer.push({ at: Date.now(), client, account, route, status, outcome });
+    this.buffer.push({ at: this.clock.now(), client, account, route, status, outcome });
     if (this.buffer.length === this.batchSize) {
       this.schedule(0);
     } else if (this.timer === null) {
@@ -120,18 +126,15 @@ export class AuditLog {
 
   /** Writes everything recorded so far; resolves once it is in the file. */
   flush(): Promise<void> {
-    if (this.timer !== null) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
+    this.timer?.cancel();
+    this.timer = null;
     const batch = this.buffer;
     const dropped = this.droppedSinceWrite;
     this.buffer = [];
     this.droppedSinceWrite = 0;
-    if (batch.length === 0 && dropped === 0) return this.writing;
+    if (batch.length === 0 && dropped === 0) return this.writes.idle();
     // One write at a time, in order.
-    this.writing = this.writing.then(() => this.write(batch, dropped));
-    return this.writing;
+    return this.writes.run(() => this.write(batch, dropped));
   }
 
   /** The most recent entries, newest first, after writing what is buffered. */
@@ -145,13 +148,12 @@ export class AuditLog {
   }
 
   private schedule(delayMs: number): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    this.timer?.cancel();
+    // The system clock's timers never keep a process alive; owners flush on close.
+    this.timer = this.clock.setTimer(() => {
       this.timer = null;
       void this.flush();
     }, delayMs);
-    // The log must never keep a process alive; owners flush on close.
-    this.timer.unref();
   }
 
   private async write(batch: readonly Pending[], dropped: number): Promise<void> {
@@ -167,7 +169,7 @@ export class AuditLog {
       text += line(time, p);
     }
     if (dropped > 0) {
-      const note: AuditEntry = { time: new Date().toISOString(), client: null, account: null, route: 'other', status: 0, outcome: `audit_dropped:${dropped}` };
+      const note: AuditEntry = { time: new Date(this.clock.now()).toISOString(), client: null, account: null, route: 'other', status: 0, outcome: `audit_dropped:${dropped}` };
       text += `${JSON.stringify({ v: AUDIT_LINE_VERSION, ...note })}\n`;
     }
     const bytes = Buffer.byteLength(text, 'utf8');

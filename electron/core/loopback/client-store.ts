@@ -6,6 +6,7 @@ import { err, ok, type Result } from '../../../shared/result.js';
 import { ACCOUNT_NAME } from '../accounts/account-store.js';
 import { openDataStore, type DataStore, type StoreOpener } from '../vault/data-store.js';
 import { CLIENT_KEY_PATTERN, hashClientKey, KEY_HASH_PATTERN, newClientKey } from './client-keys.js';
+import { systemClock, type Clock, type TimerHandle } from '../refresh/clock.js';
 
 /** Client names follow account names: short, script-friendly, safe in logs. */
 export const CLIENT_NAME = ACCOUNT_NAME;
@@ -56,6 +57,8 @@ export interface ClientStoreOptions {
   readonly lastUsedDelayMs?: number;
   /** conf by default; the desktop app passes electron-store. */
   readonly openStore?: StoreOpener;
+  /** The timer that writes last-used times (tests drive it by hand). */
+  readonly timers?: Pick<Clock, 'setTimer'>;
 }
 
 interface Entry {
@@ -71,7 +74,10 @@ export class ClientStore {
   /** Last-used times not yet on disk, and the newest known for each client. */
   private readonly pendingUse = new Map<string, number>();
   private readonly lastUsed = new Map<string, number>();
-  private useTimer: ReturnType<typeof setTimeout> | null = null;
+  private useTimer: TimerHandle | null = null;
+  /** The last write of last-used times, so that flush() also waits for one the timer started. */
+  private lastUseWrite: Promise<void> = Promise.resolve();
+  private readonly timers: Pick<Clock, 'setTimer'>;
   private readonly now: () => number;
   private readonly lastUsedDelayMs: number;
 
@@ -80,6 +86,7 @@ export class ClientStore {
     options: ClientStoreOptions,
   ) {
     this.now = options.now ?? Date.now;
+    this.timers = options.timers ?? systemClock;
     this.lastUsedDelayMs = options.lastUsedDelayMs ?? 30_000;
     this.reindex();
   }
@@ -166,30 +173,30 @@ export class ClientStore {
     this.lastUsed.set(name, at);
     this.pendingUse.set(name, at);
     if (this.useTimer === null) {
-      this.useTimer = setTimeout(() => {
+      // The system clock's timers never keep a process alive; close() writes what is pending.
+      this.useTimer = this.timers.setTimer(() => {
         this.useTimer = null;
         void this.flush().catch(() => undefined);
       }, this.lastUsedDelayMs);
-      this.useTimer.unref();
     }
   }
 
-  /** Writes pending last-used times. */
-  async flush(): Promise<void> {
-    if (this.useTimer !== null) {
-      clearTimeout(this.useTimer);
-      this.useTimer = null;
-    }
-    if (this.pendingUse.size === 0) return;
+  /** Writes pending last-used times; resolves once they (and any write already under way) are on disk. */
+  flush(): Promise<void> {
+    this.useTimer?.cancel();
+    this.useTimer = null;
+    if (this.pendingUse.size === 0) return this.lastUseWrite;
     const uses = new Map(this.pendingUse);
     this.pendingUse.clear();
-    await this.store.update((current) => ({
+    const write = this.store.update((current) => ({
       ...current,
       clients: current.clients.map((c) => {
         const at = uses.get(c.name);
         return at === undefined || (c.lastUsedAt !== null && c.lastUsedAt >= at) ? c : { ...c, lastUsedAt: at };
       }),
     }));
+    this.lastUseWrite = write.catch(() => undefined);
+    return write;
   }
 
   async close(): Promise<void> {

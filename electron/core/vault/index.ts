@@ -16,7 +16,6 @@ export {
   openOrCreateVault,
   openVault,
   secretsPath,
-  vaultExists,
   type SecretChange,
   type SecretStore,
   type Vault,

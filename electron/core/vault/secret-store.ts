@@ -26,12 +26,9 @@ export interface SecretChange {
 export interface Vault extends SecretStore {
   /** The secrets file. */
   readonly path: string;
-  /** Number of writes committed since this vault was opened; grows by one per durable write. */
-  readonly generation: number;
   /**
    * Applies all changes in ONE atomic, fsynced write: after a crash either all of them or none
-   * are on disk. A token renewal (rotated refresh token + new access token) goes through here,
-   * so the rotated refresh token is durable before the access token is handed out.
+   * are on disk (an account's secrets are added and removed together this way).
    */
   setMany(changes: readonly SecretChange[]): Promise<void>;
   /** The kinds of protector that can currently unlock this vault. */
@@ -49,8 +46,6 @@ export interface Vault extends SecretStore {
    * Resolves whether anything was removed.
    */
   removeProtector(kind: ProtectorKind, protector?: KeyProtector): Promise<boolean>;
-  /** The entries whose ciphertext fails authentication (altered or moved), for diagnostics. */
-  verify(): Array<{ service: string; account: string }>;
   /** Waits for pending writes, then forgets the data key. Later calls reject with `closed`. */
   close(): Promise<void>;
 }
@@ -65,11 +60,6 @@ export interface VaultOptions {
 /** The secrets file of a data directory. */
 export function secretsPath(dataDir: string): string {
   return join(dataDir, SECRETS_FILE);
-}
-
-/** Whether a data directory has a secrets file (it may still be damaged). */
-export async function vaultExists(dataDir: string): Promise<boolean> {
-  return (await readFileIfExists(secretsPath(dataDir))) !== null;
 }
 
 /**
@@ -194,7 +184,6 @@ function fileFromState(state: State | Draft): VaultFileV1 {
 
 class EncryptedVault implements Vault {
   readonly path: string;
-  #generation = 0;
   #dataKey: Buffer | null;
   #state: State;
   #queue: Job[] = [];
@@ -204,10 +193,6 @@ class EncryptedVault implements Vault {
     this.path = path;
     this.#dataKey = dataKey;
     this.#state = state;
-  }
-
-  get generation(): number {
-    return this.#generation;
   }
 
   async getPassword(service: string, account: string): Promise<string | null> {
@@ -313,19 +298,6 @@ class EncryptedVault implements Vault {
     return removed.length > 0;
   }
 
-  verify(): Array<{ service: string; account: string }> {
-    const dataKey = this.#key();
-    const failing: Array<{ service: string; account: string }> = [];
-    for (const entry of this.#state.entries.values()) {
-      try {
-        openSecret(dataKey, entry.service, entry.account, entry.box);
-      } catch {
-        failing.push({ service: entry.service, account: entry.account });
-      }
-    }
-    return failing;
-  }
-
   async close(): Promise<void> {
     if (this.#dataKey === null) return;
     while (this.#writing !== null) await this.#writing;
@@ -388,7 +360,6 @@ class EncryptedVault implements Vault {
           continue;
         }
         this.#state = { protectors: draft.protectors, entries: draft.entries };
-        this.#generation += 1;
       }
       for (const { settle } of accepted) settle();
     }

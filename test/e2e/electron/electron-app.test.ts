@@ -138,10 +138,18 @@ describe.skipIf(skipReason !== null)('Tokenry desktop app (Electron)', () => {
   it('refuses navigation away from the app and window.open', async () => {
     const before = page.url();
     expect(before).toMatch(/^file:.*\/out\/renderer\/index\.html/);
+    // Resolves when main has seen (and, through the app's own listener registered first, refused) the attempt.
+    const attempted = app.evaluate(
+      ({ BrowserWindow }) =>
+        new Promise<string>((resolve) => {
+          BrowserWindow.getAllWindows()[0]?.webContents.once('will-navigate', (_event, url) => resolve(url));
+        }),
+    );
     await page.evaluate((target) => {
       (globalThis as unknown as RendererGlobals).location.href = target;
     }, ELSEWHERE);
-    await page.waitForTimeout(750);
+    expect(await attempted).toBe(ELSEWHERE);
+    expect(await page.evaluate(() => (globalThis as unknown as RendererGlobals).location.href)).toBe(before);
     expect(page.url()).toBe(before);
     expect(await page.evaluate((target) => (globalThis as unknown as RendererGlobals).open(target) === null, ELSEWHERE)).toBe(true);
     expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);

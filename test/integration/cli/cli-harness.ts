@@ -155,5 +155,3 @@ export function parseTokenJson(run: CliRun): { access_token: string; token_type:
   expect(Object.keys(parsed as object).sort()).toEqual(['access_token', 'expires_at', 'expires_in', 'scope', 'token_type']);
   return parsed as { access_token: string; token_type: string; expires_at: string | null; expires_in: number | null; scope: string | null };
 }
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

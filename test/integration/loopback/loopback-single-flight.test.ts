@@ -1,8 +1,11 @@
 // Many clients at once on a token about to expire: one upstream renewal, one token for all; then the provider goes away.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../fixtures/fake-clock.js';
 import { get, makeWorld, must, serve, type Served, type World } from './support.js';
 
 const LIFETIME_S = 30;
+/** The service's clock: it moves only when the test moves it, so no answer depends on how loaded the machine is. */
+const clock = new FakeClock(Date.now());
 
 let world: World;
 /** Just less than a fresh token's lifetime: the current token no longer lasts it, a fresh one does for a second. */
@@ -11,13 +14,14 @@ let loopback: Served;
 let key: string;
 
 beforeAll(async () => {
-  world = await makeWorld({ accessTokenLifetime: LIFETIME_S });
+  world = await makeWorld({ accessTokenLifetime: LIFETIME_S }, { clock });
   loopback = await serve(world, { authRateLimit: { burst: 10_000, perSecond: 10_000 } });
   key = must(await loopback.clients.addClient('fleet', ['work'])).key;
   const view = must(world.service.account('work'));
   const lifetimeMs = (view.expiresAt ?? 0) - (view.issuedAt ?? 0);
   minValidS = Math.floor(lifetimeMs / 1000) - 1;
-  await new Promise((resolve) => setTimeout(resolve, Math.max(0, (view.expiresAt ?? 0) - minValidS * 1000 - Date.now() + 200)));
+  // Two seconds on: the current token no longer lasts min_valid; a fresh one will, as long as the clock stands still.
+  clock.time += 2_000;
 });
 afterAll(async () => {
   await loopback?.close();

@@ -10,6 +10,7 @@ import {
   type LoopbackHostOptions,
   type LoopbackServer,
 } from '../../../electron/core/loopback/index.js';
+import type { Clock } from '../../../electron/core/refresh/clock.js';
 import { TokenryService } from '../../../electron/core/service.js';
 import { openDataStore } from '../../../electron/core/vault/data-store.js';
 import { passphraseProtector, TEST_SCRYPT } from '../../../electron/core/vault/protectors/passphrase.js';
@@ -43,12 +44,12 @@ export async function closedPort(): Promise<number> {
  * OAuth server, signed in), `asleep` (no client id: needs sign-in), `down` (signed in by
  * client_credentials at a server since stopped: any renewal fails to connect).
  */
-export async function makeWorld(oauthOptions: OAuth2ServerOptions = {}): Promise<World> {
+export async function makeWorld(oauthOptions: OAuth2ServerOptions = {}, options: { clock?: Clock } = {}): Promise<World> {
   const { dir, cleanup } = await makeTempDir('tokenry-loopback-');
   const oauth = await startOAuth2Server(oauthOptions);
   const vault = await createVault({ dataDir: dir, protector: passphraseProtector(PASSPHRASE, { scrypt: TEST_SCRYPT }) });
   const accounts = await openDataStore({ dataDir: dir, name: 'accounts', schema: accountsFileSchema, defaults: EMPTY_ACCOUNTS });
-  const service = await TokenryService.open({ secrets: vault, accounts, background: false });
+  const service = await TokenryService.open({ secrets: vault, accounts, background: false, ...(options.clock === undefined ? {} : { clock: options.clock }) });
   const client = { clientId: OAUTH2_DEFAULTS.clientId, clientSecret: OAUTH2_DEFAULTS.clientSecret };
   must(await service.addAccount({ name: 'work', provider: 'oauth2', overrides: { baseUrl: oauth.baseUrl }, ...client }));
   must(await service.signIn('work'));

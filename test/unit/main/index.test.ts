@@ -21,6 +21,9 @@ const fake = vi.hoisted(() => {
   let exitCode: number | null = null;
   let onExit: (code: number) => void = () => undefined;
   const exited = new Promise<number>((resolve) => (onExit = resolve));
+  // The tray is the last thing start() creates: once it exists, the shell has started.
+  let onStarted: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => (onStarted = resolve));
   let nextId = 1;
 
   class BrowserWindow {
@@ -65,6 +68,7 @@ const fake = vi.hoisted(() => {
     destroyed = false;
     constructor() {
       trays.push(this);
+      onStarted();
     }
     setContextMenu(menu: { template: Array<{ label?: string }> }) {
       this.menu = menu;
@@ -136,7 +140,7 @@ const fake = vi.hoisted(() => {
       removeHandler: (channel: string) => ipc.delete(channel),
     },
   };
-  return { electron, ipc, windows, trays, sessionCalls, exited, exitCode: () => exitCode, appListeners };
+  return { electron, ipc, windows, trays, sessionCalls, exited, started, exitCode: () => exitCode, appListeners };
 });
 
 // electron-store (through the app's store opener) imports electron's default export.
@@ -145,21 +149,16 @@ vi.mock('electron', () => ({ ...fake.electron, default: fake.electron }));
 let dataDir: string;
 const saved = { dir: process.env['TOKENRY_DATA_DIR'], pass: process.env['TOKENRY_PASSPHRASE'], url: process.env['ELECTRON_RENDERER_URL'] };
 
+/**
+ * A port for the app's loopback provider. The settings take a fixed port (not 0), so the test
+ * asks for one that was free and, should another process take it first, simply asks again.
+ */
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-async function until<T>(read: () => T | undefined | null | false, what: string): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const value = read();
-    if (value) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 type Window = { options: { webPreferences: Record<string, unknown> }; webContents: { id: number; mainFrame: { processId: number; routingId: number } }; loadedFile: string | null };
@@ -180,7 +179,8 @@ beforeAll(async () => {
   process.env['TOKENRY_PASSPHRASE'] = 'shell test passphrase';
   delete process.env['ELECTRON_RENDERER_URL'];
   await import('../../../electron/main/index.js');
-  await until(() => fake.trays.length > 0 && fake.ipc.size > 0, 'the shell to start');
+  await fake.started;
+  expect(fake.ipc.size).toBeGreaterThan(0);
 });
 
 afterAll(async () => {
@@ -236,8 +236,11 @@ describe('the Electron shell', () => {
   });
 
   it('starts the loopback provider when the settings enable it, and announces it', async () => {
-    const port = await freePort();
-    expect(await call('settings:set', trusted(), { loopbackEnabled: true, loopbackPort: port })).toMatchObject({ ok: true });
+    let port = 0;
+    for (let attempt = 0; attempt < 5 && !existsSync(join(dataDir, 'loopback.json')); attempt++) {
+      port = await freePort();
+      expect(await call('settings:set', trusted(), { loopbackEnabled: true, loopbackPort: port })).toMatchObject({ ok: true });
+    }
     expect(existsSync(join(dataDir, 'loopback.json'))).toBe(true);
     const response = await fetch(`http://127.0.0.1:${port}/v1/accounts`);
     expect(response.status).toBe(401);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditLog, readAudit } from '../../../../electron/core/loopback/audit-log.js';
 import { makeTempDir } from '../vault/vault-test-helpers.js';
+import { FakeClock } from '../../../fixtures/fake-clock.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -22,19 +23,29 @@ describe('recording', () => {
     expect(await logText()).toBe('');
   });
 
-  it('writes the batch after the delay', async () => {
-    const log = await AuditLog.open(dir, { flushDelayMs: 10 });
+  it('writes the batch after the delay, not before', async () => {
+    const clock = new FakeClock();
+    const log = await AuditLog.open(dir, { flushDelayMs: 200, clock });
     log.record('ci', 'work', 'token', 200, 'ok');
     log.record('ci', 'home', 'token', 409, 'needs_sign_in');
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await clock.advance(199);
+    expect(await logText()).toBe('');
+    expect(clock.pendingTimers).toBe(1);
+    await clock.advance(1);
+    // The timer fired and started the write; flush() now only waits for it.
+    expect(clock.pendingTimers).toBe(0);
+    await log.flush();
     expect((await lines()).length).toBe(2);
   });
 
   it('writes at once when a batch is full', async () => {
-    const log = await AuditLog.open(dir, { flushDelayMs: 10_000, batchSize: 5 });
+    const clock = new FakeClock();
+    const log = await AuditLog.open(dir, { flushDelayMs: 10_000, batchSize: 5, clock });
     for (let i = 0; i < 5; i++) log.record('ci', 'work', 'token', 200, 'ok');
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await clock.advance(0);
+    await log.flush();
     expect((await lines()).length).toBe(5);
+    expect(clock.pendingTimers).toBe(0);
   });
 
   it('keeps its format version, time, client, account, route, status and outcome on each line', async () => {

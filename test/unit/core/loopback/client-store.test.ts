@@ -1,4 +1,5 @@
 // The client store: keys shown once and kept as hashes, revocation at once, last-used times batched off the hot path.
+import { FakeClock } from '../../../fixtures/fake-clock.js';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ beforeEach(async () => {
 });
 afterEach(async () => cleanup());
 
-const open = (options: { lastUsedDelayMs?: number } = {}) => ClientStore.open(dir, { now: () => now, ...options });
+const open = (options: { lastUsedDelayMs?: number; timers?: FakeClock } = {}) => ClientStore.open(dir, { now: () => now, ...options });
 const fileText = () => readFile(join(dir, 'clients.json'), 'utf8');
 
 async function added(store: ClientStore, name = 'ci', accounts = ['work']): Promise<string> {
@@ -147,10 +148,18 @@ describe('last-used times', () => {
   });
 
   it('are written after the delay, in one batch', async () => {
-    const store = await open({ lastUsedDelayMs: 20 });
+    const clock = new FakeClock();
+    const store = await open({ lastUsedDelayMs: 30_000, timers: clock });
     await added(store);
+    const before = await fileText();
     store.markUsed('ci');
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    store.markUsed('ci');
+    expect(clock.pendingTimers).toBe(1);
+    await clock.advance(29_999);
+    expect(await fileText()).toBe(before);
+    await clock.advance(1);
+    expect(clock.pendingTimers).toBe(0);
+    await store.flush(); // nothing left pending: waits for nothing new
     expect((JSON.parse(await fileText()) as { clients: Array<{ lastUsedAt: number | null }> }).clients[0]?.lastUsedAt).toBe(now);
   });
 

@@ -11,10 +11,10 @@ import {
   tokenEntry,
   VAULT_SERVICE,
 } from '../../../../electron/core/accounts/account-store.js';
-import { TokenryService } from '../../../../electron/core/service.js';
+import { TokenryService, type ServiceSecrets } from '../../../../electron/core/service.js';
 import { openDataStore } from '../../../../electron/core/vault/data-store.js';
 import { passphraseProtector, TEST_SCRYPT } from '../../../../electron/core/vault/protectors/passphrase.js';
-import { openOrCreateVault, openVault, type SecretStore, type Vault } from '../../../../electron/core/vault/secret-store.js';
+import { openOrCreateVault, openVault, type Vault } from '../../../../electron/core/vault/secret-store.js';
 import type { Result } from '../../../../shared/result.js';
 import type { ErrorValue } from '../../../../shared/errors.js';
 import {
@@ -41,7 +41,7 @@ interface Opened {
 }
 
 /** Opens the service the way the CLI does: vault + accounts file in `dataDir`, no background timers. */
-async function openService(dataDir: string, wrap: (vault: Vault) => SecretStore = (v) => v): Promise<Opened> {
+async function openService(dataDir: string, wrap: (vault: Vault) => ServiceSecrets = (v) => v): Promise<Opened> {
   const vault = await openOrCreateVault({ dataDir, protector: protector() });
   const accounts = await openDataStore({ dataDir, name: 'accounts', schema: accountsFileSchema, defaults: EMPTY_ACCOUNTS });
   const service = await TokenryService.open({ secrets: wrap(vault), accounts, background: false });
@@ -341,6 +341,10 @@ describe('against a real RFC 6749 server', () => {
         getPassword: (s, a) => vault.getPassword(s, a),
         deletePassword: (s, a) => vault.deletePassword(s, a),
         findCredentials: (s) => vault.findCredentials(s),
+        async setMany(changes) {
+          await vault.setMany(changes);
+          for (const c of changes) if (c.password !== null) events.push(`persisted ${c.account}`);
+        },
         async setPassword(s, a, p) {
           await vault.setPassword(s, a, p);
           const record = a.endsWith('/token') ? storedRecord(p) : null;
