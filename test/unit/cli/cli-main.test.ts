@@ -270,6 +270,29 @@ describe('tokenry main over a real data directory', () => {
     expect((await run(['account', 'list'], { env: env() })).code).toBe(0);
   });
 
+  it('--debug shows what the core does on stderr, never a secret; without it stderr stays quiet', async () => {
+    const server = await startTeamServer();
+    try {
+      expect(
+        (await run(['account', 'add', 'dbg', '--provider', 'teamserver', '--base-url', server.baseUrl, '--client-id', TEAMSERVER_DEFAULTS.clientId, '--client-secret-stdin'], {
+          env: env(),
+          input: `${TEAMSERVER_DEFAULTS.clientSecret}\n`,
+        })).code,
+      ).toBe(0);
+      const quiet = await run(['login', 'dbg', '--username', TEAMSERVER_DEFAULTS.username, '--password-stdin'], { env: env(), input: TEAMSERVER_DEFAULTS.password });
+      expect(quiet).toMatchObject({ code: 0, stderr: '' });
+      const loud = await run(['--debug', 'token', 'dbg', '--min-valid', '86400'], { env: env() });
+      expect(loud.code).toBe(0);
+      expect(loud.stderr).toMatch(/ debug +tokenry\.service: requesting a token account=dbg flow=refresh_token\n/);
+      expect(loud.stderr).toMatch(/ info +tokenry: data directory opened /);
+      for (const secret of [TEAMSERVER_DEFAULTS.password, TEAMSERVER_DEFAULTS.clientSecret, ...server.issued.accessTokens, ...server.issued.refreshTokens]) {
+        expect(loud.stderr).not.toContain(secret);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
   it('login with a username but no password is an input error (2), not a network call', async () => {
     await run(['account', 'add', 'pw', '--provider', 'oauth2', '--base-url', 'https://127.0.0.1:1'], { env: env() });
     const result = await run(['login', 'pw', '--username', 'bob'], { env: env() });
