@@ -130,7 +130,10 @@ export async function requestToken(
     return ok({ ...outcome, ...report(first) });
   } catch (error) {
     if (!(error instanceof GrantError)) throw error;
-    if (!mayFallBack || !mayBeEncoding(error) || options.signal?.aborted) return err(differs && mayBeEncoding(error) ? hinted(error, first, chosen !== undefined) : error);
+    if (!mayFallBack || !mayBeEncoding(error) || options.signal?.aborted) {
+      // Only invalid_client surely concerns the client's credentials; a bare 403 may be the password's.
+      return err(differs && error.code === 'invalid_client' ? hinted(error, first, chosen !== undefined) : error);
+    }
   }
   const other: BasicCredentialEncoding = first === 'form' ? 'raw' : 'form';
   try {

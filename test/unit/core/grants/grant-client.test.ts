@@ -235,6 +235,15 @@ describe('requestToken() HTTP Basic fallback', () => {
     );
   });
 
+  it('does not blame the Basic form for a bare 403, which may be about the password', async () => {
+    const s = await serve((_, res) => {
+      res.writeHead(403, { 'content-length': 0 });
+      res.end();
+    });
+    const result = await requestToken(oauth2(s.origin), password, client, { basicEncoding: 'raw' }, deps());
+    expect(result.ok ? '' : result.error.message).toBe('The provider refused the request (HTTP 403 Forbidden) without saying why.');
+  });
+
   it("retries once raw after a bare 403 (no OAuth body) and remembers 'raw'", async () => {
     const s = await serve((req, res) => {
       if (req.headers['authorization'] === `Basic ${b64('my app:s:cret')}`) return sendJson(res, 200, { access_token: 'at-raw' });
