@@ -120,8 +120,11 @@ export async function requestToken(
 ): Promise<Result<TokenOutcome, GrantError>> {
   const chosen = profile.basicEncoding;
   const first: BasicCredentialEncoding = chosen ?? options.basicEncoding ?? 'form';
-  const usesBasic = profile.clientAuth === 'basic';
-  const differs = usesBasic && basicFormsDiffer({ ...client, ...(client.clientId === undefined && profile.defaultClientId !== undefined ? { clientId: profile.defaultClientId } : {}) });
+  const clientId = client.clientId ?? profile.defaultClientId;
+  // Only where the two forms differ does the form matter, and can the account learn one.
+  const differs =
+    profile.clientAuth === 'basic' &&
+    basicFormsDiffer({ ...(clientId === undefined ? {} : { clientId }), ...(client.clientSecret === undefined ? {} : { clientSecret: client.clientSecret }) });
   const learning = differs && chosen === undefined;
   const mayFallBack = learning && options.basicEncoding === undefined;
   const report = (encoding: BasicCredentialEncoding): { basicEncoding?: BasicCredentialEncoding } => (learning ? { basicEncoding: encoding } : {});
