@@ -27,6 +27,10 @@ export interface AccountSettingsView {
   /** Fixed parameters sent with every token request (SugarCRM's `platform`). */
   readonly extraParams: Record<string, string>;
   readonly allowInsecureHttp: boolean;
+  /** HTTP Basic credential form chosen for the account; absent: automatic. */
+  readonly basicEncoding?: 'form' | 'raw';
+  /** Seconds one token request may wait; absent: 30. */
+  readonly timeoutSeconds?: number;
 }
 
 /** A preset: its settings and everything a form needs to know about its dialect. */

@@ -45,6 +45,10 @@ export const settingsViewSchema = z.object({
   clientAuth: z.enum(['basic', 'body', 'none']),
   extraParams: z.record(z.string(), z.string()),
   allowInsecureHttp: z.boolean(),
+  /** HTTP Basic credential form chosen for the account; absent: automatic (RFC form first, raw once). */
+  basicEncoding: z.enum(['form', 'raw']).optional(),
+  /** Seconds one token request may wait for an answer; absent: 30. */
+  timeoutSeconds: z.number().int().optional(),
 });
 
 export const providerSummarySchema = settingsViewSchema.extend({
@@ -104,6 +108,10 @@ export const accountSettingsSchema = z
     clientAuth: z.enum(['basic', 'body', 'none']),
     extraParams: z.record(z.string().min(1).max(200), z.string().max(2000)),
     allowInsecureHttp: z.boolean(),
+    /** Send HTTP Basic credentials only in this form (RFC 6749 §2.3.1 `form`, or `raw` for servers that never decode). */
+    basicEncoding: z.enum(['form', 'raw']),
+    /** How long one token request may wait for an answer (a refresh that times out is not resent). */
+    timeoutSeconds: z.number().int().min(1).max(300),
   })
   .partial()
   .strict();

@@ -93,7 +93,7 @@ const CORE_COMMANDS: readonly Command[] = [
     usage:
       'tokenry account add NAME --provider ID [--base-url URL] [--token-url URL] [--client-id ID] [--client-secret-stdin]\n' +
       '        [--scope "S"] [--param KEY=VALUE]... [--method GET|POST] [--encoding query|form|json|xml]\n' +
-      '        [--client-auth basic|body|none] [--allow-http]',
+      '        [--client-auth basic|body|none] [--basic-encoding form|raw] [--timeout-seconds N] [--allow-http]',
     summary: 'Add an account at a provider (any preset field can be overridden).',
     options: {
       provider: { type: 'string' },
@@ -106,6 +106,8 @@ const CORE_COMMANDS: readonly Command[] = [
       method: { type: 'string' },
       encoding: { type: 'string' },
       'client-auth': { type: 'string' },
+      'basic-encoding': { type: 'string' },
+      'timeout-seconds': { type: 'string' },
       'allow-http': { type: 'boolean' },
     },
     positionals: ['NAME'],
@@ -123,6 +125,15 @@ const CORE_COMMANDS: readonly Command[] = [
       if (encoding !== undefined) overrides['encoding'] = encoding;
       const clientAuth = oneOf(values, 'client-auth', ['basic', 'body', 'none'] as const);
       if (clientAuth !== undefined) overrides['clientAuth'] = clientAuth;
+      // Only this Basic form is then sent: one request per wrong secret, never the other form.
+      const basicEncoding = oneOf(values, 'basic-encoding', ['form', 'raw'] as const);
+      if (basicEncoding !== undefined) overrides['basicEncoding'] = basicEncoding;
+      const timeoutText = str(values, 'timeout-seconds');
+      if (timeoutText !== undefined) {
+        const timeoutSeconds = Number(timeoutText);
+        if (!/^\d+$/.test(timeoutText) || timeoutSeconds < 1 || timeoutSeconds > 300) throw CliError.usage('--timeout-seconds needs a whole number of seconds from 1 to 300');
+        overrides['timeoutSeconds'] = timeoutSeconds;
+      }
       if (values['allow-http']) overrides['allowInsecureHttp'] = true;
       const params = parseParams(values);
       if (Object.keys(params).length > 0) overrides['extraParams'] = { ...(PRESETS[provider]?.extraParams ?? {}), ...params };

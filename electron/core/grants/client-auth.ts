@@ -46,8 +46,15 @@ export const bodyAuth: ClientAuthStrategy = (client, options) => {
   return { headers: {}, params };
 };
 
-/** A public client (RFC 6749 §2.1): no client authentication at all. */
-export const noAuth: ClientAuthStrategy = () => ({ headers: {}, params: [] });
+/**
+ * A public client (RFC 6749 §2.1) has no secret to authenticate with, but still says who it is:
+ * §3.2.1 lets it send `client_id` at the token endpoint, and servers that know it as a public
+ * client require it there (§4.1.3 for codes; many do so for every grant). No secret is sent.
+ */
+export const noAuth: ClientAuthStrategy = (client, options) => ({
+  headers: {},
+  params: client.clientId === undefined || client.clientId === '' ? [] : [[options.idParam, client.clientId]],
+});
 
 export function clientAuthStrategy(method: ClientAuthMethod, basicEncoding: BasicCredentialEncoding): ClientAuthStrategy {
   switch (method) {

@@ -1,5 +1,7 @@
 // Grant errors: a stable code, a coarse kind the UI and CLI act on, and a message that holds no secret.
 
+import type { GrantType } from '../providers/profile.js';
+
 /** RFC 6749 §5.2 error codes a token endpoint may answer with. */
 export const OAUTH_ERROR_CODES = [
   'invalid_request',
@@ -17,8 +19,14 @@ export type GrantErrorCode =
   | 'provider_error'
   /** No way to renew without the person: sign in again. */
   | 'needs_sign_in'
-  /** 5xx, 429 or a timeout: temporary, retried with backoff. */
+  /** 5xx or 429: the provider answered that it cannot serve now; retried with backoff. */
   | 'unavailable'
+  /** No answer within the account's timeout. Retried only for client_credentials (idempotent). */
+  | 'timeout'
+  /** An HTTP 4xx without an RFC 6749 §5.2 error body (a bare 400/401/403, an HTML or text page). */
+  | 'refused'
+  /** The caller aborted the grant (its AbortSignal); never retried. */
+  | 'cancelled'
   /** HTML, empty, unparseable, oversized or incomplete answers. */
   | 'bad_response'
   | 'network'
@@ -29,7 +37,7 @@ export type GrantErrorCode =
   | 'invalid_config';
 
 /** What a caller can do about an error: the CLI maps these to exit codes, the UI to actions. */
-export type GrantErrorKind = 'rejected' | 'needs_sign_in' | 'unavailable' | 'bad_response' | 'network' | 'config';
+export type GrantErrorKind = 'rejected' | 'needs_sign_in' | 'unavailable' | 'bad_response' | 'network' | 'config' | 'cancelled';
 
 export function kindOf(code: GrantErrorCode): GrantErrorKind {
   switch (code) {
@@ -40,11 +48,15 @@ export function kindOf(code: GrantErrorCode): GrantErrorKind {
     case 'unsupported_grant_type':
     case 'invalid_scope':
     case 'provider_error':
+    case 'refused':
       return 'rejected';
     case 'needs_sign_in':
       return 'needs_sign_in';
     case 'unavailable':
+    case 'timeout':
       return 'unavailable';
+    case 'cancelled':
+      return 'cancelled';
     case 'bad_response':
       return 'bad_response';
     case 'network':
@@ -69,6 +81,13 @@ export interface GrantErrorDetails {
   readonly retryAfterMs?: number;
   /** How many attempts were made before giving up. */
   readonly attempts?: number;
+  /**
+   * The request never left this machine (connection refused, no route, name not resolved), so
+   * the provider cannot have acted on it and sending it again is safe for any grant.
+   */
+  readonly unsent?: boolean;
+  /** The grant the failed request was for, when known (the retry rules and messages depend on it). */
+  readonly grant?: GrantType;
   readonly cause?: unknown;
 }
 
@@ -82,6 +101,8 @@ export class GrantError extends Error {
   readonly excerpt: string | undefined;
   readonly retryAfterMs: number | undefined;
   readonly attempts: number | undefined;
+  readonly unsent: boolean;
+  readonly grant: GrantType | undefined;
 
   constructor(code: GrantErrorCode, message: string, details: GrantErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -93,6 +114,8 @@ export class GrantError extends Error {
     this.excerpt = details.excerpt;
     this.retryAfterMs = details.retryAfterMs;
     this.attempts = details.attempts;
+    this.unsent = details.unsent ?? false;
+    this.grant = details.grant;
   }
 
   /** A plain, serialisable copy for IPC, the CLI's JSON and logs: no cause, no stack. */
@@ -120,8 +143,16 @@ export class GrantError extends Error {
       ...(this.description === undefined ? {} : { description: this.description }),
       ...(this.excerpt === undefined ? {} : { excerpt: this.excerpt }),
       ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
+      ...(this.attempts === undefined ? {} : { attempts: this.attempts }),
+      ...(this.grant === undefined ? {} : { grant: this.grant }),
+      unsent: this.unsent,
       cause: this.cause,
     };
+  }
+
+  /** The same error with a sentence added to its message (a hint the caller knows and the parser did not). */
+  withHint(hint: string): GrantError {
+    return new GrantError(this.code, `${this.message.replace(/\.?$/, '.')} ${hint}`, this.details());
   }
 }
 

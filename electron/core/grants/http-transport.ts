@@ -7,15 +7,29 @@ import type { TokenHttpResponse } from './token-response.js';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
+/** A cancellable timer, so that tests can drive timeouts with a fake clock (the refresh engine's Clock fits). */
+export type SetTimer = (fn: () => void, ms: number) => { cancel(): void };
+
+export const systemSetTimer: SetTimer = (fn, ms) => {
+  const handle = setTimeout(fn, ms);
+  return { cancel: () => clearTimeout(handle) };
+};
+
 export interface TransportOptions {
   readonly fetch: FetchLike;
-  /** Per attempt. */
+  /** Per attempt: the account's timeout (DESIGN: default 30 s). */
   readonly timeoutMs: number;
   /** Answers larger than this are refused as `bad_response` (DESIGN: 1 MiB). */
   readonly maxBodyBytes: number;
+  /** Arms the timeout; real timers by default. */
+  readonly setTimer?: SetTimer;
+  /** The caller's cancellation: aborts the request, which then fails with `cancelled`. */
+  readonly signal?: AbortSignal;
 }
 
-export const DEFAULT_TIMEOUT_MS = 10_000;
+/** The default per-account timeout: long enough for a slow provider, since a timed-out refresh is not resent. */
+export const DEFAULT_TIMEOUT_SECONDS = 30;
+export const DEFAULT_TIMEOUT_MS = DEFAULT_TIMEOUT_SECONDS * 1000;
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 const TLS_CODES = new Set([
@@ -31,6 +45,12 @@ const TLS_CODES = new Set([
   'ERR_SSL_WRONG_VERSION_NUMBER',
 ]);
 
+/**
+ * Failures that happen before a connection exists: nothing of the request reached the provider,
+ * so it cannot have acted on it (a resend cannot make a rotating server see a refresh token twice).
+ */
+const UNSENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT']);
+
 function errorCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
@@ -41,21 +61,52 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/** Maps what fetch throws to `tls`, `network` or `unavailable` (timeouts), without echoing the URL's query. */
-export function transportError(error: unknown, request: TokenHttpRequest, timedOut: boolean): GrantError {
+/** Why the request was aborted, if it was. */
+export type AbortCause = 'timeout' | 'cancelled' | null;
+
+/** What a timeout means for the grant that timed out, in words a person can act on. */
+function timeoutAdvice(request: TokenHttpRequest): string {
+  switch (request.grant) {
+    case 'refresh_token':
+      return (
+        'The refresh token was not sent again: the provider may already have renewed the token and retired that refresh token, ' +
+        'and a rotating provider takes a second use of it as theft and ends the session. Try again later; ' +
+        'if the provider then refuses the refresh token, sign in again.'
+      );
+    case 'password':
+      return 'The sign-in was not sent again, so that a slow provider does not count it twice towards a lockout; try again.';
+    case 'client_credentials':
+      return 'The provider may be overloaded; try again later.';
+  }
+}
+
+/** Maps what fetch throws to `timeout`, `cancelled`, `tls` or `network`, without echoing the URL's query. */
+export function transportError(error: unknown, request: TokenHttpRequest, aborted: AbortCause, timeoutMs = DEFAULT_TIMEOUT_MS): GrantError {
   const where = displayUrl(request.url);
-  if (timedOut) {
-    return new GrantError('unavailable', `The token endpoint ${where} did not answer in time.`, { cause: error });
+  const grant = request.grant;
+  if (aborted === 'cancelled') {
+    return new GrantError('cancelled', `The request to the token endpoint ${where} was cancelled.`, { cause: error, grant });
+  }
+  if (aborted === 'timeout') {
+    const seconds = Math.round(timeoutMs / 100) / 10;
+    return new GrantError('timeout', `The token endpoint ${where} did not answer within ${seconds} s. ${timeoutAdvice(request)}`, {
+      cause: error,
+      grant,
+    });
   }
   const code = errorCode(error);
   if (code !== undefined && (TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || code.includes('CERT'))) {
-    return new GrantError('tls', `The secure connection to ${where} failed (${code}).`, { cause: error });
+    return new GrantError('tls', `The secure connection to ${where} failed (${code}).`, { cause: error, grant });
   }
   const detail = code ?? (error instanceof Error ? safeExcerpt(error.message, request.secrets) : 'unknown error');
-  return new GrantError('network', `Could not reach the token endpoint ${where} (${detail}).`, { cause: error });
+  return new GrantError('network', `Could not reach the token endpoint ${where} (${detail}).`, {
+    cause: error,
+    grant,
+    unsent: code !== undefined && UNSENT_CODES.has(code),
+  });
 }
 
-async function readCapped(response: Response, maxBytes: number, request: TokenHttpRequest): Promise<string> {
+async function readCapped(response: Response, maxBytes: number, request: TokenHttpRequest, aborted: () => AbortCause, timeoutMs: number): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? 'NaN');
   const tooBig = (): GrantError =>
     new GrantError('bad_response', `The token endpoint sent an answer larger than ${maxBytes} bytes (HTTP ${response.status}).`, {
@@ -74,7 +125,7 @@ async function readCapped(response: Response, maxBytes: number, request: TokenHt
     try {
       chunk = await reader.read();
     } catch (error) {
-      throw transportError(error, request, false);
+      throw transportError(error, request, aborted(), timeoutMs);
     }
     if (chunk.done) break;
     total += chunk.value.byteLength;
@@ -90,12 +141,20 @@ async function readCapped(response: Response, maxBytes: number, request: TokenHt
 /** One attempt: sends the request, returns the answer as plain data or throws a transport GrantError. */
 export async function sendTokenRequest(request: TokenHttpRequest, options: TransportOptions): Promise<TokenHttpResponse> {
   const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
+  let aborted: AbortCause = null;
+  const external = options.signal;
+  const onCancel = (): void => {
+    aborted ??= 'cancelled';
+    controller.abort();
+  };
+  if (external?.aborted) onCancel();
+  external?.addEventListener('abort', onCancel, { once: true });
+  const timer = (options.setTimer ?? systemSetTimer)(() => {
+    aborted ??= 'timeout';
     controller.abort();
   }, options.timeoutMs);
   try {
+    if (aborted !== null) throw transportError(new Error('aborted before sending'), request, aborted, options.timeoutMs);
     let response: Response;
     try {
       response = await options.fetch(request.url, {
@@ -107,21 +166,23 @@ export async function sendTokenRequest(request: TokenHttpRequest, options: Trans
         signal: controller.signal,
       });
     } catch (error) {
-      throw transportError(error, request, timedOut);
+      throw transportError(error, request, aborted, options.timeoutMs);
     }
     let body: string;
     try {
-      body = await readCapped(response, options.maxBodyBytes, request);
+      body = await readCapped(response, options.maxBodyBytes, request, () => aborted, options.timeoutMs);
     } catch (error) {
-      if (error instanceof GrantError && !timedOut) throw error;
-      throw transportError(error, request, timedOut);
+      if (error instanceof GrantError && aborted === null) throw error;
+      throw transportError(error, request, aborted, options.timeoutMs);
     }
+    // An answer that arrived in full wins over a cancellation that came in after it.
     const headers: Record<string, string> = {};
     response.headers.forEach((value, key) => {
       headers[key.toLowerCase()] = value;
     });
     return { status: response.status, headers, body };
   } finally {
-    clearTimeout(timer);
+    timer.cancel();
+    external?.removeEventListener('abort', onCancel);
   }
 }

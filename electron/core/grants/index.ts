@@ -3,8 +3,17 @@
 export { requestToken, systemGrantDeps, type GrantDeps, type GrantOptions, type TokenOutcome } from './grant-client.js';
 export { buildTokenRequest, displayUrl, type GrantInput, type TokenHttpRequest, type TokenRequestOptions } from './token-request.js';
 export { processTokenResponse, parseRetryAfter, type ProcessContext, type TokenHttpResponse } from './token-response.js';
-export { sendTokenRequest, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT_MS, type FetchLike, type TransportOptions } from './http-transport.js';
-export { withRetry, backoffDelay, DEFAULT_RETRY, type RetryPolicy, type RetryClock } from './retry.js';
+export {
+  sendTokenRequest,
+  systemSetTimer,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_TIMEOUT_SECONDS,
+  type FetchLike,
+  type SetTimer,
+  type TransportOptions,
+} from './http-transport.js';
+export { withRetry, backoffDelay, isRetryable, DEFAULT_RETRY, type RetryPolicy, type RetryClock, type RetryOptions } from './retry.js';
 export { basicAuth, bodyAuth, noAuth, clientAuthStrategy, type ClientCredentials, type ClientAuthStrategy } from './client-auth.js';
 export { encodeParams, formEncode, xmlEncode, type TokenParams } from './encoders.js';
 export {
@@ -18,5 +27,7 @@ export {
   type OAuthErrorCode,
 } from './grant-error.js';
 export { effectiveScope, parseScope, type ExpirySource, type TokenRecord } from './token-record.js';
-export { redact, safeExcerpt } from './redact.js';
+export { redact, safeExcerpt, firstSafeLine, MIN_SECRET_LENGTH } from './redact.js';
+export { refreshFailure, deadAfterRetry, type RefreshFailure } from './refresh-failure.js';
+export { tokenFitness, type TokenFitness, type FitnessInput } from './token-fitness.js';
 export { decodeJwtParts, maskSecrets, MASK } from './token-details.js';

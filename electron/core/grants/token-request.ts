@@ -15,7 +15,7 @@ export type GrantInput =
 export interface TokenRequestOptions {
   /** The account's requested scope; the profile's default when absent. */
   readonly scope?: string | readonly string[] | null;
-  /** Overrides the profile's Basic credential encoding (the form a server was seen to accept). */
+  /** The Basic credential form to send; else the profile's choice, else RFC 6749 §2.3.1's form-encoding. */
   readonly basicEncoding?: BasicCredentialEncoding;
 }
 
@@ -114,7 +114,7 @@ export function buildTokenRequest(
     (input.grant !== 'refresh_token' || profile.scopeOnRefresh);
   if (sendScope) params.push([profile.scopeParam, requestedScope.join(' ')]);
 
-  const auth = clientAuthStrategy(profile.clientAuth, options.basicEncoding ?? profile.basicEncoding)(credentials, {
+  const auth = clientAuthStrategy(profile.clientAuth, options.basicEncoding ?? profile.basicEncoding ?? 'form')(credentials, {
     idParam: profile.clientIdParam,
     secretParam: profile.clientSecretParam,
     sendEmptySecret: profile.sendEmptySecret,

@@ -2,8 +2,9 @@
 
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { decodeJwt } from 'jose';
+import type { GrantType } from '../providers/profile.js';
 import { GrantError, isOAuthErrorCode } from './grant-error.js';
-import { safeDescription, safeExcerpt } from './redact.js';
+import { firstSafeLine, safeDescription, safeExcerpt } from './redact.js';
 import { parseScope, type TokenRecord } from './token-record.js';
 
 /** What came back over the wire, as plain data. */
@@ -16,7 +17,10 @@ export interface TokenHttpResponse {
 export interface ProcessContext {
   /** Epoch milliseconds when the answer arrived. */
   readonly now: number;
+  /** The scope sent with the request; `null` when none was sent. */
   readonly requestedScope: readonly string[] | null;
+  /** The grant this answers: a refresh that sent no scope keeps the previously granted one (RFC 6749 §6). */
+  readonly grant?: GrantType;
   /** The record being renewed: its refresh token is kept when the answer carries none (RFC 6749 §6). */
   readonly previous?: TokenRecord | null;
   /** Values sent with the request, never to be echoed in an error. */
@@ -211,6 +215,12 @@ export function processTokenResponse(response: TokenHttpResponse, context: Proce
     // RFC 6749 §5.2: a refused client may get a bare 401 with WWW-Authenticate and no body.
     return raise(new GrantError('invalid_client', `The provider refused the client's credentials (HTTP 401).`, { status: 401 }));
   }
+  if (response.status >= 400 && response.status < 500) {
+    const error = parsed === undefined ? undefined : oauthError(response, parsed.fields, secrets);
+    if (error !== undefined) return raise(error);
+    // Not an RFC 6749 §5.2 body (empty, text, HTML, other JSON): still a refusal, not a broken server.
+    return raise(refused(response, parsed?.fields, secrets));
+  }
   if (parsed === undefined) {
     const what =
       response.body.trim() === ''
@@ -263,11 +273,52 @@ export function processTokenResponse(response: TokenHttpResponse, context: Proce
     expirySource,
     refreshToken,
     refreshExpiresAt,
-    grantedScope: scopeField(fields['scope']),
+    grantedScope: grantedScope(scopeField(fields['scope']), context),
     requestedScope: context.requestedScope ?? context.previous?.requestedScope ?? null,
     extra,
   };
 }
+
+/**
+ * RFC 6749 §5.1: an answer without `scope` grants what was requested. A refresh that requested
+ * none asked, by §6, for "the scope originally granted": so that is what the new token holds, not
+ * the account's wider original request.
+ */
+function grantedScope(stated: readonly string[] | null, context: ProcessContext): readonly string[] | null {
+  if (stated !== null) return stated;
+  if (context.grant === 'refresh_token' && context.requestedScope === null) return context.previous?.grantedScope ?? null;
+  return null;
+}
+
+/** Fields non-OAuth error bodies commonly explain themselves in. */
+const MESSAGE_FIELDS = ['error_description', 'message', 'error_message', 'detail', 'title', 'error'] as const;
+
+/** A 4xx without an OAuth error code: `refused`, with the status and the first safe line of what it said. */
+function refused(response: TokenHttpResponse, fields: Fields | undefined, secrets: readonly string[]): GrantError {
+  const said = fields === undefined ? undefined : MESSAGE_FIELDS.map((key) => asText(fields[key])).find((v) => v !== undefined && v.trim() !== '');
+  const line = firstSafeLine(said ?? response.body, secrets);
+  const reason = STATUS_TEXT[response.status];
+  return new GrantError(
+    'refused',
+    `The provider refused the request (HTTP ${response.status}${reason ? ` ${reason}` : ''})${line === '' ? ' without saying why' : `: "${line}"`}.`,
+    { status: response.status, ...(line === '' ? {} : { excerpt: line }) },
+  );
+}
+
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  410: 'Gone',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+};
 
 function stringValues(fields: Fields): string[] {
   return Object.values(fields).filter((v): v is string => typeof v === 'string' && v.length >= 8);

@@ -8,7 +8,6 @@ const PASSWORD: SignInField = { name: 'password', label: 'Password', param: 'pas
 const COMMON = {
   baseUrl: '',
   xmlRoot: 'TokenRequest',
-  basicEncoding: 'form',
   clientIdParam: 'client_id',
   clientSecretParam: 'client_secret',
   sendEmptySecret: false,

@@ -36,6 +36,8 @@ export const profileOverridesSchema = z
     scopeOnRefresh: z.boolean(),
     responseFormat: z.enum(['json', 'xml', 'auto']),
     allowInsecureHttp: z.boolean(),
+    /** Seconds; a token endpoint slower than 5 minutes is broken, not slow. */
+    timeoutSeconds: z.number().int().min(1).max(300),
   })
   .partial()
   .strict() satisfies z.ZodType<ProfileOverrides>;

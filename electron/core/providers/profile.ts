@@ -45,7 +45,12 @@ export interface ProviderProfile {
   /** Root element of XML request bodies (Saasu: OAuthPasswordCredentialsGrantRequest). */
   readonly xmlRoot: string;
   readonly clientAuth: ClientAuthMethod;
-  readonly basicEncoding: BasicCredentialEncoding;
+  /**
+   * HTTP Basic credential form chosen for the account (`--basic-encoding`): then only that form is
+   * sent. Absent: RFC 6749 §2.3.1's form-encoding first, the raw form tried once if refused, and
+   * the one that worked remembered by the account.
+   */
+  readonly basicEncoding?: BasicCredentialEncoding;
   readonly clientIdParam: string;
   readonly clientSecretParam: string;
   /** Send `client_secret` even when it is empty (SugarCRM's `"client_secret": ""`). */
@@ -66,6 +71,11 @@ export interface ProviderProfile {
   readonly responseFormat: ResponseFormat;
   /** Plain http is refused except on loopback addresses unless this is set. */
   readonly allowInsecureHttp: boolean;
+  /**
+   * How long one request may wait for the token endpoint's answer; default 30 s. A refresh or
+   * password grant that times out is not resent (the provider may have acted on it).
+   */
+  readonly timeoutSeconds?: number;
 }
 
 /** Every field of a profile can be overridden per account, but its id and the forms' parameter choices. */

@@ -1,7 +1,7 @@
 // The oauth2 preset runs password, client_credentials and rotating refresh_token grants against a real RFC 6749 server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestToken, type GrantOptions, type TokenRecord } from '../../../electron/core/grants/index.js';
-import { resolveProfile } from '../../../electron/core/providers/index.js';
+import { resolveProfile, type ProfileOverrides } from '../../../electron/core/providers/index.js';
 import { OAUTH2_DEFAULTS, startOAuth2Server, type OAuth2ServerHandle } from '../../fixtures/oauth2-server.js';
 import { basicHeader, expectNoSecrets, failure, FIXED, last, pairs, recordingDeps, unwrap } from './support.js';
 
@@ -16,16 +16,20 @@ const remembered: GrantOptions = { basicEncoding: 'raw' };
 let server: OAuth2ServerHandle;
 /** A server that never issues a new refresh token on refresh (the old one stays valid). */
 let keepingServer: OAuth2ServerHandle;
+/** The same library with public clients allowed for password and refresh grants (no client secret). */
+let publicServer: OAuth2ServerHandle;
 beforeAll(async () => {
   server = await startOAuth2Server();
   keepingServer = await startOAuth2Server({ alwaysIssueNewRefreshToken: false });
+  publicServer = await startOAuth2Server({ requireClientAuthentication: { password: false, refresh_token: false } });
 });
 afterAll(async () => {
   await server.close();
   await keepingServer.close();
+  await publicServer.close();
 });
 
-const profile = (at: OAuth2ServerHandle = server) => resolveProfile('oauth2', { baseUrl: at.baseUrl });
+const profile = (at: OAuth2ServerHandle = server, overrides: ProfileOverrides = {}) => resolveProfile('oauth2', { baseUrl: at.baseUrl, ...overrides });
 const refresh = (record: TokenRecord) => ({ grant: 'refresh_token', refreshToken: record.refreshToken ?? '' }) as const;
 
 /**
@@ -178,5 +182,38 @@ describe('oauth2 preset against @node-oauth/oauth2-server', () => {
     expect(server.requests.slice(before)).toHaveLength(2);
     const headers = server.requests.slice(before).map((r) => r.headers.authorization ?? '');
     expectNoSecrets(wrongClient, [wrongSecret, OAUTH2_DEFAULTS.password, ...headers, ...headers.map((h) => h.slice(6))]);
+  });
+
+  it('costs one request for a wrong special-character secret once the account knows the form (item 9)', async () => {
+    const before = server.requests.length;
+
+    const error = failure(await requestToken(profile(), signIn, { ...client, clientSecret: 'n0t:the/secret&' }, remembered, recordingDeps().deps));
+
+    expect(error.code).toBe('invalid_client');
+    expect(server.requests.slice(before)).toHaveLength(1);
+    expect(error.message).toContain('if the secret is right, try --basic-encoding form');
+  });
+
+  it('costs one request for a wrong secret when the account chose its form (item 9)', async () => {
+    const before = server.requests.length;
+
+    failure(await requestToken(profile(server, { basicEncoding: 'raw' }), signIn, { ...client, clientSecret: 'n0t:the/secret&' }, {}, recordingDeps().deps));
+
+    expect(server.requests.slice(before)).toHaveLength(1);
+  });
+
+  it('signs a public client in and refreshes it, naming the client with client_id in the body (item 1)', async () => {
+    const publicProfile = resolveProfile('oauth2', { baseUrl: publicServer.baseUrl, clientAuth: 'none' });
+    const before = publicServer.requests.length;
+
+    const first = unwrap(await requestToken(publicProfile, signIn, { clientId: OAUTH2_DEFAULTS.clientId }, {}, recordingDeps().deps)).record;
+    const again = unwrap(await requestToken(publicProfile, refresh(first), { clientId: OAUTH2_DEFAULTS.clientId }, { previous: first }, recordingDeps().deps));
+
+    expect(again.record.refreshToken).toBe(last(publicServer.issued.refreshTokens));
+    for (const request of publicServer.requests.slice(before)) {
+      expect(request.headers.authorization).toBeUndefined();
+      expect(new URLSearchParams(request.body).get('client_id')).toBe(OAUTH2_DEFAULTS.clientId);
+      expect(new URLSearchParams(request.body).has('client_secret')).toBe(false);
+    }
   });
 });

@@ -18,7 +18,7 @@ export interface RecordingDeps {
   readonly fetched: string[];
 }
 
-/** Real fetch on loopback, a fixed clock, a sleep that only records, a fixed random, short timeouts. */
+/** Real fetch on loopback, a fixed clock, a sleep that only records, a fixed random. */
 export function recordingDeps(overrides: Partial<GrantDeps> = {}): RecordingDeps {
   const delays: number[] = [];
   const fetched: string[] = [];
@@ -34,7 +34,6 @@ export function recordingDeps(overrides: Partial<GrantDeps> = {}): RecordingDeps
       delays.push(ms);
     },
     random: () => 0.5,
-    timeoutMs: 3_000,
     ...overrides,
   };
   return { deps, delays, fetched };

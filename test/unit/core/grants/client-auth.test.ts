@@ -85,9 +85,17 @@ describe('bodyAuth', () => {
   });
 });
 
-describe('noAuth', () => {
-  it('sends neither headers nor parameters, whatever the client has', () => {
-    expect(noAuth({ clientId: 'app', clientSecret: 'shh' }, OPTIONS)).toEqual({ headers: {}, params: [] });
+describe('noAuth (a public client, RFC 6749 §2.1, §3.2.1)', () => {
+  it('identifies the client with client_id in the body and sends no secret', () => {
+    expect(noAuth({ clientId: 'app', clientSecret: 'shh' }, OPTIONS)).toEqual({ headers: {}, params: [['client_id', 'app']] });
+  });
+
+  it('uses the profile\'s name for the client id parameter', () => {
+    expect(noAuth({ clientId: 'app' }, { ...OPTIONS, idParam: 'appId' }).params).toEqual([['appId', 'app']]);
+  });
+
+  it('sends nothing when the account has no client id', () => {
+    expect(noAuth({}, OPTIONS)).toEqual({ headers: {}, params: [] });
   });
 });
 

@@ -5,7 +5,9 @@ import { requestToken, type GrantDeps } from '../../../../electron/core/grants/g
 import type { TokenRecord } from '../../../../electron/core/grants/token-record.js';
 import type { ProviderProfile } from '../../../../electron/core/providers/profile.js';
 import { resolveProfile } from '../../../../electron/core/providers/resolve-profile.js';
-import { sendJson, startServer, type Handler, type LocalServer } from './support.js';
+import { deferred } from '../../../fixtures/deferred.js';
+import { FakeClock } from '../../../fixtures/fake-clock.js';
+import { closedPort, sendJson, startServer, type Handler, type LocalServer } from './support.js';
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
@@ -25,7 +27,6 @@ function deps(overrides: Partial<GrantDeps> = {}): GrantDeps & { sleeps: number[
       sleeps.push(ms);
     },
     random: () => 0.5,
-    timeoutMs: 5_000,
     ...overrides,
   };
   return result;
@@ -79,7 +80,6 @@ describe('requestToken() success', () => {
           requestedScope: ['a', 'b', 'c'],
           extra: {},
         } satisfies TokenRecord,
-        basicEncoding: 'form',
         attempts: 1,
       },
     });
@@ -96,6 +96,12 @@ describe('requestToken() success', () => {
       client_secret: '',
       platform: 'base',
     });
+  });
+
+  it('reports no Basic encoding to remember when both forms of the credentials are the same', async () => {
+    const s = await serve((_, res) => sendJson(res, 200, { access_token: 'at' }));
+    const result = await requestToken(oauth2(s.origin), password, { clientId: 'app', clientSecret: 'shh' }, {}, deps());
+    expect(result.ok && result.value.basicEncoding).toBeUndefined();
   });
 
   it('reports no Basic encoding for a profile without HTTP Basic', async () => {
@@ -197,10 +203,88 @@ describe('requestToken() HTTP Basic fallback', () => {
     expect({ calls: s.requests.length, basicEncoding: result.ok && result.value.basicEncoding }).toEqual({ calls: 1, basicEncoding: 'form' });
   });
 
-  it('starts from a remembered raw form and falls back to the RFC form', async () => {
+  it('sends only the remembered form: a wrong secret costs one request once the form is known', async () => {
     const s = await serve(onlyAuthorization(`Basic ${b64('my+app:s%3Acret')}`));
     const result = await requestToken(oauth2(s.origin), password, client, { basicEncoding: 'raw' }, deps());
-    expect({ calls: s.requests.length, basicEncoding: result.ok && result.value.basicEncoding }).toEqual({ calls: 2, basicEncoding: 'form' });
+    expect({ calls: s.requests.length, code: result.ok ? 'ok' : result.error.code }).toEqual({ calls: 1, code: 'invalid_client' });
+  });
+
+  it('sends only the form chosen for the account (--basic-encoding), never the other', async () => {
+    const s = await serve(onlyAuthorization(`Basic ${b64('my+app:s%3Acret')}`));
+    await requestToken(oauth2(s.origin, { basicEncoding: 'raw' }), password, client, {}, deps());
+    expect(s.requests.map((r) => r.headers['authorization'])).toEqual([`Basic ${b64('my app:s:cret')}`]);
+  });
+
+  it('prefers the form chosen for the account over one remembered', async () => {
+    const s = await serve(onlyAuthorization(`Basic ${b64('my app:s:cret')}`));
+    const result = await requestToken(oauth2(s.origin, { basicEncoding: 'raw' }), password, client, { basicEncoding: 'form' }, deps());
+    expect({ calls: s.requests.length, ok: result.ok }).toEqual({ calls: 1, ok: true });
+  });
+
+  it('reports no encoding to remember when the account chose one', async () => {
+    const s = await serve(onlyAuthorization(`Basic ${b64('my app:s:cret')}`));
+    const result = await requestToken(oauth2(s.origin, { basicEncoding: 'raw' }), password, client, {}, deps());
+    expect(result.ok && result.value.basicEncoding).toBeUndefined();
+  });
+
+  it('says which form was sent when a known form is refused', async () => {
+    const s = await serve(onlyAuthorization('Basic nope'));
+    const result = await requestToken(oauth2(s.origin), password, client, { basicEncoding: 'raw' }, deps());
+    expect(result.ok ? '' : result.error.message).toContain(
+      'The HTTP Basic credentials were sent raw (not form-encoded), as this server accepted before; if the secret is right, try --basic-encoding form.',
+    );
+  });
+
+  it('does not blame the Basic form for a bare 403, which may be about the password', async () => {
+    const s = await serve((_, res) => {
+      res.writeHead(403, { 'content-length': 0 });
+      res.end();
+    });
+    const result = await requestToken(oauth2(s.origin), password, client, { basicEncoding: 'raw' }, deps());
+    expect(result.ok ? '' : result.error.message).toBe('The provider refused the request (HTTP 403 Forbidden) without saying why.');
+  });
+
+  it("retries once raw after a bare 403 (no OAuth body) and remembers 'raw'", async () => {
+    const s = await serve((req, res) => {
+      if (req.headers['authorization'] === `Basic ${b64('my app:s:cret')}`) return sendJson(res, 200, { access_token: 'at-raw' });
+      res.writeHead(403, { 'content-length': 0 });
+      res.end();
+    });
+    const result = await requestToken(oauth2(s.origin), password, client, {}, deps());
+    expect({ calls: s.requests.length, basicEncoding: result.ok && result.value.basicEncoding }).toEqual({ calls: 2, basicEncoding: 'raw' });
+  });
+
+  it('retries once raw after a bare 401 without WWW-Authenticate', async () => {
+    const s = await serve((req, res) => {
+      if (req.headers['authorization'] === `Basic ${b64('my app:s:cret')}`) return sendJson(res, 200, { access_token: 'at-raw' });
+      res.writeHead(401, { 'content-type': 'text/plain' });
+      res.end('Unauthorized');
+    });
+    const result = await requestToken(oauth2(s.origin), password, client, {}, deps());
+    expect({ calls: s.requests.length, ok: result.ok }).toEqual({ calls: 2, ok: true });
+  });
+
+  it('does not try the other form after a bare 400', async () => {
+    const s = await serve((_, res) => {
+      res.writeHead(400, { 'content-length': 0 });
+      res.end();
+    });
+    const result = await requestToken(oauth2(s.origin), password, client, {}, deps());
+    expect({ calls: s.requests.length, code: result.ok ? 'ok' : result.error.code }).toEqual({ calls: 1, code: 'refused' });
+  });
+
+  it('tries the other form only once, whichever refusals come back', async () => {
+    let seen = 0;
+    const s = await serve((_, res) => {
+      seen++;
+      if (seen === 1) {
+        res.writeHead(403, { 'content-length': 0 });
+        return res.end();
+      }
+      sendJson(res, 401, { error: 'invalid_client' }, { 'www-authenticate': 'Basic' });
+    });
+    const result = await requestToken(oauth2(s.origin), password, client, {}, deps());
+    expect({ calls: s.requests.length, code: result.ok ? 'ok' : result.error.code }).toEqual({ calls: 2, code: 'invalid_client' });
   });
 
   it('does not retry when the raw and form-encoded credentials are the same', async () => {
@@ -255,5 +339,217 @@ describe('requestToken() errors as values', () => {
     const result = await requestToken(oauth2(s.origin), password, { clientId: 'app', clientSecret: 'shh-secret-1' }, {}, deps());
     const message = result.ok ? '' : JSON.stringify(result.error.toJSON());
     expect([message.includes('hunter2'), message.includes('shh-secret-1')]).toEqual([false, false]);
+  });
+});
+
+describe('requestToken() timeouts and what is sent again (fake clock, a server that holds its answer)', () => {
+  /** A server that records each request and answers none until released. */
+  const holding = async (): Promise<LocalServer & { arrived: (n: number) => Promise<void> }> => {
+    const waiters: Array<{ n: number; resolve: () => void }> = [];
+    const s = await serve(() => {
+      for (const w of waiters.filter((x) => s.requests.length >= x.n)) w.resolve();
+    });
+    return Object.assign(s, {
+      arrived: (n: number) => (s.requests.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }))),
+    });
+  };
+  const clocked = (clock: FakeClock, timers: number[] = []): GrantDeps & { sleeps: number[]; fetches: number } =>
+    deps({
+      setTimer: (fn, ms) => {
+        timers.push(ms);
+        return clock.setTimer(fn, ms);
+      },
+    });
+  const refresh = { grant: 'refresh_token', refreshToken: 'rt-rotating' } as const;
+  const appClient = { clientId: 'app', clientSecret: 'shh' };
+
+  it('does not send a refresh again after it timed out', async () => {
+    const clock = new FakeClock();
+    const s = await holding();
+    const pending = requestToken(oauth2(s.origin), refresh, appClient, {}, clocked(clock));
+    await s.arrived(1);
+    await clock.advance(30_000);
+    const result = await pending;
+    expect({ calls: s.requests.length, code: result.ok ? 'ok' : result.error.code }).toEqual({ calls: 1, code: 'timeout' });
+  });
+
+  it('says that a refresh timed out and what that may mean for the refresh token', async () => {
+    const clock = new FakeClock();
+    const s = await holding();
+    const pending = requestToken(oauth2(s.origin), refresh, appClient, {}, clocked(clock));
+    await s.arrived(1);
+    await clock.advance(30_000);
+    const result = await pending;
+    expect(result.ok ? '' : result.error.message).toBe(
+      `The token endpoint ${s.origin}/token did not answer within 30 s. The refresh token was not sent again: the provider may ` +
+        'already have renewed the token and retired that refresh token, and a rotating provider takes a second use of it as theft ' +
+        'and ends the session. Try again later; if the provider then refuses the refresh token, sign in again.',
+    );
+  });
+
+  it('gives a timeout the kind unavailable (CLI exit 5)', async () => {
+    const clock = new FakeClock();
+    const s = await holding();
+    const pending = requestToken(oauth2(s.origin), refresh, appClient, {}, clocked(clock));
+    await s.arrived(1);
+    await clock.advance(30_000);
+    const result = await pending;
+    expect(result.ok ? 'ok' : result.error.kind).toBe('unavailable');
+  });
+
+  it('does not send a password grant again after it timed out', async () => {
+    const clock = new FakeClock();
+    const s = await holding();
+    const pending = requestToken(oauth2(s.origin), password, appClient, {}, clocked(clock));
+    await s.arrived(1);
+    await clock.advance(30_000);
+    const result = await pending;
+    expect({ calls: s.requests.length, code: result.ok ? 'ok' : result.error.code }).toEqual({ calls: 1, code: 'timeout' });
+  });
+
+  it('sends a client_credentials grant again after a timeout: it is idempotent', async () => {
+    const clock = new FakeClock();
+    const s = await holding();
+    const pending = requestToken(oauth2(s.origin), { grant: 'client_credentials' }, appClient, {}, clocked(clock));
+    for (let n = 1; n <= 3; n++) {
+      await s.arrived(n);
+      await clock.advance(30_000);
+    }
+    const result = await pending;
+    expect({ calls: s.requests.length, code: result.ok ? 'ok' : result.error.code, attempts: result.ok ? 0 : result.error.attempts }).toEqual({
+      calls: 3,
+      code: 'timeout',
+      attempts: 3,
+    });
+  });
+
+  it("waits as long as the account's timeout says", async () => {
+    const clock = new FakeClock();
+    const timers: number[] = [];
+    const s = await holding();
+    const pending = requestToken(oauth2(s.origin, { timeoutSeconds: 5 }), refresh, appClient, {}, clocked(clock, timers));
+    await s.arrived(1);
+    await clock.advance(5_000);
+    await pending;
+    expect(timers).toEqual([5_000]);
+  });
+
+  it('waits 30 s by default', async () => {
+    const clock = new FakeClock();
+    const timers: number[] = [];
+    const s = await holding();
+    const pending = requestToken(oauth2(s.origin), refresh, appClient, {}, clocked(clock, timers));
+    await s.arrived(1);
+    await clock.advance(29_999);
+    const early = s.requests.length;
+    await clock.advance(1);
+    await pending;
+    expect({ timers, early }).toEqual({ timers: [30_000], early: 1 });
+  });
+
+  it('sends a refresh again when the connection was refused: nothing reached the provider', async () => {
+    const port = await closedPort();
+    const d = deps();
+    const result = await requestToken(oauth2(`http://127.0.0.1:${port}`), refresh, appClient, {}, d);
+    expect({ fetches: d.fetches, code: result.ok ? 'ok' : result.error.code, unsent: !result.ok && result.error.unsent }).toEqual({
+      fetches: 3,
+      code: 'network',
+      unsent: true,
+    });
+  });
+
+  it('sends a refresh again after a 503: the provider did not act on it', async () => {
+    const s = await serve(flaky(1));
+    const result = await requestToken(oauth2(s.origin), refresh, appClient, {}, deps());
+    expect({ calls: s.requests.length, ok: result.ok }).toEqual({ calls: 2, ok: true });
+  });
+
+  it('sends a refresh again after a 500', async () => {
+    let seen = 0;
+    const s = await serve((_, res) => {
+      seen++;
+      if (seen === 1) return sendJson(res, 500, { error: 'server_error' });
+      sendJson(res, 200, { access_token: 'at-2' });
+    });
+    const result = await requestToken(oauth2(s.origin), refresh, appClient, {}, deps());
+    expect({ calls: s.requests.length, ok: result.ok }).toEqual({ calls: 2, ok: true });
+  });
+
+  it('does not send a refresh again when the connection broke after it was sent: the provider may have acted on it', async () => {
+    const d = deps({
+      fetch: async () => {
+        d.fetches++;
+        throw new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+      },
+    });
+    const result = await requestToken(oauth2('https://auth.example.com'), refresh, appClient, {}, d);
+    expect({ fetches: d.fetches, code: result.ok ? 'ok' : result.error.code }).toEqual({ fetches: 1, code: 'network' });
+  });
+});
+
+describe('requestToken() cancellation', () => {
+  it('aborts the request in flight and fails with cancelled', async () => {
+    const arrived = deferred<void>();
+    const s = await serve(() => arrived.resolve());
+    const controller = new AbortController();
+    const pending = requestToken(oauth2(s.origin), password, { clientId: 'app', clientSecret: 'shh' }, { signal: controller.signal }, deps());
+    await arrived.promise;
+    controller.abort();
+    const result = await pending;
+    expect({ code: result.ok ? 'ok' : result.error.code, kind: result.ok ? 'ok' : result.error.kind }).toEqual({ code: 'cancelled', kind: 'cancelled' });
+  });
+
+  it('never retries a cancelled grant, even an idempotent one', async () => {
+    const arrived = deferred<void>();
+    const s = await serve(() => arrived.resolve());
+    const controller = new AbortController();
+    const pending = requestToken(oauth2(s.origin), { grant: 'client_credentials' }, { clientId: 'app', clientSecret: 'shh' }, { signal: controller.signal }, deps());
+    await arrived.promise;
+    controller.abort();
+    await pending;
+    expect(s.requests).toHaveLength(1);
+  });
+
+  it('ends a backoff wait at once and sends nothing more', async () => {
+    const s = await serve(flaky(5));
+    const controller = new AbortController();
+    const slept = deferred<void>();
+    const d = deps({
+      sleep: (_ms, signal) =>
+        new Promise<void>((resolve) => {
+          slept.resolve();
+          signal?.addEventListener('abort', () => resolve(), { once: true });
+        }),
+    });
+    const pending = requestToken(oauth2(s.origin), password, { clientId: 'app', clientSecret: 'shh' }, { signal: controller.signal }, d);
+    await slept.promise;
+    controller.abort();
+    const result = await pending;
+    expect({ calls: s.requests.length, code: result.ok ? 'ok' : result.error.code }).toEqual({ calls: 1, code: 'cancelled' });
+  });
+
+  it('ends a backoff wait whose sleep ignores the signal', async () => {
+    const s = await serve(flaky(5));
+    const controller = new AbortController();
+    const slept = deferred<void>();
+    const d = deps({
+      sleep: () => {
+        slept.resolve();
+        return new Promise<void>(() => undefined);
+      },
+    });
+    const pending = requestToken(oauth2(s.origin), password, { clientId: 'app', clientSecret: 'shh' }, { signal: controller.signal }, d);
+    await slept.promise;
+    controller.abort();
+    const result = await pending;
+    expect(result.ok ? 'ok' : result.error.code).toBe('cancelled');
+  });
+
+  it('sends nothing when the signal is already aborted', async () => {
+    const s = await serve((_, res) => sendJson(res, 200, { access_token: 'at' }));
+    const controller = new AbortController();
+    controller.abort();
+    const result = await requestToken(oauth2(s.origin), password, { clientId: 'app', clientSecret: 'shh' }, { signal: controller.signal }, deps());
+    expect({ calls: s.requests.length, code: result.ok ? 'ok' : result.error.code }).toEqual({ calls: 0, code: 'cancelled' });
   });
 });

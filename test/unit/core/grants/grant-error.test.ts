@@ -12,8 +12,11 @@ describe('kindOf()', () => {
     ['unsupported_grant_type', 'rejected'],
     ['invalid_scope', 'rejected'],
     ['provider_error', 'rejected'],
+    ['refused', 'rejected'],
     ['needs_sign_in', 'needs_sign_in'],
     ['unavailable', 'unavailable'],
+    ['timeout', 'unavailable'],
+    ['cancelled', 'cancelled'],
     ['bad_response', 'bad_response'],
     ['network', 'network'],
     ['tls', 'network'],
@@ -69,5 +72,12 @@ describe('GrantError', () => {
       excerpt: 'Down',
       cause: error.cause,
     });
+  });
+});
+
+describe('GrantError.withHint()', () => {
+  it('adds a sentence to the message and keeps every detail', () => {
+    const error = new GrantError('invalid_client', 'Refused (HTTP 401)', { status: 401, unsent: false, grant: 'password' }).withHint('Check the secret.');
+    expect([error.message, error.code, error.status, error.grant]).toEqual(['Refused (HTTP 401). Check the secret.', 'invalid_client', 401, 'password']);
   });
 });

@@ -9,6 +9,8 @@ import {
 } from '../../../../electron/core/grants/http-transport.js';
 import { buildTokenRequest, type TokenHttpRequest } from '../../../../electron/core/grants/token-request.js';
 import { resolveProfile } from '../../../../electron/core/providers/resolve-profile.js';
+import { deferred } from '../../../fixtures/deferred.js';
+import { FakeClock } from '../../../fixtures/fake-clock.js';
 import { closedPort, rejectionOf, sendJson, startServer, type Handler, type LocalServer } from './support.js';
 
 const PASSWORD = 'hunter2-Passw0rd';
@@ -186,17 +188,56 @@ describe('sendTokenRequest() failures', () => {
     expect((await rejectionOf(sendTokenRequest(oauth2Request(s.origin), options({ maxBodyBytes: 10 })))).code).toBe('bad_response');
   });
 
-  it('takes an endpoint that never answers as unavailable after the timeout', async () => {
-    const s = await serve(() => undefined);
-    expect((await rejectionOf(sendTokenRequest(oauth2Request(s.origin), options({ timeoutMs: 100 })))).code).toBe('unavailable');
+  /** Sends to a server that holds its answer; fires the fake timeout once the request (and, if asked, the headers) arrived. */
+  const timedOut = async (handler: Handler): Promise<Awaited<ReturnType<typeof rejectionOf>>> => {
+    const clock = new FakeClock();
+    const arrived = deferred<void>();
+    const s = await serve((req, res) => {
+      handler(req, res);
+      arrived.resolve();
+    });
+    const pending = rejectionOf(sendTokenRequest(oauth2Request(s.origin), options({ timeoutMs: 100, setTimer: (fn, ms) => clock.setTimer(fn, ms) })));
+    await arrived.promise;
+    await clock.advance(100);
+    return pending;
+  };
+
+  it('takes an endpoint that never answers as a timeout', async () => {
+    expect((await timedOut(() => undefined)).code).toBe('timeout');
   });
 
-  it('takes an answer that stalls after its headers as unavailable after the timeout', async () => {
-    const s = await serve((_, res) => {
+  it('takes an answer that stalls after its headers as a timeout', async () => {
+    const error = await timedOut((_, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"access_token":');
     });
-    expect((await rejectionOf(sendTokenRequest(oauth2Request(s.origin), options({ timeoutMs: 150 })))).code).toBe('unavailable');
+    expect(error.code).toBe('timeout');
+  });
+
+  it('gives a timeout the kind unavailable', async () => {
+    expect((await timedOut(() => undefined)).kind).toBe('unavailable');
+  });
+
+  it('takes an aborted signal as cancelled, not as a timeout', async () => {
+    const controller = new AbortController();
+    const arrived = deferred<void>();
+    const s = await serve(() => arrived.resolve());
+    const pending = rejectionOf(sendTokenRequest(oauth2Request(s.origin), options({ signal: controller.signal })));
+    await arrived.promise;
+    controller.abort();
+    expect((await pending).code).toBe('cancelled');
+  });
+
+  it('marks a refused connection as unsent: nothing reached the provider', async () => {
+    const port = await closedPort();
+    expect((await rejectionOf(sendTokenRequest(oauth2Request(`http://127.0.0.1:${port}`), options()))).unsent).toBe(true);
+  });
+
+  it('does not mark a connection broken after sending as unsent', async () => {
+    const failing: FetchLike = async () => {
+      throw new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
+    };
+    expect((await rejectionOf(sendTokenRequest(oauth2Request('https://auth.example.com'), options({ fetch: failing })))).unsent).toBe(false);
   });
 
   it('takes a refused connection (a closed port) as network', async () => {
@@ -225,13 +266,24 @@ describe('sendTokenRequest() failures', () => {
   });
 });
 
+/** Axosoft's GET (secrets in the query) timed out on a fake clock. */
+async function timedOutAxosoft(): Promise<Awaited<ReturnType<typeof rejectionOf>>> {
+  const clock = new FakeClock();
+  const arrived = deferred<void>();
+  const s = await serve(() => arrived.resolve());
+  const pending = rejectionOf(sendTokenRequest(axosoftRequest(s.origin), options({ timeoutMs: 100, setTimer: (fn, ms) => clock.setTimer(fn, ms) })));
+  await arrived.promise;
+  await clock.advance(100);
+  return pending;
+}
+
 describe('sendTokenRequest() error messages', () => {
   type Scenario = () => Promise<string>;
   const messageOf = async (origin: string, transport: Partial<TransportOptions> = {}): Promise<string> =>
     (await rejectionOf(sendTokenRequest(axosoftRequest(origin), options(transport)))).message;
 
   const scenarios: ReadonlyArray<readonly [string, Scenario]> = [
-    ['a timeout', async () => messageOf((await serve(() => undefined)).origin, { timeoutMs: 100 })],
+    ['a timeout', async () => (await timedOutAxosoft()).message],
     ['a refused connection', async () => messageOf(`http://127.0.0.1:${await closedPort()}`)],
     ['a TLS failure', async () => messageOf(`https://127.0.0.1:${(await serve((_, res) => sendJson(res, 200, {}))).port}`)],
     ['an oversized answer', async () => messageOf((await serve(bigBody(DEFAULT_MAX_BODY_BYTES + 1, false))).origin)],

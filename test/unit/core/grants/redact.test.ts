@@ -101,3 +101,59 @@ describe('safeDescription()', () => {
     expect(safeDescription('x '.repeat(400), [])).toHaveLength(301);
   });
 });
+
+describe('redact() redacts secrets, not text (issue 11 item 6)', () => {
+  it('leaves the letters of a one-letter password inside words alone', () => {
+    expect(redact('Unsupported grant type: this grant type is not enabled', ['p'])).toBe('Unsupported grant type: this grant type is not enabled');
+  });
+
+  it('leaves an all-letter password that is also a word of the message alone', () => {
+    expect(redact('Invalid "username" or "password"', ['password'])).toBe('Invalid "username" or "password"');
+  });
+
+  it('removes a short password with a digit where it stands as a word', () => {
+    expect(redact('password hunter2 is wrong', ['hunter2'])).toBe('password [redacted] is wrong');
+  });
+
+  it('leaves a short password with a digit alone inside a longer word', () => {
+    expect(redact('see hunter22x and xhunter2', ['hunter2'])).toBe('see hunter22x and xhunter2');
+  });
+
+  it('removes a secret of 12 characters or more wherever it appears', () => {
+    expect(redact('prefixcorrecthorsebatterysuffix', ['correcthorsebattery'])).toBe('prefix[redacted]suffix');
+  });
+
+  it('keeps a URL path of 24 characters or more', () => {
+    expect(redact('no such endpoint: POST /rest/v10/oauth2/token/refresh')).toBe('no such endpoint: POST /rest/v10/oauth2/token/refresh');
+  });
+
+  it('keeps a full URL with a long host and path', () => {
+    expect(redact('see https://auth.example.com/realms/master/protocol/openid-connect/token')).toBe(
+      'see https://auth.example.com/realms/master/protocol/openid-connect/token',
+    );
+  });
+
+  it('removes a token-like segment inside a URL path and keeps the rest', () => {
+    expect(redact('GET /api/tokens/3f1c9a5277e04c1b9d0e5b1f77e04c1b/revoke')).toBe('GET /api/tokens/[redacted]/revoke');
+  });
+
+  it('still removes a base64 token that happens to start with a slash', () => {
+    expect(redact('token /aGVsbG8+d29ybGQ=Zm9vYmFyYmF6cXV4')).toBe('token [redacted]');
+  });
+
+  it('still removes a long opaque token that is not a path', () => {
+    expect(redact('token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl')).toBe('token [redacted]');
+  });
+
+  it('always removes Basic credentials quoted from an Authorization header, however short', () => {
+    expect(redact('got Authorization: Basic YTpi from you')).toBe('got Authorization: Basic [redacted] from you');
+  });
+
+  it('always removes a bearer token quoted from an Authorization header, however short', () => {
+    expect(redact('{"authorization": "Bearer abc"}')).toBe('{"authorization": "Bearer [redacted]"}');
+  });
+
+  it('always removes a short password under a known field name', () => {
+    expect(redact('grant_type=password&password=p&scope=read', ['p'])).toBe('grant_type=password&password=[redacted]&scope=read');
+  });
+});

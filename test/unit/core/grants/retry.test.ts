@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GrantError } from '../../../../electron/core/grants/grant-error.js';
-import { backoffDelay, DEFAULT_RETRY, withRetry, type RetryClock } from '../../../../electron/core/grants/retry.js';
+import { backoffDelay, DEFAULT_RETRY, isRetryable, withRetry, type RetryClock } from '../../../../electron/core/grants/retry.js';
 import { rejectionOf } from './support.js';
 
 /** A clock that only moves when told: sleeping advances it, attempts may too. */
@@ -182,5 +182,24 @@ describe('withRetry()', () => {
   it('keeps the status and Retry-After on the final error', async () => {
     const error = await rejectionOf(withRetry(DEFAULT_RETRY, fakeClock(), script(unavailable(100), unavailable(100), unavailable(100))));
     expect({ status: error.status, retryAfterMs: error.retryAfterMs }).toEqual({ status: 503, retryAfterMs: 100 });
+  });
+});
+
+describe('isRetryable(): only what is safe to send again', () => {
+  const cases: ReadonlyArray<readonly [string, GrantError, 'password' | 'client_credentials' | 'refresh_token', boolean]> = [
+    ['a 503 on a refresh', unavailable(), 'refresh_token', true],
+    ['a refused connection on a refresh (nothing sent)', new GrantError('network', 'refused', { unsent: true }), 'refresh_token', true],
+    ['a timeout on a refresh (it may have rotated)', new GrantError('timeout', 'slow'), 'refresh_token', false],
+    ['a timeout on a password grant (lockout)', new GrantError('timeout', 'slow'), 'password', false],
+    ['a timeout on client_credentials (idempotent)', new GrantError('timeout', 'slow'), 'client_credentials', true],
+    ['a reset connection on a refresh', new GrantError('network', 'reset'), 'refresh_token', false],
+    ['a reset connection on client_credentials', new GrantError('network', 'reset'), 'client_credentials', true],
+    ['a cancellation, even of client_credentials', new GrantError('cancelled', 'stop'), 'client_credentials', false],
+    ['a refusal', new GrantError('invalid_grant', 'no', { status: 400 }), 'client_credentials', false],
+    ['a TLS failure', new GrantError('tls', 'cert'), 'client_credentials', false],
+  ];
+
+  it.each(cases)('%s', (_, error, grant, expected) => {
+    expect(isRetryable(error, grant)).toBe(expected);
   });
 });

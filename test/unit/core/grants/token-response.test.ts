@@ -11,6 +11,7 @@ import {
   type ProcessContext,
   type TokenHttpResponse,
 } from '../../../../electron/core/grants/token-response.js';
+import { MIN_SECRET_LENGTH } from '../../../../electron/core/grants/redact.js';
 import { errorOf } from './support.js';
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
@@ -443,9 +444,7 @@ describe('processTokenResponse() on bad answers', () => {
     '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><Grant><access_token>&lol2;</access_token></Grant>';
   const cases: ReadonlyArray<readonly [string, TokenHttpResponse]> = [
     ['an HTML error page (200)', { status: 200, headers: { 'content-type': 'text/html' }, body: HTML }],
-    ['an HTML error page without content type (400)', { status: 400, headers: {}, body: HTML }],
     ['an empty body (200)', { status: 200, headers: JSON_TYPE, body: '' }],
-    ['a blank body (400)', { status: 400, headers: {}, body: '  \n ' }],
     ['malformed JSON (200)', { status: 200, headers: JSON_TYPE, body: '{"access_token": "at",' }],
     ['malformed XML (200)', { status: 200, headers: XML_TYPE, body: '<Grant><access_token>at</Grant>' }],
     ['XML with a DOCTYPE and ENTITY (200)', { status: 200, headers: XML_TYPE, body: BILLION_LAUGHS }],
@@ -457,9 +456,7 @@ describe('processTokenResponse() on bad answers', () => {
     ['a JSON array (200)', json(200, [{ access_token: 'at' }])],
     ['a JSON string (200)', json(200, 'at')],
     ['JSON null (200)', json(200, null)],
-    ['a JSON number (400)', json(400, 42)],
     ['plain text (200)', { status: 200, headers: { 'content-type': 'text/plain' }, body: 'access_token=at' }],
-    ['a 400 JSON without an error code', json(400, { message: 'nope' })],
     ['a 201 with a token', json(201, { access_token: 'at' })],
     ['a 302 redirect', { status: 302, headers: { location: 'https://elsewhere.example.com/login' }, body: '' }],
     ['a 301 redirect with a body', { status: 301, headers: { location: '/x' }, body: '<a href="/x">Moved</a>' }],
@@ -468,6 +465,7 @@ describe('processTokenResponse() on bad answers', () => {
   it.each(cases)('refuses %s as bad_response', (_, response) => {
     expect(failure(response).code).toBe('bad_response');
   });
+
 
   it.each(cases)('names the status in the message for %s', (_, response) => {
     expect(failure(response).message).toContain(`HTTP ${response.status}`);
@@ -634,9 +632,9 @@ describe('processTokenResponse() properties', () => {
     );
   });
 
-  it('never puts a secret passed in `secrets` into an error, in any encoding', () => {
+  it('never puts a secret passed in `secrets` (secret-sized: 12 characters or more) into an error, in any encoding', () => {
     const chars = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 !#$%&*+-./:;<=>?@^_|~"\'\\'];
-    const secret = fc.string({ unit: fc.constantFrom(...chars), minLength: 10, maxLength: 40 });
+    const secret = fc.string({ unit: fc.constantFrom(...chars), minLength: MIN_SECRET_LENGTH, maxLength: 40 });
     const forms = (s: string): string[] => [
       s,
       JSON.stringify(s).slice(1, -1),
@@ -680,5 +678,95 @@ describe('processTokenResponse() properties', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('processTokenResponse() scope after a refresh (RFC 6749 §5.1, §6)', () => {
+  const previous: TokenRecord = {
+    accessToken: 'at-1',
+    tokenType: 'Bearer',
+    issuedAt: NOW - 60_000,
+    expiresAt: NOW,
+    expirySource: 'expires_in',
+    refreshToken: 'rt-1',
+    refreshExpiresAt: null,
+    grantedScope: ['read', 'write'],
+    requestedScope: ['read', 'write', 'admin'],
+    extra: {},
+  };
+  const refreshed = (body: Record<string, unknown>, requestedScope: readonly string[] | null = null): TokenRecord =>
+    process(json(200, body), { grant: 'refresh_token', requestedScope, previous });
+
+  it('keeps the previously granted scope when a refresh that asked for none gets an answer without scope', () => {
+    expect(refreshed({ access_token: 'at-2' }).grantedScope).toEqual(['read', 'write']);
+  });
+
+  it('keeps the account\'s requested scope beside it, so the difference stays visible', () => {
+    expect(refreshed({ access_token: 'at-2' }).requestedScope).toEqual(['read', 'write', 'admin']);
+  });
+
+  it('takes the scope a refresh answer states', () => {
+    expect(refreshed({ access_token: 'at-2', scope: 'read' }).grantedScope).toEqual(['read']);
+  });
+
+  it('takes an answer without scope to a refresh that asked for one as granting what it asked', () => {
+    const record = refreshed({ access_token: 'at-2' }, ['read']);
+    expect([record.grantedScope, record.requestedScope]).toEqual([null, ['read']]);
+  });
+
+  it('says nothing about a password grant\'s scope when the answer says nothing', () => {
+    expect(process(json(200, { access_token: 'at' }), { grant: 'password', requestedScope: ['a'], previous }).grantedScope).toBeNull();
+  });
+});
+
+describe('processTokenResponse() and an access token that is already expired', () => {
+  it('records a JWT whose exp is past with that expiry, so it is never taken as valid', async () => {
+    const exp = Math.floor(NOW / 1000) - 30;
+    const jwt = new UnsecuredJWT({ sub: 'alice' }).setExpirationTime(exp).encode();
+    const record = process(json(200, { access_token: jwt, token_type: 'bearer' }));
+    expect([record.expiresAt, record.expirySource]).toEqual([exp * 1000, 'jwt_exp']);
+  });
+
+  it('records expires_in 0 as expiring the moment it arrived', () => {
+    expect(process(json(200, { access_token: 'at', expires_in: 0 })).expiresAt).toBe(NOW);
+  });
+});
+
+describe('processTokenResponse() on refusals without an OAuth error body (bare 4xx)', () => {
+  const FORBIDDEN_PAGE = '<!DOCTYPE html><html><head><title>403 Forbidden</title></head><body><h1>Forbidden</h1></body></html>';
+  const cases: ReadonlyArray<readonly [string, TokenHttpResponse, string]> = [
+    ['an empty 400', { status: 400, headers: {}, body: '' }, 'The provider refused the request (HTTP 400 Bad Request) without saying why.'],
+    ['a blank 403', { status: 403, headers: {}, body: '  \n ' }, 'The provider refused the request (HTTP 403 Forbidden) without saying why.'],
+    ['an empty 401 without WWW-Authenticate', { status: 401, headers: {}, body: '' }, 'The provider refused the request (HTTP 401 Unauthorized) without saying why.'],
+    ['a text 401', { status: 401, headers: { 'content-type': 'text/plain' }, body: 'Unauthorized' }, 'The provider refused the request (HTTP 401 Unauthorized): "Unauthorized".'],
+    ['an HTML 403 page', { status: 403, headers: {}, body: FORBIDDEN_PAGE }, 'The provider refused the request (HTTP 403 Forbidden): "403 Forbidden".'],
+    ['a JSON 400 with a message', json(400, { message: 'nope' }), 'The provider refused the request (HTTP 400 Bad Request): "nope".'],
+    ['a JSON number (400)', json(400, 42), 'The provider refused the request (HTTP 400 Bad Request): "42".'],
+    ['a two-line text 404', { status: 404, headers: { 'content-type': 'text/plain' }, body: '\nno such endpoint: POST /rest/v10/oauth2/token/for/this/tenant\nsecond line' }, 'The provider refused the request (HTTP 404 Not Found): "no such endpoint: POST /rest/v10/oauth2/token/for/this/tenant".'],
+  ];
+
+  it.each(cases)('takes %s as refused', (_, response) => {
+    expect(failure(response).code).toBe('refused');
+  });
+
+  it.each(cases)('gives %s the kind rejected (CLI exit 4)', (_, response) => {
+    expect(failure(response).kind).toBe('rejected');
+  });
+
+  it.each(cases)('names the status and the first safe line of %s', (_, response, message) => {
+    expect(failure(response).message).toBe(message);
+  });
+
+  it('keeps the status of a bare refusal', () => {
+    expect(failure({ status: 403, headers: {}, body: '' }).status).toBe(403);
+  });
+
+  it('still reads an empty 401 with WWW-Authenticate as invalid_client (RFC 6749 §5.2)', () => {
+    expect(failure({ status: 401, headers: { 'www-authenticate': 'Basic realm="x"' }, body: '' }).code).toBe('invalid_client');
+  });
+
+  it('never echoes a secret from a bare refusal\'s body', () => {
+    const error = failure({ status: 400, headers: {}, body: 'bad password hunter2-correct-horse' }, { secrets: ['hunter2-correct-horse'] });
+    expect(error.message).toBe('The provider refused the request (HTTP 400 Bad Request): "bad password [redacted]".');
   });
 });

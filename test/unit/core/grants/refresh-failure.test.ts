@@ -1,0 +1,55 @@
+// Specifies refreshFailure(): what a failed refresh means for the refresh token (issue 11 items 7 and 8).
+
+import { describe, expect, it } from 'vitest';
+import { GrantError, type GrantErrorCode } from '../../../../electron/core/grants/grant-error.js';
+import { deadAfterRetry, refreshFailure, type RefreshFailure } from '../../../../electron/core/grants/refresh-failure.js';
+
+const error = (code: GrantErrorCode, details: { status?: number; description?: string; providerCode?: string; excerpt?: string } = {}): GrantError =>
+  new GrantError(code, 'The provider refused the request.', details);
+
+describe('refreshFailure()', () => {
+  const cases: ReadonlyArray<readonly [string, GrantError, RefreshFailure]> = [
+    ['invalid_grant (RFC 6749 §5.2)', error('invalid_grant', { status: 400 }), 'dead'],
+    ['needs_sign_in', error('needs_sign_in'), 'dead'],
+    ['invalid_request "Token has been revoked" (@jmondi/oauth2-server)', error('invalid_request', { status: 400, description: 'Token has been revoked' }), 'dead'],
+    ['invalid_request "refresh token expired"', error('invalid_request', { status: 400, description: 'The refresh token expired' }), 'dead'],
+    ['unauthorized_client "invalid refresh token"', error('unauthorized_client', { status: 400, description: 'Invalid refresh token' }), 'dead'],
+    ['a code outside RFC 6749: invalid_token', error('provider_error', { status: 400, providerCode: 'invalid_token' }), 'dead'],
+    ['a code outside RFC 6749: expired_token', error('provider_error', { status: 401, providerCode: 'expired_token' }), 'dead'],
+    ['a code outside RFC 6749 whose description says the token is revoked', error('provider_error', { status: 400, providerCode: 'bad_token', description: 'token revoked' }), 'dead'],
+    ['a bare 400 whose text says the token is unknown', error('refused', { status: 400, excerpt: 'refresh token not found' }), 'dead'],
+    ['a bare 400 (Glewlwyd, revoked token)', error('refused', { status: 400 }), 'retry_then_dead'],
+    ['invalid_request without a reason', error('invalid_request', { status: 400, description: 'Check the `refresh_token` parameter' }), 'retry_then_dead'],
+    ['an unknown code with a 400', error('provider_error', { status: 400, providerCode: 'oops' }), 'retry_then_dead'],
+    ['a bare 403', error('refused', { status: 403 }), 'other'],
+    ['a bare 404', error('refused', { status: 404 }), 'other'],
+    ['invalid_client', error('invalid_client', { status: 401 }), 'other'],
+    ['invalid_scope', error('invalid_scope', { status: 400 }), 'other'],
+    ['unsupported_grant_type', error('unsupported_grant_type', { status: 400 }), 'other'],
+    ['bad_response', error('bad_response', { status: 200 }), 'other'],
+    ['cancelled', error('cancelled'), 'other'],
+    ['invalid_config', error('invalid_config'), 'other'],
+    ['unavailable (5xx, 429)', error('unavailable', { status: 503 }), 'temporary'],
+    ['timeout', error('timeout'), 'temporary'],
+    ['network', error('network'), 'temporary'],
+    ['tls', error('tls'), 'temporary'],
+  ];
+
+  it.each(cases)('classifies %s', (_, failure, expected) => {
+    expect(refreshFailure(failure)).toBe(expected);
+  });
+});
+
+describe('deadAfterRetry()', () => {
+  it('takes a second bare 400 as a dead refresh token', () => {
+    expect(deadAfterRetry(error('refused', { status: 400 }))).toBe(true);
+  });
+
+  it('takes invalid_grant on the retry as a dead refresh token', () => {
+    expect(deadAfterRetry(error('invalid_grant', { status: 400 }))).toBe(true);
+  });
+
+  it('does not take a 503 on the retry as a dead refresh token', () => {
+    expect(deadAfterRetry(error('unavailable', { status: 503 }))).toBe(false);
+  });
+});

@@ -1,0 +1,55 @@
+// Specifies tokenFitness(): hand out, renew, warn or refuse a token for a caller's min_valid (issue 11 item 7).
+
+import { describe, expect, it } from 'vitest';
+import { tokenFitness, type FitnessInput } from '../../../../electron/core/grants/token-fitness.js';
+
+const NOW = Date.UTC(2026, 0, 1);
+const HOUR = 3_600_000;
+const LEAD = 60_000;
+const fitness = (record: FitnessInput['record'], minValidMs: number, extra: Partial<FitnessInput> = {}) =>
+  tokenFitness({ record, now: NOW, minValidMs, leadMs: LEAD, ...extra });
+
+describe('tokenFitness()', () => {
+  it('hands out a token that lasts longer than asked', () => {
+    expect(fitness({ issuedAt: NOW, expiresAt: NOW + HOUR }, 300_000).kind).toBe('usable');
+  });
+
+  it('hands out a token of unknown expiry', () => {
+    expect(fitness({ issuedAt: NOW, expiresAt: null }, 300_000).kind).toBe('usable');
+  });
+
+  it('renews a token that would not last as long as asked, when a fresh one would', () => {
+    expect(fitness({ issuedAt: NOW - HOUR + 100_000, expiresAt: NOW + 100_000 }, 300_000).kind).toBe('renew');
+  });
+
+  it('never hands out a token whose expiry is past (a JWT whose exp is already past)', () => {
+    expect(fitness({ issuedAt: NOW, expiresAt: NOW - 30_000 }, 0)).toEqual({ kind: 'expired', expiredForMs: 30_000 });
+  });
+
+  it('never hands out a token that expires this very moment', () => {
+    expect(fitness({ issuedAt: NOW - 1000, expiresAt: NOW }, 0).kind).toBe('expired');
+  });
+
+  it('takes an expired token as expired even right after a renewal', () => {
+    expect(fitness({ issuedAt: NOW, expiresAt: NOW - 1 }, 0, { justRenewed: true }).kind).toBe('expired');
+  });
+
+  it('hands out with a warning a token whose whole lifetime is shorter than asked, without renewing', () => {
+    expect(fitness({ issuedAt: NOW - 10_000, expiresAt: NOW + 290_000 }, 600_000).kind).toBe('cannot_meet');
+  });
+
+  it('renews such a token again only once it is within the normal lead time', () => {
+    expect(fitness({ issuedAt: NOW - 250_000, expiresAt: NOW + 50_000 }, 600_000).kind).toBe('renew');
+  });
+
+  it('hands out a token just renewed that still falls short, with a warning', () => {
+    expect(fitness({ issuedAt: NOW, expiresAt: NOW + 3_599_000 }, HOUR, { justRenewed: true }).kind).toBe('cannot_meet');
+  });
+
+  it('says in one line how long the token lasts, what was asked and what the provider issues', () => {
+    const result = fitness({ issuedAt: NOW - 10_000, expiresAt: NOW + 290_000 }, 600_000);
+    expect(result.kind === 'cannot_meet' && result.warning).toBe(
+      'warning: the token is valid for 290 s, less than the 600 s asked for: the provider issues tokens for 300 s at most.',
+    );
+  });
+});
