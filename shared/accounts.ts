@@ -103,6 +103,8 @@ export interface TokenView {
   readonly expires_at: string | null;
   readonly expires_in: number | null;
   readonly scope: string | null;
+  /** Set when the token cannot last as long as the caller asked: even a fresh one from this provider would not. */
+  readonly warning?: string;
 }
 
 export interface AccountPatch {

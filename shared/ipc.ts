@@ -96,6 +96,7 @@ export const tokenViewSchema = z.object({
   expires_at: z.string().nullable(),
   expires_in: z.number().nullable(),
   scope: z.string().nullable(),
+  warning: z.string().optional(),
 });
 
 /** Profile fields a person may change on an account (the rest stay the preset's). */

@@ -242,6 +242,8 @@ const CORE_COMMANDS: readonly Command[] = [
       const token = ctx.io.env['TOKENRY_CLIENT_KEY']
         ? await tokenViaLoopback(ctx.dataDir, ctx.io.env, name, minValidSeconds)
         : await withService(ctx, 'tokenry token', async (s) => unwrap(await s.token(name, { minValidSeconds })));
+      // A token that cannot last --min-valid (the provider's tokens are shorter) comes with a warning line.
+      if (token.warning !== undefined) ctx.io.stderr.write(`tokenry: ${token.warning}\n`);
       ctx.io.stdout.write(values['json'] ? `${JSON.stringify(token)}\n` : `${token.access_token}\n`);
       return EXIT.ok;
     },

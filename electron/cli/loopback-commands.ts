@@ -185,6 +185,7 @@ const tokenViewSchema = z.object({
   expires_at: z.string().nullable(),
   expires_in: z.number().nullable(),
   scope: z.string().nullable(),
+  warning: z.string().optional(),
 });
 const errorSchema = z.object({ error: z.string(), error_description: z.string().optional() });
 

@@ -21,6 +21,7 @@ import { accountView, identityAfterSignIn, providerSummary, scopeList, tokenDeta
 import { FLOWS, renewalFlows, signInFlow, type Flow, type FlowFacts } from './flows/index.js';
 import { requestToken, systemGrantDeps, type GrantDeps } from './grants/grant-client.js';
 import { GrantError } from './grants/grant-error.js';
+import { deadAfterRetry, refreshFailure } from './grants/refresh-failure.js';
 import type { TokenRecord } from './grants/token-record.js';
 import type { GrantInput } from './grants/token-request.js';
 import { silentLogger, type Logger } from './log/logger.js';
@@ -78,6 +79,8 @@ export class TokenryService {
       ...systemGrantDeps(),
       now: () => this.#clock.now(),
       sleep: (ms) => this.#clock.sleep(ms),
+      // Request timeouts follow the same clock as everything else (a fake one in tests).
+      setTimer: (fn, ms) => this.#clock.setTimer(fn, ms),
       random,
     };
     this.#engine = new RefreshEngine(
@@ -234,8 +237,10 @@ export class TokenryService {
     const minValidMs = Math.max(0, options.minValidSeconds ?? 0) * 1000;
     const result = await this.#engine.ensureValid(session, minValidMs);
     if (!result.ok) return result;
+    const { record, warning } = result.value;
     const now = this.#clock.now();
-    return ok(result.value === session.record ? (session.tokenView(now) ?? tokenView(result.value, now)) : tokenView(result.value, now));
+    const view = record === session.record ? (session.tokenView(now) ?? tokenView(record, now)) : tokenView(record, now);
+    return ok(warning === null ? view : { ...view, warning });
   }
 
   /** Renews now, whatever the expiry. */
@@ -291,6 +296,7 @@ export class TokenryService {
     const record = session?.record;
     if (session === undefined || record == null || session.renewing) return null;
     const now = this.#clock.now();
+    // Anything but a token that plainly lasts (renewal due, expired, one that cannot meet min_valid) goes through token().
     if (record.expiresAt !== null && record.expiresAt - now <= Math.max(0, minValidSeconds) * 1000) return null;
     return session.tokenView(now);
   }
@@ -363,26 +369,41 @@ export class TokenryService {
       }
       const prepared = flow.prepare(facts, {});
       if (!prepared.ok) return prepared;
-      const result = await this.#runFlow(session, flow, prepared.value, facts.record);
-      if (result.ok || flow.id !== 'refresh_token' || result.error.code !== 'invalid_grant' || session.retired) return result;
+      const earlier = session.failure?.error.code;
+      let result = await this.#runFlow(session, flow, prepared.value, facts.record);
+      if (result.ok || flow.id !== 'refresh_token' || session.retired || result.grant === undefined) return plain(result);
+      // What the refusal means for the refresh token (RFC 6749 §5.2 and the servers that say it otherwise).
+      const meaning = refreshFailure(result.grant);
+      if (meaning === 'retry_then_dead') {
+        // A bare 400 or a reasonless invalid_request: one more try tells a bad moment from a dead token.
+        this.#log.info('refresh refused without a reason; trying once more', { account: session.name, status: result.grant.status });
+        result = await this.#runFlow(session, flow, prepared.value, facts.record);
+        if (result.ok || session.retired || result.grant === undefined || !deadAfterRetry(result.grant)) return plain(result);
+      } else if (meaning !== 'dead') {
+        return plain(result);
+      }
       // The refresh token is dead: forget it, then try what is left.
       const record = facts.record;
       if (record !== null) await this.#persistRecord(session, { ...record, refreshToken: null, refreshExpiresAt: null });
+      this.#log.warn('refresh token refused', { account: session.name, code: result.error.code, status: result.error.status });
       if (renewalFlows(this.#facts(session), this.#flows).length === 0) {
-        const reason = 'The provider refused the refresh token: sign in again.';
+        // After a refresh that timed out, the provider may have rotated the token then: say so, it is why.
+        const reason =
+          earlier === 'timeout'
+            ? 'The provider refused the refresh token after an earlier refresh timed out (the provider may have renewed it then without Tokenry hearing the answer): sign in again.'
+            : 'The provider refused the refresh token: sign in again.';
         await this.#saveAccount(session, { ...session.account, needsSignIn: reason });
-        return err(serviceError('needs_sign_in', 'needs_sign_in', `The provider refused the refresh token for "${session.name}": sign in again.`));
+        return err(serviceError('needs_sign_in', 'needs_sign_in', `${reason.replace(/: sign in again\.$/, '')} for "${session.name}": sign in again.`));
       }
     }
   }
 
   /** Runs one flow for the session's account and persists what it returns before anyone sees it. */
-  async #runFlow(session: AccountSession, flow: Flow, input: GrantInput, previous: TokenRecord | null, signal?: AbortSignal, username?: string): Promise<Renewal> {
+  async #runFlow(session: AccountSession, flow: Flow, input: GrantInput, previous: TokenRecord | null, signal?: AbortSignal, username?: string): Promise<FlowResult> {
     const account = session.account;
     const profile = resolveProfile(account.provider, account.overrides);
     const clientSecret = account.hasClientSecret ? ((await this.#options.secrets.getPassword(VAULT_SERVICE, clientSecretEntry(account.name))) ?? undefined) : undefined;
     const client = { ...(account.clientId === undefined ? {} : { clientId: account.clientId }), ...(clientSecret === undefined ? {} : { clientSecret }) };
-    const deps = signal === undefined ? this.#grantDeps : withSignal(this.#grantDeps, signal);
     this.#log.debug('requesting a token', { account: account.name, flow: flow.id });
     const outcome = await flow.run(
       {
@@ -391,7 +412,18 @@ export class TokenryService {
         record: previous,
         grant: async (grant) => {
           try {
-            return await requestToken(profile, grant, client, { scope: account.scope, previous, ...(account.basicEncoding === undefined ? {} : { basicEncoding: account.basicEncoding }) }, deps);
+            return await requestToken(
+              profile,
+              grant,
+              client,
+              {
+                scope: account.scope,
+                previous,
+                ...(account.basicEncoding === undefined ? {} : { basicEncoding: account.basicEncoding }),
+                ...(signal === undefined ? {} : { signal }),
+              },
+              this.#grantDeps,
+            );
           } catch (error) {
             if (error instanceof GrantError) return err(error);
             throw error;
@@ -402,7 +434,7 @@ export class TokenryService {
     );
     if (!outcome.ok) {
       this.#log.debug('token request failed', { account: account.name, flow: flow.id, code: outcome.error.code, status: outcome.error.status, cause: outcome.error });
-      return err(outcome.error.toJSON());
+      return { ok: false, error: outcome.error.toJSON(), grant: outcome.error };
     }
     // Removed (or removed and added again) while the request ran: the answer belongs to no account.
     if (session.retired) return err(removedMeanwhile(account.name));
@@ -462,10 +494,8 @@ function endpointProblem(account: Account): ErrorValue | null {
   }
 }
 
-/** Grant dependencies whose requests end when `signal` aborts (a cancelled sign-in). */
-function withSignal(deps: GrantDeps, signal: AbortSignal): GrantDeps {
-  return {
-    ...deps,
-    fetch: (input, init) => deps.fetch(input, { ...init, signal: init.signal == null ? signal : AbortSignal.any([init.signal, signal]) }),
-  };
-}
+/** A flow's outcome: the record, or the error value with the grant error behind it (to classify a refused refresh). */
+type FlowResult = { readonly ok: true; readonly value: TokenRecord } | { readonly ok: false; readonly error: ErrorValue; readonly grant?: GrantError };
+
+/** The outcome as callers see it: a record or an error value. */
+const plain = (result: FlowResult): Renewal => (result.ok ? result : err(result.error));

@@ -49,7 +49,7 @@ const UNKNOWN_PRESET_SETTINGS: AccountSettingsView = {
 const publicUrl = (url: string): string => url.replace(/[?#][\s\S]*$/, '').replace(/^([a-z][\w+.-]*:\/\/)[^/@]*@/i, '$1');
 
 /** The non-secret settings the edit form shows, taken from a resolved profile (or a preset). */
-export function settingsView(profile: Pick<ProviderProfile, keyof AccountSettingsView>): AccountSettingsView {
+export function settingsView(profile: Pick<ProviderProfile, Exclude<keyof AccountSettingsView, 'basicEncoding' | 'timeoutSeconds'>> & Partial<Pick<ProviderProfile, 'basicEncoding' | 'timeoutSeconds'>>): AccountSettingsView {
   return {
     baseUrl: publicUrl(profile.baseUrl),
     tokenUrl: publicUrl(profile.tokenUrl),
@@ -58,6 +58,8 @@ export function settingsView(profile: Pick<ProviderProfile, keyof AccountSetting
     clientAuth: profile.clientAuth,
     extraParams: { ...profile.extraParams },
     allowInsecureHttp: profile.allowInsecureHttp,
+    ...(profile.basicEncoding === undefined ? {} : { basicEncoding: profile.basicEncoding }),
+    ...(profile.timeoutSeconds === undefined ? {} : { timeoutSeconds: profile.timeoutSeconds }),
   };
 }
 

@@ -2,9 +2,11 @@
 // session (single flight there), under a concurrency limit; it keeps timers, never a copy of a token.
 import type { AccountState } from '../../../shared/account-state.js';
 import type { ErrorValue } from '../../../shared/errors.js';
-import { err } from '../../../shared/result.js';
+import { err, ok, type Result } from '../../../shared/result.js';
 import type { AccountSession, Renewal } from '../accounts/account-session.js';
 import { thrownToError } from '../failures.js';
+import { tokenFitness } from '../grants/token-fitness.js';
+import type { TokenRecord } from '../grants/token-record.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import type { Clock, TimerHandle } from './clock.js';
 import { Limiter } from './limiter.js';
@@ -19,6 +21,12 @@ export interface RenewalHost {
 }
 
 export type StateListener = (name: string, state: AccountState) => void;
+
+/** A token handed to a caller, with a warning when it cannot last as long as they asked. */
+export interface ValidToken {
+  readonly record: TokenRecord;
+  readonly warning: string | null;
+}
 
 interface Watched {
   readonly session: AccountSession;
@@ -114,13 +122,36 @@ export class RefreshEngine {
     return flight;
   }
 
-  /** A token valid for at least `minValidMs`, renewing first when the current one would not last. */
-  async ensureValid(session: AccountSession, minValidMs: number): Promise<Renewal> {
+  /**
+   * A token for a caller that needs it valid for at least `minValidMs`: the current one when it
+   * lasts, else renewed first (joining a renewal in flight). A token that even fresh cannot last
+   * that long is handed out with a warning, and not renewed before the normal lead time (renewing
+   * would not help and would call the provider on every request); an expired one never is.
+   */
+  async ensureValid(session: AccountSession, minValidMs: number): Promise<Result<ValidToken, ErrorValue>> {
     const record = session.record;
-    if (record !== null && !session.renewing && (record.expiresAt === null || record.expiresAt - this.clock.now() > minValidMs)) {
-      return { ok: true, value: record };
+    if (record !== null && !session.renewing) {
+      const fit = tokenFitness({ record, now: this.clock.now(), minValidMs, leadMs: this.leadFor(record) });
+      if (fit.kind === 'usable') return ok({ record, warning: null });
+      if (fit.kind === 'cannot_meet') return ok({ record, warning: fit.warning });
     }
-    return this.renew(session);
+    const renewed = await this.renew(session);
+    if (!renewed.ok) return renewed;
+    const fresh = renewed.value;
+    const fit = tokenFitness({ record: fresh, now: this.clock.now(), minValidMs, leadMs: this.leadFor(fresh), justRenewed: true });
+    if (fit.kind === 'expired') {
+      return err({
+        code: 'expired_on_arrival',
+        kind: 'unavailable',
+        message: `The provider issued a token for "${session.name}" that had already expired (${fresh.expirySource === 'jwt_exp' ? 'its JWT exp is in the past' : 'expires_in: 0'}): is this machine's clock right?`,
+      });
+    }
+    return ok({ record: fresh, warning: fit.kind === 'cannot_meet' ? fit.warning : null });
+  }
+
+  /** The lead time the engine renews a record with: `leadMs`, at most half its lifetime. */
+  private leadFor(record: TokenRecord): number {
+    return Math.min(this.settings.leadMs, Math.max(0, (record.expiresAt ?? 0) - record.issuedAt) / 2);
   }
 
   /** New settings (lead time, jitter) apply at once: every account is rescheduled. */

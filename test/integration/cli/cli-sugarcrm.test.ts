@@ -45,23 +45,38 @@ describe('tokenry against SugarCRM', () => {
   });
 
   it('renews by refresh_token when the token would not last --min-valid', async () => {
-    em.knobs.accessLifetimeSeconds = 2;
-    const run = await box.run(['token', 'crm', '--min-valid', '7200']);
+    // A renewal that hands out a token dead on arrival (expires_in: 0): the next `token` must renew.
+    em.knobs.accessLifetimeSeconds = 0;
+    expectSuccess(await box.run(['refresh', 'crm']));
+    em.knobs.accessLifetimeSeconds = 3600;
+    const run = await box.run(['token', 'crm', '--min-valid', '300']);
     expectSuccess(run);
-    expect(grantsSeen(em)).toEqual(['password', 'refresh_token']);
-    const refreshBody = JSON.parse(em.requests[1]?.body ?? '{}') as Record<string, string>;
+    expect(grantsSeen(em)).toEqual(['password', 'refresh_token', 'refresh_token']);
+    const refreshBody = JSON.parse(em.requests[2]?.body ?? '{}') as Record<string, string>;
     expect(refreshBody).toEqual({ grant_type: 'refresh_token', refresh_token: em.issued.refreshTokens[0], client_id: 'sugar', client_secret: '', platform: 'base' });
-    expect(run.stdout).toBe(`${em.issued.accessTokens[1]}\n`);
+    expect(run.stdout).toBe(`${em.issued.accessTokens[2]}\n`);
     const record = await box.readRecord('crm');
-    expect(record).toMatchObject({ accessToken: em.issued.accessTokens[1], refreshToken: em.issued.refreshTokens[0] });
+    expect(record).toMatchObject({ accessToken: em.issued.accessTokens[2], refreshToken: em.issued.refreshTokens[0] });
+  });
+
+  it('asks for more than any token lasts: the current one, with a warning line on stderr, no renewal', async () => {
+    const calls = em.tokenCalls();
+    const run = await box.run(['token', 'crm', '--min-valid', '7200']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`${em.issued.accessTokens[2]}\n`);
+    expect(run.stderr).toMatch(/^tokenry: warning: the token is valid for \d+ s, less than the 7200 s asked for: the provider issues tokens for 3600 s at most\.\n$/);
+    expect(em.tokenCalls()).toBe(calls);
   });
 
   it('a refused refresh token ends in needs sign-in: exit 3 with one line, and the refresh token is forgotten', async () => {
+    em.knobs.accessLifetimeSeconds = 0;
+    expectSuccess(await box.run(['refresh', 'crm']));
+    em.knobs.accessLifetimeSeconds = 3600;
     em.revokeRefreshTokens();
-    // The current token lives 2 s, less than --min-valid 5: a renewal is attempted and refused.
+    // The current token has expired: a renewal is attempted and refused.
     const run = await box.run(['token', 'crm', '--min-valid', '5']);
     expectFailure(run, 3, /sign in again/);
-    expect(grantsSeen(em)).toEqual(['password', 'refresh_token', 'refresh_token']);
+    expect(grantsSeen(em)).toEqual(['password', 'refresh_token', 'refresh_token', 'refresh_token', 'refresh_token']);
     expect((await box.readRecord('crm'))?.refreshToken).toBeNull();
     expect((await box.readAccounts()).accounts[0]?.needsSignIn).toMatch(/sign in again/);
   });

@@ -114,10 +114,11 @@ describe('tokenry token over loopback', () => {
     expect(token.access_token).toBe(world.oauth.issued.accessTokens.at(-1));
   });
 
-  it('renews first when asked for a longer validity', async () => {
+  it('hands out the token with the warning when asked for more than any token lasts, without renewing', async () => {
     const before = world.oauth.tokenCalls();
-    await tokenViaLoopback(world.dataDir, env(), 'work', 7200);
-    expect(world.oauth.tokenCalls() - before).toBe(1);
+    const token = await tokenViaLoopback(world.dataDir, env(), 'work', 7200);
+    expect(token.warning).toMatch(/less than the 7200 s asked for/);
+    expect(world.oauth.tokenCalls() - before).toBe(0);
   });
 
   it('finds the owner through TOKENRY_URL', async () => {
@@ -131,7 +132,7 @@ describe('tokenry token over loopback', () => {
   });
 
   it('exits 5 when the provider cannot be reached (503)', async () => {
-    expect((await failure(tokenViaLoopback(world.dataDir, env(), 'down', 7200))).code).toBe(5);
+    expect((await failure(tokenViaLoopback(world.dataDir, env(), 'down', 0))).code).toBe(5);
   });
 
   it('exits 1 for an unknown account (404)', async () => {

@@ -3,9 +3,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newClientKey, startLoopbackServer, type LoopbackServer } from '../../../electron/core/loopback/index.js';
+import { FakeClock } from '../../fixtures/fake-clock.js';
 import { get, makeWorld, must, rawRequest, serve, type Served, type World } from './support.js';
 
 let world: World;
+/** The service's clock: moved by hand, so "the token would not last min_valid" never depends on the machine's speed. */
+const clock = new FakeClock(Date.now());
 let loopback: Served;
 let port: number;
 let key: string;
@@ -14,7 +17,7 @@ let revokedKey: string;
 const signInNeeded: string[] = [];
 
 beforeAll(async () => {
-  world = await makeWorld();
+  world = await makeWorld({}, { clock });
   loopback = await serve(world, { authRateLimit: { burst: 10_000, perSecond: 10_000 }, onNeedsSignIn: (name) => signInNeeded.push(name) });
   port = loopback.server.port;
   key = must(await loopback.clients.addClient('script', ['work', 'asleep', 'down', 'ghost'])).key;
@@ -69,8 +72,17 @@ describe('serving tokens', () => {
 
   it('renews first when the token would expire within min_valid', async () => {
     const before = world.oauth.tokenCalls();
+    clock.time += 10_000;
+    // 3595 s: more than the current token has left, less than a fresh one lasts (3600 s).
+    const answer = await get(port, token('work', '?min_valid=3595'), { key });
+    expect({ status: answer.status, calls: world.oauth.tokenCalls() - before, expiresIn: answer.json()['expires_in'] }).toEqual({ status: 200, calls: 1, expiresIn: 3600 });
+  });
+
+  it('hands out the current token with a warning, without renewing, when min_valid is more than any token lasts', async () => {
+    const before = world.oauth.tokenCalls();
     const answer = await get(port, token('work', '?min_valid=7200'), { key });
-    expect({ status: answer.status, calls: world.oauth.tokenCalls() - before }).toEqual({ status: 200, calls: 1 });
+    expect({ status: answer.status, calls: world.oauth.tokenCalls() - before }).toEqual({ status: 200, calls: 0 });
+    expect(answer.json()['warning']).toMatch(/less than the 7200 s asked for: the provider issues tokens for 3600 s at most/);
   });
 
   it('answers 409 needs_sign_in for an account that needs the person', async () => {
@@ -85,7 +97,7 @@ describe('serving tokens', () => {
   });
 
   it('answers 503 when the provider cannot be reached', async () => {
-    const answer = await get(port, token('down', '?min_valid=7200'), { key });
+    const answer = await get(port, token('down'), { key });
     expect([answer.status, answer.json()['error']]).toEqual([503, 'provider_unreachable']);
   });
 

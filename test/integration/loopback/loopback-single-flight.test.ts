@@ -56,11 +56,15 @@ describe('a hundred concurrent callers on an expiring token', () => {
 describe('when the provider goes away', () => {
   it('answers 503 provider_unreachable for a token that needs renewing', async () => {
     await world.oauth.close();
-    const answer = await get(loopback.server.port, `/v1/accounts/work/token?min_valid=3600`, { key });
+    // One second before expiry, asked for five: it must be renewed, and nobody answers.
+    const view = must(world.service.account('work'));
+    clock.time = (view.expiresAt ?? 0) - 1_000;
+    const answer = await get(loopback.server.port, `/v1/accounts/work/token?min_valid=5`, { key });
     expect([answer.status, answer.json()['error']]).toEqual([503, 'provider_unreachable']);
   });
 
   it('still hands out the current token when it lasts long enough', async () => {
+    clock.time -= 10_000;
     expect((await get(loopback.server.port, '/v1/accounts/work/token', { key })).status).toBe(200);
   });
 });

@@ -10,11 +10,13 @@ import {
   type LoopbackHostOptions,
   type LoopbackServer,
 } from '../../../electron/core/loopback/index.js';
+import { systemGrantDeps } from '../../../electron/core/grants/grant-client.js';
 import type { Clock } from '../../../electron/core/refresh/clock.js';
 import { TokenryService } from '../../../electron/core/service.js';
 import { openDataStore } from '../../../electron/core/vault/data-store.js';
 import { passphraseProtector, TEST_SCRYPT } from '../../../electron/core/vault/protectors/passphrase.js';
 import { createVault, type Vault } from '../../../electron/core/vault/secret-store.js';
+import { APPLIXURE_DEFAULTS, startApplixure } from '../../fixtures/emulators/index.js';
 import { OAUTH2_DEFAULTS, startOAuth2Server, type OAuth2ServerHandle, type OAuth2ServerOptions } from '../../fixtures/oauth2-server.js';
 import { makeTempDir } from '../../unit/core/vault/vault-test-helpers.js';
 
@@ -49,14 +51,32 @@ export async function makeWorld(oauthOptions: OAuth2ServerOptions = {}, options:
   const oauth = await startOAuth2Server(oauthOptions);
   const vault = await createVault({ dataDir: dir, protector: passphraseProtector(PASSPHRASE, { scrypt: TEST_SCRYPT }) });
   const accounts = await openDataStore({ dataDir: dir, name: 'accounts', schema: accountsFileSchema, defaults: EMPTY_ACCOUNTS });
-  const service = await TokenryService.open({ secrets: vault, accounts, background: false, ...(options.clock === undefined ? {} : { clock: options.clock }) });
+  const { clock } = options;
+  const service = await TokenryService.open({
+    secrets: vault,
+    accounts,
+    background: false,
+    // With a hand-moved clock, backoff waits end at once (nothing would ever move the clock past them).
+    ...(clock === undefined
+      ? {}
+      : { clock, grantDeps: { ...systemGrantDeps(), now: () => clock.now(), sleep: async () => undefined, setTimer: (fn: () => void, ms: number) => clock.setTimer(fn, ms) } }),
+  });
   const client = { clientId: OAUTH2_DEFAULTS.clientId, clientSecret: OAUTH2_DEFAULTS.clientSecret };
   must(await service.addAccount({ name: 'work', provider: 'oauth2', overrides: { baseUrl: oauth.baseUrl }, ...client }));
   must(await service.signIn('work'));
   must(await service.addAccount({ name: 'asleep', provider: 'oauth2', overrides: { baseUrl: oauth.baseUrl } }));
-  // Signed in at a provider that then goes away: its renewal finds nobody listening.
-  const gone = await startOAuth2Server(oauthOptions);
-  must(await service.addAccount({ name: 'down', provider: 'oauth2', overrides: { baseUrl: gone.baseUrl }, ...client }));
+  // Signed in at a provider that then goes away, with a token dead on arrival (expires_in: 0):
+  // any request for it must renew, and the renewal finds nobody listening.
+  const gone = await startApplixure({ knobs: { accessLifetimeSeconds: 0 } });
+  must(
+    await service.addAccount({
+      name: 'down',
+      provider: 'applixure',
+      overrides: { baseUrl: gone.baseUrl },
+      clientId: APPLIXURE_DEFAULTS.clientId,
+      clientSecret: APPLIXURE_DEFAULTS.clientSecret,
+    }),
+  );
   must(await service.signIn('down'));
   await gone.close();
   const release = async (): Promise<void> => {

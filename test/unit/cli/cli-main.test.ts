@@ -281,7 +281,7 @@ describe('tokenry main over a real data directory', () => {
       ).toBe(0);
       const quiet = await run(['login', 'dbg', '--username', TEAMSERVER_DEFAULTS.username, '--password-stdin'], { env: env(), input: TEAMSERVER_DEFAULTS.password });
       expect(quiet).toMatchObject({ code: 0, stderr: '' });
-      const loud = await run(['--debug', 'token', 'dbg', '--min-valid', '86400'], { env: env() });
+      const loud = await run(['--debug', 'refresh', 'dbg'], { env: env() });
       expect(loud.code).toBe(0);
       expect(loud.stderr).toMatch(/ debug +tokenry\.service: requesting a token account=dbg flow=refresh_token\n/);
       expect(loud.stderr).toMatch(/ info +tokenry: data directory opened /);

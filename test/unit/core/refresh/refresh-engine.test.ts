@@ -185,8 +185,8 @@ describe('RefreshEngine.ensureValid()', () => {
     expect(calls).toHaveLength(1);
     const first = results[0];
     if (first === undefined || !first.ok) throw new Error('expected a renewed token');
-    expect(first.value.expiresAt).toBe(T0 + 200 + HOUR);
-    for (const result of results) expect(result.ok && result.value).toBe(first.value);
+    expect(first.value.record.expiresAt).toBe(T0 + 200 + HOUR);
+    for (const result of results) expect(result.ok && result.value.record).toBe(first.value.record);
     expect(engine.state('acme')).toEqual({ kind: 'valid', expiresAt: T0 + 200 + HOUR });
   });
 
@@ -198,7 +198,7 @@ describe('RefreshEngine.ensureValid()', () => {
     engine.track('acme', { record: current, canRenew: true });
 
     const result = await engine.ensureValid('acme', 30 * MINUTE);
-    expect(result).toEqual({ ok: true, value: current });
+    expect(result).toEqual({ ok: true, value: { record: current, warning: null } });
     expect(calls).toHaveLength(0);
   });
 
@@ -206,11 +206,48 @@ describe('RefreshEngine.ensureValid()', () => {
     const clock = new FakeClock(T0);
     const { renewer, calls } = scripted(clock, [renewedFor(HOUR)]);
     const engine = new EngineUnderTest(clock, renewer, settings(), fixed(0));
-    engine.track('acme', { record: token(T0, HOUR), canRenew: true });
+    engine.track('acme', { record: token(T0 - 40 * MINUTE, HOUR), canRenew: true });
+
+    const result = await engine.ensureValid('acme', 30 * MINUTE);
+    expect(calls).toEqual([T0]);
+    expect(result).toEqual({ ok: true, value: { record: expect.objectContaining({ expiresAt: T0 + HOUR }), warning: null } });
+  });
+
+  it('RefreshEngine.ensureValid() hands out, with a warning and without renewing, a token that even fresh could not last minValidMs', async () => {
+    const clock = new FakeClock(T0);
+    const { renewer, calls } = scripted(clock, [renewedFor(10 * MINUTE)]);
+    const engine = new EngineUnderTest(clock, renewer, settings(), fixed(0));
+    const current = token(T0, 10 * MINUTE);
+    engine.track('acme', { record: current, canRenew: true });
+
+    const result = await engine.ensureValid('acme', HOUR);
+    if (!result.ok) throw new Error('expected the token');
+    expect(result.value.record).toBe(current);
+    expect(result.value.warning).toMatch(/^warning: the token is valid for 600 s, less than the 3600 s asked for: the provider issues tokens for 600 s at most\.$/);
+    expect(calls).toHaveLength(0);
+  });
+
+  it('RefreshEngine.ensureValid() renews such a token once its lead time comes, and warns that the fresh one cannot meet minValidMs either', async () => {
+    const clock = new FakeClock(T0);
+    const { renewer, calls } = scripted(clock, [renewedFor(10 * MINUTE)]);
+    const engine = new EngineUnderTest(clock, renewer, settings(), fixed(0));
+    engine.track('acme', { record: token(T0 - 6 * MINUTE, 10 * MINUTE), canRenew: true });
 
     const result = await engine.ensureValid('acme', HOUR);
     expect(calls).toEqual([T0]);
-    expect(result.ok && result.value.expiresAt).toBe(T0 + HOUR);
+    if (!result.ok) throw new Error('expected the renewed token');
+    expect(result.value.record.issuedAt).toBe(T0);
+    expect(result.value.warning).toContain('less than the 3600 s asked for');
+  });
+
+  it('RefreshEngine.ensureValid() never hands out a token that arrives already expired: expired_on_arrival, kind unavailable', async () => {
+    const clock = new FakeClock(T0);
+    const { renewer } = scripted(clock, [renewedFor(0)]);
+    const engine = new EngineUnderTest(clock, renewer, settings(), fixed(0));
+    engine.track('acme', { record: token(T0 - 2 * HOUR, HOUR), canRenew: true });
+
+    const result = await engine.ensureValid('acme', 0);
+    expect(result).toMatchObject({ ok: false, error: { code: 'expired_on_arrival', kind: 'unavailable' } });
   });
 
   it('RefreshEngine.ensureValid() returns a token without an expiry as is', async () => {
@@ -220,7 +257,7 @@ describe('RefreshEngine.ensureValid()', () => {
     const forever = token(T0, null);
     engine.track('acme', { record: forever, canRenew: true });
 
-    expect(await engine.ensureValid('acme', 365 * 24 * HOUR)).toEqual({ ok: true, value: forever });
+    expect(await engine.ensureValid('acme', 365 * 24 * HOUR)).toEqual({ ok: true, value: { record: forever, warning: null } });
     expect(calls).toHaveLength(0);
     expect(clock.pendingTimers).toBe(0);
   });
@@ -238,8 +275,8 @@ describe('RefreshEngine.ensureValid()', () => {
     await clock.advance(400);
     const result = await waiting;
     expect(calls).toHaveLength(1);
-    expect(result.ok && result.value).not.toBe(old);
-    expect(result.ok && result.value.issuedAt).toBe(T0 + 55 * MINUTE + 500);
+    expect(result.ok && result.value.record).not.toBe(old);
+    expect(result.ok && result.value.record.issuedAt).toBe(T0 + 55 * MINUTE + 500);
   });
 
   it('RefreshEngine.ensureValid() turns a renewer that throws something unexpected into an internal error, never retried', async () => {
