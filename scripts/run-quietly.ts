@@ -38,6 +38,6 @@ export function runQuietly(argv: readonly string[], options: QuietOptions = {}):
     child.on('error', (error) => {
       failedToStart = error.message;
     });
-    child.on('close', (code, signal) => resolve({ code, signal, output: failedToStart ?? output }));
+    child.on('close', (code, signal) => resolve(failedToStart === null ? { code, signal, output } : { code: null, signal: null, output: failedToStart }));
   });
 }

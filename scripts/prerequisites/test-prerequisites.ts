@@ -30,12 +30,15 @@ export function packagesFor(browser: BrowserDiscovery, secretService: SecretServ
   return [...(!browser.found && browser.installable ? [BROWSER_APT_PACKAGE] : []), ...(secretService.kind === 'missing' ? SECRET_SERVICE_APT_PACKAGES : [])];
 }
 
+/** What is still missing, each with what to install. */
+function missingReasons(browser: BrowserDiscovery, secretService: SecretServiceDiscovery): string[] {
+  return [...(browser.found ? [] : [browser.reason]), ...(secretService.kind === 'missing' ? [secretService.reason] : [])];
+}
+
 /** One line naming every missing thing and how to install it. */
 function whatToInstall(browser: BrowserDiscovery, secretService: SecretServiceDiscovery, packages: readonly string[]): string {
-  const reasons = [...(browser.found ? [] : [browser.reason]), ...(secretService.kind === 'missing' ? [secretService.reason] : [])];
-  const together =
-    packages.length > 1 ? `; on Debian or Ubuntu, all at once: sudo apt-get install -y --no-install-recommends ${packages.join(' ')}` : '';
-  return `npm test cannot run every test. ${reasons.join('. ')}${together}. (As root or with password-less sudo on Debian, npm test installs them itself.)`;
+  const together = packages.length > 1 ? `; on Debian or Ubuntu, all at once: sudo apt-get install -y --no-install-recommends ${packages.join(' ')}` : '';
+  return `npm test stopped. ${missingReasons(browser, secretService).join('. ')}${together}. (As root or with password-less sudo on Debian or Ubuntu, npm test installs them itself.)`;
 }
 
 /**
@@ -55,12 +58,12 @@ export async function ensureTestPrerequisites(deps: PrerequisiteDeps): Promise<P
 
   deps.log(`Installing ${packages.join(', ')} with apt-get for the browser and OS-keyring tests...`);
   const installed = await deps.aptInstall(packages, access);
-  if (!installed.ok) return { ok: false, line: `Could not install ${packages.join(' ')}: ${installed.reason}` };
+  if (!installed.ok) return { ok: false, line: `npm test stopped: could not install ${packages.join(' ')}: ${installed.reason}` };
 
   browser = deps.findBrowser();
   secretService = deps.findSecretService();
   if (browser.found && secretService.kind !== 'missing') return { ok: true, summary: summary(browser, secretService) };
-  return { ok: false, line: `Installed ${packages.join(' ')}, yet ${whatToInstall(browser, secretService, packages)}` };
+  return { ok: false, line: `npm test stopped: apt-get installed ${packages.join(' ')}, yet: ${missingReasons(browser, secretService).join('. ')}.` };
 }
 
 async function main(): Promise<void> {

@@ -37,9 +37,9 @@ export interface OpenedPage {
   cleanup(): Promise<void>;
 }
 
-export type Spawner = (command: string, args: readonly string[]) => { on(event: 'error', listener: (error: Error) => void): unknown; unref(): void };
+export type Spawner = (command: string, args: readonly string[], env: NodeJS.ProcessEnv) => { on(event: 'error', listener: (error: Error) => void): unknown; unref(): void };
 
-const detached: Spawner = (command, args) => spawn(command, args, { stdio: 'ignore', detached: true, windowsVerbatimArguments: command === 'cmd.exe' });
+const detached: Spawner = (command, args, env) => spawn(command, args, { env, stdio: 'ignore', detached: true, windowsVerbatimArguments: command === 'cmd.exe' });
 
 /**
  * Writes the URL into an owner-only redirect file in `dir` and asks the desktop to open that file
@@ -49,16 +49,17 @@ const detached: Spawner = (command, args) => spawn(command, args, { stdio: 'igno
  */
 export async function openInBrowser(
   url: string,
-  options: { readonly dir: string; readonly platform?: NodeJS.Platform; readonly env?: Readonly<Record<string, string | undefined>>; readonly spawn?: Spawner },
+  options: { readonly dir: string; readonly platform?: NodeJS.Platform; readonly env?: NodeJS.ProcessEnv; readonly spawn?: Spawner },
 ): Promise<OpenedPage> {
-  const opener = desktopOpener(options.platform ?? process.platform, options.env ?? process.env);
+  const env = options.env ?? process.env;
+  const opener = desktopOpener(options.platform ?? process.platform, env);
   const file = join(options.dir, 'open-tokenry.html');
   const cleanup = (): Promise<void> => rm(file, { force: true }).catch(() => undefined);
   if (opener === null) return { started: false, cleanup };
   try {
     await rm(file, { force: true });
     await writeFile(file, redirectPage(url), { mode: 0o600, flag: 'wx' });
-    const child = (options.spawn ?? detached)(opener.command, opener.args(file));
+    const child = (options.spawn ?? detached)(opener.command, opener.args(file), { ...env });
     child.on('error', () => undefined);
     child.unref();
     return { started: true, cleanup };

@@ -36,14 +36,16 @@ export function planStart(electron: ElectronBinary, ctx: StartContext): StartPla
   return { kind: 'download', packageDir: ctx.packageDir, why: missing };
 }
 
-const USAGE = `usage: npm start [-- --data-dir DIR] [--port N] [--no-open] [--renderer-dir DIR]
+const USAGE = `usage: npm start [-- --data-dir DIR] [--port N] [--no-open] [--renderer-dir DIR] [--loopback-port N | --no-loopback]
 
 Runs the desktop app. Where Electron's binary is not installed and cannot be downloaded (or there
-is no display), runs the same renderer and core in your browser through the web harness, on
-127.0.0.1 (--port, default any free port), over --data-dir (default TOKENRY_DATA_DIR, else
-the desktop app's folder + /web-harness), and opens it unless --no-open. --renderer-dir serves an
-already built renderer instead of building one. The vault's passphrase comes from
-TOKENRY_PASSPHRASE, or is asked on the terminal; with neither, a new vault's key goes to the OS keyring.
+is no display), runs the same renderer and core in your browser through the web harness instead:
+on 127.0.0.1 (--port, default any free port), over --data-dir (default TOKENRY_DATA_DIR, else the
+desktop app's folder + /web-harness), opened in your browser unless --no-open. --renderer-dir
+serves an already built renderer instead of building one. The loopback token endpoint follows the
+app's settings unless --loopback-port (0: any free port) or --no-loopback says otherwise.
+The vault's passphrase comes from TOKENRY_PASSPHRASE, or is asked on the terminal; with neither,
+a new vault's key goes to the OS keyring.
 `;
 
 function parseFlags(argv: readonly string[]) {
@@ -54,6 +56,8 @@ function parseFlags(argv: readonly string[]) {
       port: { type: 'string', default: '0' },
       'no-open': { type: 'boolean', default: false },
       'renderer-dir': { type: 'string' },
+      'loopback-port': { type: 'string' },
+      'no-loopback': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -135,6 +139,12 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`npm start: --port takes 0 to 65535, not ${values.port}\n`);
     return 2;
   }
+  const loopbackFlag = values['loopback-port'];
+  const loopbackPort = values['no-loopback'] ? null : loopbackFlag === undefined ? undefined : Number(loopbackFlag);
+  if (loopbackPort !== null && loopbackPort !== undefined && (!Number.isInteger(loopbackPort) || loopbackPort < 0 || loopbackPort > 65_535)) {
+    process.stderr.write(`npm start: --loopback-port takes 0 to 65535, not ${loopbackFlag}\n`);
+    return 2;
+  }
   const env = process.env;
   const ctx: StartContext = { platform: process.platform, env, packageDir: electronPackageDir() };
   const mode = await chooseMode(ctx, (text) => process.stdout.write(text));
@@ -160,6 +170,7 @@ async function main(argv: readonly string[]): Promise<number> {
       port,
       open: !values['no-open'],
       ...(rendererDir === undefined ? {} : { rendererDir: resolve(rendererDir) }),
+      ...(loopbackPort === undefined ? {} : { loopbackPort }),
       terminal: { env, stdin: process.stdin, stderr: process.stderr, isTTY: process.stdin.isTTY === true },
       out: (line) => process.stdout.write(`${line}\n`),
     });

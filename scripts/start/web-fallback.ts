@@ -23,6 +23,8 @@ export interface WebFallbackOptions {
   readonly port: number;
   /** The built renderer; default out/renderer. */
   readonly rendererDir?: string;
+  /** The loopback token endpoint: a port (0: any free one), null for none; default as the settings say (27813), like the app. */
+  readonly loopbackPort?: number | null;
   /** Whether to ask the desktop to open the page. */
   readonly open: boolean;
   readonly terminal: Terminal;
@@ -45,6 +47,7 @@ export async function startWebFallback(options: WebFallbackOptions): Promise<Run
     port: options.port,
     protector,
     ...(options.rendererDir === undefined ? {} : { rendererDir: options.rendererDir }),
+    ...(options.loopbackPort === undefined ? {} : { loopbackPort: options.loopbackPort }),
     log: (line) => options.out(line),
   });
   const loopback = harness.loopback();
