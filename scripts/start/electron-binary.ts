@@ -16,11 +16,16 @@ export function electronPackageDir(): string | null {
 }
 
 /**
- * Where node_modules/electron/index.js would find the binary: `path.txt` names it under `dist/`
- * (or under ELECTRON_OVERRIDE_DIST_PATH). Electron 45 has no install script: the binary is fetched
- * on the first require('electron'), so a fresh `npm ci` leaves it missing until then.
+ * The binary electron-vite would start: ELECTRON_EXEC_PATH when set, else where
+ * node_modules/electron/index.js finds it (`path.txt` names it under `dist/`, or under
+ * ELECTRON_OVERRIDE_DIST_PATH). Electron 45 has no install script: the binary is fetched on the
+ * first require('electron'), so a fresh `npm ci` leaves it missing until then.
  */
 export function locateElectron(packageDir: string | null, env: Readonly<Record<string, string | undefined>> = process.env): ElectronBinary {
+  const exec = env['ELECTRON_EXEC_PATH'];
+  if (exec !== undefined && exec !== '') {
+    return existsSync(exec) ? { kind: 'installed', executable: exec } : { kind: 'missing', reason: `ELECTRON_EXEC_PATH names ${exec}, which does not exist` };
+  }
   if (packageDir === null) return { kind: 'missing', reason: 'the electron package is not installed' };
   const pathFile = join(packageDir, 'path.txt');
   const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : null;

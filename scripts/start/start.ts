@@ -93,31 +93,40 @@ function runElectronVite(args: readonly string[], env: NodeJS.ProcessEnv): Promi
  * Follows the plan, downloading Electron's binary when that is worth a try, and says in one line
  * (written through `write`) why the browser is used when it is.
  */
+const WEB = { kind: 'web' } as const;
+
+function electronAt(located: ElectronBinary): { readonly kind: 'electron'; readonly executable: string } {
+  if (located.kind !== 'installed') throw new Error('planStart chose Electron without a binary');
+  return { kind: 'electron', executable: located.executable };
+}
+
 export async function chooseMode(
   ctx: StartContext,
   write: (text: string) => void,
   download: (packageDir: string) => Promise<DownloadResult> = (packageDir) => downloadElectron(packageDir),
-): Promise<'electron' | 'web'> {
-  const plan = planStart(locateElectron(ctx.packageDir, ctx.env), ctx);
+): Promise<{ readonly kind: 'electron'; readonly executable: string } | { readonly kind: 'web' }> {
+  const located = locateElectron(ctx.packageDir, ctx.env);
+  const plan = planStart(located, ctx);
   switch (plan.kind) {
     case 'electron':
-      return 'electron';
+      return electronAt(located);
     case 'web':
       write(`${plan.why}: ${INSTEAD}\n`);
-      return 'web';
+      return WEB;
     case 'download': {
       // One line, finished whichever way the download goes.
       write(`${plan.why}: downloading it... `);
       const downloaded = await download(plan.packageDir);
       if (!downloaded.ok) {
         write(`failed (${downloaded.reason}): ${INSTEAD}\n`);
-        return 'web';
+        return WEB;
       }
       write('done.\n');
-      const after = planStart(locateElectron(ctx.packageDir, ctx.env), ctx);
-      if (after.kind === 'electron') return 'electron';
+      const now = locateElectron(ctx.packageDir, ctx.env);
+      const after = planStart(now, ctx);
+      if (after.kind === 'electron') return electronAt(now);
       write(`${after.kind === 'web' ? after.why : "Electron's installer finished, yet its binary is missing"}: ${INSTEAD}\n`);
-      return 'web';
+      return WEB;
     }
   }
 }
@@ -149,9 +158,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const ctx: StartContext = { platform: process.platform, env, packageDir: electronPackageDir() };
   const mode = await chooseMode(ctx, (text) => process.stdout.write(text));
 
-  if (mode === 'electron') {
+  if (mode.kind === 'electron') {
+    // electron-vite starts ELECTRON_EXEC_PATH when set: exactly the binary found above.
     const dataDir = values['data-dir'];
-    return runElectronVite(['preview'], dataDir === undefined ? env : { ...env, TOKENRY_DATA_DIR: resolve(dataDir) });
+    return runElectronVite(['preview'], { ...env, ELECTRON_EXEC_PATH: mode.executable, ...(dataDir === undefined ? {} : { TOKENRY_DATA_DIR: resolve(dataDir) }) });
   }
 
   const rendererDir = values['renderer-dir'];

@@ -35,6 +35,15 @@ describe('locateElectron()', () => {
     expect(locateElectron(pkg, {})).toEqual({ kind: 'missing', reason: `${join(pkg, 'dist', 'electron')} does not exist` });
   });
 
+  it('takes ELECTRON_EXEC_PATH first, the binary electron-vite would start', async () => {
+    const executable = await installBinary(join(pkg, 'custom'));
+    expect(locateElectron(null, { ELECTRON_EXEC_PATH: executable })).toEqual({ kind: 'installed', executable });
+  });
+
+  it('reports an ELECTRON_EXEC_PATH that does not exist', () => {
+    expect(locateElectron(pkg, { ELECTRON_EXEC_PATH: '/nowhere/electron' })).toEqual({ kind: 'missing', reason: 'ELECTRON_EXEC_PATH names /nowhere/electron, which does not exist' });
+  });
+
   it('reports a missing electron package', () => {
     expect(locateElectron(null, {})).toEqual({ kind: 'missing', reason: 'the electron package is not installed' });
   });

@@ -79,7 +79,11 @@ describe('chooseMode()', () => {
 
   it('starts Electron silently when it is installed', async () => {
     await installInto(pkg);
-    expect(await choose({ DISPLAY: ':0' }, () => Promise.reject(new Error('no download expected')))).toEqual({ mode: 'electron', written: '', downloads: [] });
+    expect(await choose({ DISPLAY: ':0' }, () => Promise.reject(new Error('no download expected')))).toEqual({
+      mode: { kind: 'electron', executable: join(pkg, 'dist', 'electron') },
+      written: '',
+      downloads: [],
+    });
   });
 
   it('downloads a missing binary and starts Electron, saying so in one line', async () => {
@@ -87,13 +91,17 @@ describe('chooseMode()', () => {
       await installInto(dir);
       return { ok: true };
     });
-    expect(result).toEqual({ mode: 'electron', written: "Electron's binary is not installed (not downloaded yet): downloading it... done.\n", downloads: [pkg] });
+    expect(result).toEqual({
+      mode: { kind: 'electron', executable: join(pkg, 'dist', 'electron') },
+      written: "Electron's binary is not installed (not downloaded yet): downloading it... done.\n",
+      downloads: [pkg],
+    });
   });
 
   it('falls back to the browser in one line when the download fails', async () => {
     const result = await choose({ DISPLAY: ':0' }, async () => ({ ok: false, reason: 'TypeError: fetch failed' }));
     expect(result).toEqual({
-      mode: 'web',
+      mode: { kind: 'web' },
       written: `Electron's binary is not installed (not downloaded yet): downloading it... failed (TypeError: fetch failed): ${INSTEAD}\n`,
       downloads: [pkg],
     });
@@ -102,7 +110,7 @@ describe('chooseMode()', () => {
   it('falls back when the installer claims success but leaves no binary', async () => {
     const result = await choose({ DISPLAY: ':0' }, async () => ({ ok: true }));
     expect([result.mode, result.written.split('\n').filter((l) => l !== '')]).toEqual([
-      'web',
+      { kind: 'web' },
       [`Electron's binary is not installed (not downloaded yet): downloading it... done.`, `Electron's installer finished, yet its binary is missing: ${INSTEAD}`],
     ]);
   });
@@ -110,7 +118,7 @@ describe('chooseMode()', () => {
   it('goes straight to the browser, in one line, when downloads are skipped', async () => {
     const result = await choose({ DISPLAY: ':0', ELECTRON_SKIP_BINARY_DOWNLOAD: '1' }, () => Promise.reject(new Error('no download expected')));
     expect(result).toEqual({
-      mode: 'web',
+      mode: { kind: 'web' },
       written: `Electron's binary is not installed (not downloaded yet) and ELECTRON_SKIP_BINARY_DOWNLOAD is set: ${INSTEAD}\n`,
       downloads: [],
     });
