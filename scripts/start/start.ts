@@ -68,8 +68,8 @@ function electronViteBin(): string {
   return join(dirname(createRequire(import.meta.url).resolve('electron-vite/package.json')), 'bin', 'electron-vite.js');
 }
 
-/** Runs electron-vite in the foreground; resolves with its exit code. Ctrl+C reaches it through the terminal. */
-function runElectronVite(args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+/** Runs electron-vite in the foreground; resolves with its exit code, or null when a signal (Ctrl+C) ended it. */
+function runElectronVite(args: readonly string[], env: NodeJS.ProcessEnv): Promise<number | null> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [electronViteBin(), ...args], { cwd: ROOT, env, stdio: 'inherit' });
     const forward = (signal: NodeJS.Signals): void => {
@@ -84,7 +84,7 @@ function runElectronVite(args: readonly string[], env: NodeJS.ProcessEnv): Promi
     child.on('close', (code, signal) => {
       process.removeListener('SIGINT', forward);
       process.removeListener('SIGTERM', forward);
-      done(code ?? (signal === null ? 1 : 0));
+      done(signal === null ? (code ?? 1) : null);
     });
   });
 }
@@ -161,12 +161,15 @@ async function main(argv: readonly string[]): Promise<number> {
   if (mode.kind === 'electron') {
     // electron-vite starts ELECTRON_EXEC_PATH when set: exactly the binary found above.
     const dataDir = values['data-dir'];
-    return runElectronVite(['preview'], { ...env, ELECTRON_EXEC_PATH: mode.executable, ...(dataDir === undefined ? {} : { TOKENRY_DATA_DIR: resolve(dataDir) }) });
+    const code = await runElectronVite(['preview'], { ...env, ELECTRON_EXEC_PATH: mode.executable, ...(dataDir === undefined ? {} : { TOKENRY_DATA_DIR: resolve(dataDir) }) });
+    // Ctrl+C closing the app is a normal end.
+    return code ?? 0;
   }
 
   const rendererDir = values['renderer-dir'];
   if (rendererDir === undefined) {
     const built = await runElectronVite(['build', '--logLevel', 'warn'], env);
+    if (built === null) return 130;
     if (built !== 0) {
       process.stderr.write(`npm start: building the renderer failed (electron-vite build, exit ${built}).\n`);
       return 1;
