@@ -1,8 +1,6 @@
-// Debian's Chromium through playwright-core (never `playwright install`).
-import { existsSync } from 'node:fs';
+// The browser the tests drive, found by scripts/prerequisites/browser.ts (never downloaded), launched headless through playwright-core.
 import { chromium, type Browser } from 'playwright-core';
-
-export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+import { findBrowser } from '../../../scripts/prerequisites/browser.js';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -14,7 +12,9 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`No Chromium at ${CHROMIUM_PATH}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+/** Launches the browser `findBrowser()` names; with none, fails with the one line saying what to install (never skips). */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+  const found = findBrowser();
+  if (!found.found) throw new Error(found.reason);
+  return chromium.launch({ ...found.launch, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }

@@ -1,13 +1,10 @@
 // Web pages in a real Chromium cannot get a token: not by DNS rebinding onto our port, not cross-origin from another local server.
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeWorld, must, serve, type Served, type World } from './support.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/helpers/browser.js';
-
-const haveChromium = existsSync(CHROMIUM_PATH);
+import { launchChromium } from '../../e2e/helpers/browser.js';
 
 /** What a page's script ended with: a status and body it could read, or the error fetch threw. */
 interface PageOutcome {
@@ -16,7 +13,7 @@ interface PageOutcome {
   readonly error?: string;
 }
 
-describe.skipIf(!haveChromium)(`a headless Chromium page (skipped when ${CHROMIUM_PATH} is absent; CI installs it)`, () => {
+describe('a headless Chromium page', () => {
   let world: World;
   let loopback: Served;
   let key: string;
@@ -55,10 +52,7 @@ describe.skipIf(!haveChromium)(`a headless Chromium page (skipped when ${CHROMIU
     });
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
     otherPort = (other.address() as AddressInfo).port;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP evil.test 127.0.0.1'],
-    });
+    browser = await launchChromium(['--host-resolver-rules=MAP evil.test 127.0.0.1']);
     page = await browser.newPage();
   }, 30_000);
 

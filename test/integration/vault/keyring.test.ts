@@ -1,22 +1,17 @@
 // The keyring protector against real keyrings: gnome-keyring under a private D-Bus session, and no Secret Service at all.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { findSecretService } from '../../../scripts/prerequisites/secret-service.js';
 import { makeTempDir, REPO_ROOT } from '../../unit/core/vault/vault-test-helpers.js';
 
 const PROBE = join(import.meta.dirname, 'fixtures', 'keyring-probe.ts');
 const onLinux = process.platform === 'linux';
-const hasTool = (name: string): boolean => spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
-const missingTools = onLinux ? ['dbus-run-session', 'gnome-keyring-daemon'].filter((tool) => !hasTool(tool)) : [];
+/** Found as `npm test`'s pre-test step finds it (and installs it where it can); missing, the round trip fails with what to install. */
+const secretService = findSecretService();
 
-const missingReason = `${missingTools.join(' and ')} not installed (apt-get install -y --no-install-recommends gnome-keyring dbus)`;
-/** CI installs the tools, so there a missing tool is a failure, not a skip that would hide the test. */
-const mustRun = onLinux && process.env['CI'] !== undefined && process.env['CI'] !== '' && process.env['CI'] !== 'false';
-
-if (!onLinux) {
-  console.warn('[keyring tests] skipped: these tests drive the Linux Secret Service (gnome-keyring) and keyutils fallback');
-} else if (missingTools.length > 0 && !mustRun) {
-  console.warn(`[keyring tests] gnome-keyring round trip skipped: ${missingReason}`);
+if (secretService.kind === 'not_linux') {
+  console.warn(`[keyring tests] skipped: ${secretService.reason}`);
 }
 
 let dir: string;
@@ -65,19 +60,18 @@ describe.skipIf(!onLinux)('keyring protector on Linux without a Secret Service',
   });
 });
 
-describe.skipIf(!onLinux || (missingTools.length > 0 && !mustRun))('keyring protector with gnome-keyring', () => {
-  it('has dbus-run-session and gnome-keyring-daemon available (CI installs them)', () => {
-    expect(missingTools, missingReason).toEqual([]);
+describe.skipIf(!onLinux)('keyring protector with gnome-keyring', () => {
+  it('has dbus-run-session and gnome-keyring-daemon to run a Secret Service with', () => {
+    expect(secretService.kind === 'missing' ? secretService.reason : null).toBeNull();
   });
 
   it('round-trips through a real Secret Service, keeps its key out of the file, and cleans up after itself', async () => {
+    if (secretService.kind !== 'found') throw new Error(secretService.reason);
     // gnome-keyring creates and unlocks a "login" collection with this throwaway password in the temp HOME.
-    const script =
-      'printf %s "throwaway-unlock-password" | gnome-keyring-daemon --unlock --components=secrets >/dev/null ' +
-      '&& exec "$0" --import tsx "$@"';
+    const script = 'daemon="$1"; shift; printf %s "throwaway-unlock-password" | "$daemon" --unlock --components=secrets >/dev/null && exec "$@"';
     const { stdout, stderr } = await run(
-      'dbus-run-session',
-      ['--', 'sh', '-c', script, process.execPath, PROBE, 'roundtrip', join(dir, 'data'), 'Tokenry test'],
+      secretService.dbusRunSession,
+      ['--', 'sh', '-c', script, 'sh', secretService.gnomeKeyringDaemon, process.execPath, '--import', 'tsx', PROBE, 'roundtrip', join(dir, 'data'), 'Tokenry test'],
       isolatedEnv(dir),
     );
     expect(lastJsonLine(stdout, stderr)).toEqual({
