@@ -22,13 +22,19 @@ export function countdownText(until: number, now: number): string {
   return left > 0 ? `in ${formatDuration(Math.ceil(left / 1000) * 1000)}` : `expired ${formatDuration(-left)} ago`;
 }
 
-export function formatInstant(ms: number): string {
-  return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+/**
+ * One formatter per style, made on first use: Date#toLocaleString builds a new Intl.DateTimeFormat
+ * on every call, which costs more than the formatting itself (and a screenful of rows calls it dozens of times).
+ */
+function formatter(options: Intl.DateTimeFormatOptions): (ms: number) => string {
+  let format: Intl.DateTimeFormat | null = null;
+  return (ms) => (format ??= new Intl.DateTimeFormat(undefined, options)).format(ms);
 }
 
-export function formatTime(ms: number): string {
-  return new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-}
+export const formatInstant = formatter({ dateStyle: 'medium', timeStyle: 'medium' });
+export const formatTime = formatter({ hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const formatClock = formatter({ hour: '2-digit', minute: '2-digit' });
+const formatDayClock = formatter({ day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 
 export interface ScopeComparison {
   /** Requested and granted. */
@@ -63,3 +69,9 @@ export function displayValue(value: unknown): string {
 
 /** JWT NumericDate claims (RFC 7519 §2), shown as instants beside their raw value. */
 export const DATE_CLAIMS: ReadonlySet<string> = new Set(['exp', 'iat', 'nbf', 'auth_time']);
+
+/** An instant as a short time today, or date and time on another day ("14:32", "3 Mar, 14:32"). */
+export function formatUntil(ms: number, now: number): string {
+  const sameDay = new Date(ms).toDateString() === new Date(now).toDateString();
+  return sameDay ? formatClock(ms) : formatDayClock(ms);
+}
