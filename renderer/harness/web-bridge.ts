@@ -1,10 +1,15 @@
-// window.tokenry for the web harness: the same bridge as Electron's preload (built by createBridge
+// window.tokenry for the web harness: the same bridge as Electron's preload (built by createBridgeWith
 // from the one contract), over a WebSocket to the harness instead of IPC.
+//
+// This script runs before the app and blocks the page while it does, so it leaves zod out (shared/
+// bridge.ts, not shared/ipc.ts): the harness checks every event against the contract before sending
+// it on this authenticated socket. And it opens the socket at once, while the app still loads.
 //
 // The harness hands out a per-run secret in the URL fragment (#k=...). Fragments never reach a
 // server or a Referer; this script takes it, keeps it for the tab (sessionStorage, so a reload
 // works), drops it from the address bar, and sends it as the first message on every connection.
-import { createBridge, type Channel, type EventChannel, type TokenryBridge } from '../../shared/ipc.js';
+import { createBridgeWith, type EventCheck, type TokenryBridge } from '../../shared/bridge.js';
+import type { Channel, EventChannel, EventPayload } from '../../shared/ipc.js';
 import type { ErrorValue } from '../../shared/errors.js';
 import type { Result } from '../../shared/result.js';
 
@@ -53,6 +58,11 @@ class HarnessConnection {
   private everConnected = false;
 
   constructor(private readonly secret: string | null) {}
+
+  /** Opens the socket now, so the app's first call finds it ready. */
+  warmUp(): void {
+    void this.connect();
+  }
 
   invoke = async (channel: Channel, args: unknown[]): Promise<Response> => {
     const socket = await this.connect();
@@ -152,7 +162,11 @@ function copyInPage(base: TokenryBridge): TokenryBridge['copyToken'] {
   };
 }
 
+/** The harness validated each event against the contract before sending it (see the header). */
+const trustHarness: EventCheck = <E extends EventChannel>(_event: E, payload: unknown) => payload as EventPayload<E>;
+
 const connection = new HarnessConnection(takeSecret());
-const base = createBridge(connection.invoke, connection.subscribe);
+connection.warmUp();
+const base = createBridgeWith(connection.invoke, connection.subscribe, trustHarness);
 const bridge: TokenryBridge = Object.freeze({ ...base, copyToken: copyInPage(base) });
 Object.defineProperty(window, 'tokenry', { value: bridge, enumerable: true });
