@@ -6,7 +6,8 @@ import type { AppCore } from '../core/bridge/app-core.js';
 import { resolveDataDir } from '../core/vault/data-dir.js';
 import { createTokenClipboard } from './clipboard.js';
 import { keyIconDataUrl } from './icon.js';
-import { CHANGES_ACCOUNTS, registerIpc } from './ipc/typed-ipc-main.js';
+import { CHANGES_ACCOUNTS, registerIpc, sendEvent } from './ipc/typed-ipc-main.js';
+import { forwardAuditRows } from '../core/loopback/audit-events.js';
 import { openElectronStore } from './electron-stores.js';
 import { fileAuditApi, startLoopback, type LoopbackHandle } from '../core/loopback/loopback-runner.js';
 import { copyNotice, createSignInNotifier, loopbackSignInNotice, showNotice } from './notifications.js';
@@ -44,7 +45,7 @@ function createWindow(location: RendererLocation): BrowserWindow {
   const window = new BrowserWindow({
     width: 1100,
     height: 720,
-    minWidth: 720,
+    minWidth: 640,
     minHeight: 480,
     show: false,
     title: 'Tokenry',
@@ -150,6 +151,14 @@ async function start(): Promise<void> {
   );
   mainWindow = createWindow(location);
   prompt.close();
+
+  // Loopback requests reach the window as they happen (batched), so its audit log is live.
+  const auditToWindow = forwardAuditRows((rows) => sendEvent(mainWindow === null || mainWindow.isDestroyed() ? null : mainWindow.webContents, 'audit:appended', rows));
+  const stopAudit = loopback?.onAudit((entry) => auditToWindow.add(entry));
+  cleanups.push(() => {
+    stopAudit?.();
+    auditToWindow.close();
+  });
 
   const notifySignIn = createSignInNotifier(ready.service.accounts(), (_name, notice) => showNotice(notice, showWindow));
   cleanups.push(

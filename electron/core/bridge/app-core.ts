@@ -9,6 +9,8 @@ import { openOwnedService } from '../owned-service.js';
 import type { TokenryService } from '../service.js';
 import type { KeyProtector } from '../vault/protector.js';
 import { openOrCreateVault, type Vault } from '../vault/secret-store.js';
+import { createProtectionApi, type OsStore } from '../vault/protection-change.js';
+import { passphraseProtector } from '../vault/protectors/passphrase.js';
 import { createHandlers, type AuditApi, type HandlerDeps } from './handlers.js';
 import { fileAuditApi } from '../loopback/loopback-runner.js';
 import type { Handlers } from '../../../shared/ipc.js';
@@ -29,6 +31,10 @@ export interface AppCoreOptions {
   readonly onSettingsChanged?: (settings: Settings) => void | Promise<void>;
   /** How the non-secret files are opened: conf by default, electron-store in the desktop app. */
   readonly openStore?: StoreOpener;
+  /** The OS store the settings screen may move the vault to (safeStorage, the OS keyring); null: none. */
+  readonly osStore?: OsStore | null;
+  /** A passphrase protector at the shell's scrypt cost, for a new passphrase chosen in the settings. */
+  readonly passphraseProtector?: (passphrase: string) => KeyProtector;
 }
 
 export interface AppCore {
@@ -66,7 +72,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore> {
     const { service, vault } = owned;
     const settingsStore = settings ?? (await openSettings(options.dataDir, openStore));
     const clients = await ClientStore.open(options.dataDir, { openStore });
-    const protectors = vault.protectorKinds();
+    const osStore = options.osStore ?? null;
     const handlers = createHandlers({
       service,
       settings: settingsStore,
@@ -79,7 +85,13 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore> {
         remove: (name) => clients.removeClient(name),
       },
       audit: options.audit ?? fileAuditApi(options.dataDir),
-      vaultStatus: () => ({ protectors, warning: options.vaultWarning ?? null }),
+      // Read at every call: the settings screen can change the protection.
+      vaultStatus: async () => ({
+        protectors: vault.protectorKinds(),
+        warning: options.vaultWarning ?? null,
+        osStore: osStore === null ? null : { kind: osStore.kind, problem: await osStore.problem() },
+      }),
+      protection: createProtectionApi({ vault, osStore, passphrase: options.passphraseProtector ?? ((text) => passphraseProtector(text)) }),
       copyToClipboard: options.copyToClipboard,
       ...(options.onSettingsChanged === undefined ? {} : { onSettingsChanged: options.onSettingsChanged }),
     });

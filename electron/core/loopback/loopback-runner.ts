@@ -38,6 +38,8 @@ export interface LoopbackHandle {
   url(): string | null;
   /** Audit rows, newest first (through the open log, so buffered entries are included). */
   readonly audit: AuditApi;
+  /** Each audit entry as it is recorded (for a window's live log); returns the unsubscribe. */
+  onAudit(listener: (entry: AuditEntry) => void): () => void;
   /** Follows changed settings (enable, disable, move to another port). */
   apply(settings: Settings): Promise<void>;
   close(): Promise<void>;
@@ -95,6 +97,7 @@ export async function startLoopback(core: LoopbackCore, callbacks: LoopbackCallb
   return {
     url: () => server?.url ?? null,
     audit: { read: async (limit) => auditRows(await auditLog.readAudit({ limit })) },
+    onAudit: (listener) => auditLog.onAppend(listener),
     apply,
     close: () =>
       serially(async () => {
