@@ -203,6 +203,16 @@ export async function benchRenderer(): Promise<void> {
   });
   const realList = harness.core.handlers['accounts:list'];
   try {
+    // The core's share of every load: building the 1,000 views, and their size on the wire.
+    const listTimes: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < 5; i++) {
+      const start = performance.now();
+      const listed = await realList();
+      listTimes.push(performance.now() - start);
+      bytes = Buffer.byteLength(JSON.stringify(listed));
+    }
+    console.log(`accounts:list in the core (1,000 views): ${ms(median(listTimes))}, ${kib(bytes)} of JSON`);
     const results: Array<{ size: number; firstRender: number; tick: number; tickLayout: number }> = [];
     for (const size of SIZES) {
       serveAccounts(harness, realList, size / ACCOUNTS);

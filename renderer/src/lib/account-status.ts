@@ -16,6 +16,8 @@ export interface StatusView {
   readonly expiresAt: number | null;
   /** Whether the person must act (sign in) for the account to work again. */
   readonly needsPerson: boolean;
+  /** What `detail` says beyond an error's own message (when it retries, how long the token lasts), for pages that show the error itself. */
+  readonly extra?: string | null;
 }
 
 const sentence = (text: string): string => (/[.!?]$/.test(text) ? text : `${text}.`);
@@ -43,6 +45,7 @@ export function statusOf(state: AccountState): StatusView {
         label: 'Error',
         tone: 'error',
         detail: state.retryAt === null ? sentence(state.error.message) : `${sentence(state.error.message)} Retrying at ${formatTime(state.retryAt)}.`,
+        extra: state.retryAt === null ? null : `Retrying at ${formatTime(state.retryAt)}.`,
         expiresAt: null,
         // Nothing retries a failure without a retry time (a failed or cancelled first sign-in): the person must act.
         needsPerson: state.retryAt === null,
@@ -62,5 +65,5 @@ export function accountStatus(account: AccountView, now: number): StatusView {
   const until = usableUntil(account, now);
   if (until === null) return status;
   const lasts = until === Number.POSITIVE_INFINITY ? 'The current token still works (no stated expiry).' : `The current token still works until ${formatUntil(until, now)}.`;
-  return { ...status, detail: `${status.detail ?? ''} ${lasts}`.trim() };
+  return { ...status, detail: `${status.detail ?? ''} ${lasts}`.trim(), extra: `${status.extra ?? ''} ${lasts}`.trim() };
 }
