@@ -235,7 +235,7 @@ describe('renderer through the web harness', () => {
     const darkPage = await dark.newPage();
     await darkPage.goto(stack.harness.url);
     await darkPage.locator('[data-account="appx"]').waitFor();
-    await screenshot(darkPage, 'accounts-dark');
+    await publish(await screenshot(darkPage, 'accounts-dark'), 'accounts-dark.png');
     await dark.close();
   });
 
