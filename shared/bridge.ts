@@ -59,8 +59,8 @@ export const BRIDGE_METHODS = {
   usePassphrase: 'vault:use-passphrase',
 } as const satisfies Record<Exclude<keyof TokenryBridge, EventMethods>, Channel>;
 
-/** Turns an event's payload into the contract's type, or null to drop it. */
-export type EventCheck = <E extends EventChannel>(event: E, payload: unknown) => EventPayload<E> | null;
+/** Turns an event's payload into the contract's type, or refuses it (the event is then dropped). */
+export type EventCheck = <E extends EventChannel>(event: E, payload: unknown) => { readonly ok: true; readonly value: EventPayload<E> } | { readonly ok: false };
 
 /** Builds a bridge over any transport: `invoke` sends a channel and arguments, `subscribe` listens to an event. */
 export function createBridgeWith(
@@ -75,7 +75,7 @@ export function createBridgeWith(
     (listener: (payload: EventPayload<E>) => void) =>
       subscribe(event, (payload) => {
         const checked = check(event, payload);
-        if (checked !== null) listener(checked);
+        if (checked.ok) listener(checked.value);
       });
   return Object.freeze({
     ...(methods as unknown as Omit<TokenryBridge, EventMethods>),

@@ -176,6 +176,8 @@ export const settingsSchema = z
     clipboardClearSeconds: z.number().int().min(0).max(3600),
     loopbackPort: z.number().int().min(1024).max(65_535),
     loopbackEnabled: z.boolean(),
+    /** Accounts the tray lists first, whatever else there is (the person pins them in the list). */
+    pinnedAccounts: z.array(name).max(50).optional(),
   })
   .strict();
 
@@ -265,9 +267,9 @@ export async function dispatch(handlers: Handlers, channel: unknown, args: unkno
 }
 
 /** Checks an event's payload against the contract (zod), for bridges that take events from an untrusted side. */
-export function parseEvent<E extends EventChannel>(event: E, payload: unknown): EventPayload<E> | null {
+export function parseEvent<E extends EventChannel>(event: E, payload: unknown): { readonly ok: true; readonly value: EventPayload<E> } | { readonly ok: false } {
   const parsed = EVENTS[event].safeParse(payload);
-  return parsed.success ? (parsed.data as EventPayload<E>) : null;
+  return parsed.success ? { ok: true, value: parsed.data as EventPayload<E> } : { ok: false };
 }
 
 // The bridge itself lives in shared/bridge.ts, which does not load zod (the web harness's page script

@@ -14,7 +14,7 @@ import { copyNotice, createSignInNotifier, loopbackSignInNotice, showNotice } fr
 import { openCoreForApp } from './open-core.js';
 import { createPassphrasePrompt } from './passphrase-window.js';
 import { contentSecurityPolicy, isAllowedExternalUrl, rendererLocation, type RendererLocation } from './renderer-location.js';
-import { createTray, type TokenryTray } from './tray.js';
+import { createRecentList, createTray, type TokenryTray } from './tray.js';
 import { hardenContents, hardenSession, WINDOW_WEB_PREFERENCES } from './window-security.js';
 
 /** TOKENRY_DATA_DIR (tests, headless use, several profiles), else the app's user-data folder. */
@@ -25,6 +25,8 @@ app.setPath('userData', dataDir);
 app.enableSandbox();
 
 const tokens = createTokenClipboard(clipboard);
+/** Accounts copied lately, for the tray's "Recently used" when there are too many to list. */
+const recent = createRecentList();
 let core: AppCore | null = null;
 let loopback: LoopbackHandle | null = null;
 let tray: TokenryTray | null = null;
@@ -87,6 +89,10 @@ async function copyFromTray(name: string): Promise<void> {
   // The core renews the token first when it would expire within 60 s (service.token with minValidSeconds 60),
   // then copies it; the clipboard is cleared after settings.clipboardClearSeconds if it still holds it.
   const response = await core.handlers['tokens:copy'](name);
+  if (response.ok) {
+    recent.touch(name);
+    tray?.refresh();
+  }
   showNotice(copyNotice(name, response, Date.now()), showWindow);
 }
 
@@ -108,7 +114,10 @@ async function start(): Promise<void> {
         copyToClipboard: (token, clearAfterSeconds) => tokens.copy(token, clearAfterSeconds),
         openStore: openElectronStore,
         audit: { read: (limit) => (loopback?.audit ?? fileAuditApi(dataDir)).read(limit) },
-        onSettingsChanged: (settings) => loopback?.apply(settings),
+        onSettingsChanged: async (settings) => {
+          tray?.refresh();
+          await loopback?.apply(settings);
+        },
       },
     });
   } catch (error) {
@@ -147,6 +156,11 @@ async function start(): Promise<void> {
       onHandled: (channel, response) => {
         if (response.ok && CHANGES_ACCOUNTS.has(channel)) tray?.refresh();
       },
+      // A token copied in the window counts as recently used in the tray too.
+      onCopied: (name) => {
+        recent.touch(name);
+        tray?.refresh();
+      },
     }),
   );
   mainWindow = createWindow(location);
@@ -167,11 +181,16 @@ async function start(): Promise<void> {
       notifySignIn(name, state);
     }),
   );
-  tray = createTray(() => ready.service.accounts(), {
-    copy: (name) => void copyFromTray(name),
-    open: () => showWindow(),
-    quit: () => app.quit(),
-  });
+  tray = createTray(
+    () => ready.service.accounts(),
+    {
+      copy: (name) => void copyFromTray(name),
+      open: () => showWindow(),
+      quit: () => app.quit(),
+    },
+    process.platform,
+    () => ({ pinned: ready.settings.get().pinnedAccounts ?? [], recent: recent.names() }),
+  );
 }
 
 /** Closes everything that holds the data directory; bounded, so that quitting never hangs. */

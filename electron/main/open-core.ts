@@ -76,12 +76,13 @@ async function safeStorageStrength(platform: NodeJS.Platform): Promise<SafeStora
 export async function openCoreForApp(options: OpenCoreOptions): Promise<AppCore | null> {
   const { dataDir } = options;
   const passphrase = (text: string): KeyProtector => passphraseProtector(text, options.scrypt === undefined ? {} : { scrypt: options.scrypt });
-  const open = (protector: KeyProtector, vaultWarning: string | null): Promise<AppCore> =>
-    openAppCore({ osStore: safeStorageOsStore(options.platform), passphraseProtector: passphrase, ...options.core, dataDir, protector, purpose: APP_PURPOSE, vaultWarning });
+  const open = (protector: KeyProtector, vaultWarning: string | null, osStore: OsStore | null = safeStorageOsStore(options.platform)): Promise<AppCore> =>
+    openAppCore({ osStore, passphraseProtector: passphrase, ...options.core, dataDir, protector, purpose: APP_PURPOSE, vaultWarning });
 
   const kinds = await readVaultKinds(dataDir);
   const envPassphrase = options.env[PASSPHRASE_ENV];
-  if (envPassphraseApplies(envPassphrase, kinds) && envPassphrase !== undefined) return open(passphrase(envPassphrase), null);
+  // TOKENRY_PASSPHRASE (headless, CI) never touches safeStorage, not even to offer it in the settings.
+  if (envPassphraseApplies(envPassphrase, kinds) && envPassphrase !== undefined) return open(passphrase(envPassphrase), null, null);
 
   const strength = await safeStorageStrength(options.platform);
   const plan = planProtection(kinds, strength, dataDir);

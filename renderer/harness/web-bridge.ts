@@ -163,7 +163,7 @@ function copyInPage(base: TokenryBridge): TokenryBridge['copyToken'] {
 }
 
 /** The harness validated each event against the contract before sending it (see the header). */
-const trustHarness: EventCheck = <E extends EventChannel>(_event: E, payload: unknown) => payload as EventPayload<E>;
+const trustHarness: EventCheck = <E extends EventChannel>(_event: E, payload: unknown) => ({ ok: true, value: payload as EventPayload<E> });
 
 const connection = new HarnessConnection(takeSecret());
 connection.warmUp();

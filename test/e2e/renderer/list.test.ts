@@ -139,11 +139,19 @@ describe('accounts list, dialogs and detail page', () => {
     const more = row('acct-007').getByRole('button', { name: 'More actions for acct-007' });
     await more.click();
     const menu = page.getByRole('menu', { name: 'Actions for acct-007' });
-    expect((await menu.getByRole('menuitem').allTextContents()).map((t) => t.trim())).toEqual(['Open details', 'Edit…', 'Remove…']);
+    expect((await menu.getByRole('menuitem').allTextContents()).map((t) => t.trim())).toEqual(['Open details', 'Pin to tray', 'Edit…', 'Remove…']);
     expect(await menu.getByRole('menuitem').first().evaluate((el) => el === (globalThis as unknown as PageGlobals).document.activeElement)).toBe(true);
     await page.keyboard.press('Escape');
     await expect.poll(() => menu.count()).toBe(0);
     expect(await more.evaluate((el) => el === (globalThis as unknown as PageGlobals).document.activeElement)).toBe(true);
+
+    // Pinned accounts lead the tray's menu when there are too many to list.
+    await more.click();
+    await menu.getByRole('menuitem', { name: 'Pin to tray' }).click();
+    await expect.poll(() => stack.harness.core.settings.get().pinnedAccounts).toEqual(['acct-007']);
+    await more.click();
+    expect(await menu.getByRole('menuitem', { name: 'Unpin from tray' }).count()).toBe(1);
+    await page.keyboard.press('Escape');
 
     await more.click();
     await menu.getByRole('menuitem', { name: 'Remove…' }).click();
