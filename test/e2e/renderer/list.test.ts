@@ -46,6 +46,24 @@ describe('accounts list, dialogs and detail page', () => {
     await page.getByRole('searchbox', { name: 'Search accounts' }).fill(text);
   }
 
+  /**
+   * After a failed or cancelled first sign-in the row says what the core says of the account: its
+   * state, Sign in as its action (there is no token), and, when the core keeps the failure on the
+   * account (state error), that error in one line with the whole of it on hover.
+   */
+  async function expectRowTellsCoreState(name: string): Promise<void> {
+    const listed = await stack.harness.core.handlers['accounts:list']();
+    const account = listed.ok ? listed.value.find((a) => a.name === name) : undefined;
+    if (account === undefined) throw new Error(`no account ${name}`);
+    await expect.poll(() => row(name).locator('[data-state]').getAttribute('data-state')).toBe(account.state.kind);
+    expect(await row(name).getByRole('button', { name: `Sign in to ${name}` }).count()).toBe(1);
+    if (account.state.kind === 'error') {
+      const detail = row(name).locator('.status-detail');
+      expect(await detail.textContent()).toContain(account.state.error.message);
+      expect(await detail.getAttribute('title')).toBe(await detail.textContent());
+    }
+  }
+
   async function dismissNotices(): Promise<void> {
     const dismiss = page.getByRole('button', { name: /^Dismiss/ });
     while ((await dismiss.count()) > 0) await dismiss.first().click();
@@ -246,6 +264,7 @@ describe('accounts list, dialogs and detail page', () => {
     const listed = await stack.harness.core.handlers['accounts:list']();
     const late = listed.ok ? listed.value.find((a) => a.name === 'late') : undefined;
     expect(late?.issuedAt).toBeNull();
+    await expectRowTellsCoreState('late');
     await dismissNotices();
   });
 
@@ -268,6 +287,7 @@ describe('accounts list, dialogs and detail page', () => {
     expect(await signIn.getByLabel('Password').getAttribute('aria-invalid')).toBe('true');
     expect(await signIn.locator('label', { hasText: 'Password' }).textContent()).toContain('*');
     await signIn.getByRole('button', { name: 'Cancel' }).click();
+    await expectRowTellsCoreState('late');
   });
 
   it('the add form marks required fields, explains problems by the field, and does not jump', async () => {
