@@ -3,7 +3,8 @@
 //
 // This script runs before the app and blocks the page while it does, so it leaves zod out (shared/
 // bridge.ts, not shared/ipc.ts): the harness checks every event against the contract before sending
-// it on this authenticated socket. And it opens the socket at once, while the app still loads.
+// it on this authenticated socket. And it opens the socket, and asks for the account list, at once,
+// while the app still loads.
 //
 // The harness hands out a per-run secret in the URL fragment (#k=...). Fragments never reach a
 // server or a Referer; this script takes it, keeps it for the tab (sessionStorage, so a reload
@@ -59,12 +60,29 @@ class HarnessConnection {
 
   constructor(private readonly secret: string | null) {}
 
-  /** Opens the socket now, so the app's first call finds it ready. */
+  /** The account list asked for at connection, for the app's first accounts() call (see warmUp). */
+  private early: { readonly answer: Promise<Response>; stale: boolean } | null = null;
+
+  /**
+   * Opens the socket now and asks for the account list at once, while the app's code still loads:
+   * the app's first accounts() call then takes that answer instead of waiting a round trip after it
+   * has booted. Should an account event arrive before the app asks (it subscribes first, so later
+   * events reach it), the early answer may be older than the event and is dropped for a fresh call.
+   */
   warmUp(): void {
-    void this.connect();
+    this.early = { answer: this.send('accounts:list', []), stale: false };
   }
 
   invoke = async (channel: Channel, args: unknown[]): Promise<Response> => {
+    if (channel === 'accounts:list' && this.early !== null) {
+      const early = this.early;
+      this.early = null;
+      if (!early.stale) return early.answer;
+    }
+    return this.send(channel, args);
+  };
+
+  private send = async (channel: Channel, args: unknown[]): Promise<Response> => {
     const socket = await this.connect();
     if (!(socket instanceof WebSocket)) return socket;
     const id = this.nextId++;
@@ -130,6 +148,7 @@ class HarnessConnection {
   }
 
   private emit(event: EventChannel, payload: unknown): void {
+    if (this.early !== null && (event === 'accounts:state' || event === 'accounts:changed')) this.early.stale = true;
     for (const listener of this.listeners.get(event) ?? []) listener(payload);
   }
 }

@@ -43,6 +43,10 @@ const TARGET_TICK_MS = 2;
 interface LoadSample {
   /** Navigation start to the list rendered and laid out. */
   readonly firstRenderMs: number;
+  /** Navigation start to the app's first script line (HTML, bridge, app code fetched and parsed). */
+  readonly bootMs: number;
+  /** Navigation start to the account list received. */
+  readonly dataMs: number;
   /** Data received to the 1,000 rows patched into the DOM (Vue's share). */
   readonly listRenderMs: number;
   /** The same plus their first style and layout. */
@@ -125,6 +129,7 @@ async function measurePage(url: string): Promise<LoadSample> {
     await page.waitForFunction(() => performance.getEntriesByName('tokenry:accounts-laid-out').length > 0, undefined, { timeout: 30_000 });
     // No named functions inside evaluate(): tsx's keepNames would reference a helper the page lacks.
     const marks = await page.evaluate(() => ({
+      boot: performance.getEntriesByName('tokenry:boot')[0]?.startTime ?? Number.NaN,
       loaded: performance.getEntriesByName('tokenry:accounts-loaded')[0]?.startTime ?? Number.NaN,
       rendered: performance.getEntriesByName('tokenry:accounts-rendered')[0]?.startTime ?? Number.NaN,
       laidOut: performance.getEntriesByName('tokenry:accounts-laid-out')[0]?.startTime ?? Number.NaN,
@@ -140,6 +145,8 @@ async function measurePage(url: string): Promise<LoadSample> {
     await context.close();
     return {
       firstRenderMs: marks.laidOut,
+      bootMs: marks.boot,
+      dataMs: marks.loaded,
       listRenderMs: marks.rendered - marks.loaded,
       listLayoutMs: marks.laidOut - marks.loaded,
       rows: marks.rows,
@@ -227,6 +234,8 @@ export async function benchRenderer(): Promise<void> {
       console.log(`\n### ${size.toLocaleString('en')} accounts${size === ACCOUNTS ? '' : ` (the ${ACCOUNTS.toLocaleString('en')} real ones served ${size / ACCOUNTS} times)`}`);
       console.log(`rows in the DOM: ${first?.rows ?? 0} (virtualized), live countdowns: ${first?.countdowns ?? 0} (median of ${LOADS} page loads, ${ticks.length} ticks)`);
       console.log(`first render, navigation start to rows laid out:        ${ms(firstRender)}`);
+      console.log(`  navigation start to the app's first line (page, code): ${ms(median(loads.map((l) => l.bootMs)))}`);
+      console.log(`  navigation start to the account list received:        ${ms(median(loads.map((l) => l.dataMs)))}`);
       console.log(`  of which data received to rows patched (Vue):         ${ms(median(loads.map((l) => l.listRenderMs)))}`);
       console.log(`  of which data received to rows laid out:              ${ms(median(loads.map((l) => l.listLayoutMs)))}`);
       console.log(`one countdown tick, now changed to DOM patched:          ${ms(tick)} (max ${ms(Math.max(...ticks.map((t) => t.patchMs)))})`);

@@ -19,6 +19,7 @@ export const useAccountsStore = defineStore('accounts', () => {
   let listening = false;
 
   async function load(): Promise<void> {
+    if (!loaded.value) mark('tokenry:accounts-asked');
     const result = await window.tokenry.accounts();
     if (!result.ok) {
       loadError.value = result.error;
