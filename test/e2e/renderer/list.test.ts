@@ -114,6 +114,8 @@ describe('accounts list, dialogs and detail page', () => {
     const rendered = await page.locator('[data-account]').count();
     expect(rendered).toBeGreaterThan(5);
     expect(rendered).toBeLessThan(40);
+    // The shared clock ticks only countdowns that exist: those of the rows in view (two per row at most).
+    expect(await page.locator('time.countdown').count()).toBeLessThanOrEqual(2 * rendered);
     expect(await page.locator('.list-count').textContent()).toBe(`${MANY + 2} accounts`);
     await page.evaluate(() => (globalThis as unknown as PageGlobals).scrollTo(0, (globalThis as unknown as PageGlobals).document.body.scrollHeight));
     await row('work').waitFor();
