@@ -33,7 +33,8 @@ import { ensureRendererBuilt, RENDERER_OUT } from '../e2e/helpers/renderer-build
 const ACCOUNTS = 1000;
 /** List sizes measured: the real accounts, then ten copies of them. */
 const SIZES = [1000, 10_000] as const;
-const LOADS = 3;
+// Five loads per size: on a shared, loaded machine three medians drift by a third between runs.
+const LOADS = 5;
 const TICKS = 5;
 const PASSPHRASE = 'renderer bench';
 /** The targets of issue 14, at 1,000 accounts. */
