@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { ErrorValue } from './errors.js';
 import type { Result } from './result.js';
+import { createBridgeWith, type TokenryBridge } from './bridge.js';
 
 const name = z.string().min(1).max(64);
 const epoch = z.number().nullable();
@@ -186,6 +187,8 @@ export const settingsSchema = z
     clipboardClearSeconds: z.number().int().min(0).max(3600),
     loopbackPort: z.number().int().min(1024).max(65_535),
     loopbackEnabled: z.boolean(),
+    /** Accounts the tray lists first, whatever else there is (the person pins them in the list). */
+    pinnedAccounts: z.array(name).max(50).optional(),
   })
   .strict();
 
@@ -193,7 +196,15 @@ export const vaultStatusSchema = z.object({
   protectors: z.array(z.enum(['passphrase', 'keyring', 'safe-storage'])),
   /** Set when the app refuses to rely on a weak safeStorage backend (Linux basic_text). */
   warning: z.string().nullable(),
+  /**
+   * The OS store this shell can protect the vault with (safeStorage in the app, the OS keyring in
+   * the web harness), and whether it is usable now (`problem` says why not); null when it has none.
+   */
+  osStore: z.object({ kind: z.enum(['keyring', 'safe-storage']), problem: z.string().nullable() }).nullable().optional(),
 });
+
+/** A passphrase crossing the bridge to change the vault's protection (never stored, never logged). */
+const passphrase = z.string().min(1).max(1024);
 
 const none = z.tuple([]);
 const one = <T extends z.ZodType>(schema: T) => z.tuple([schema]);
@@ -220,12 +231,20 @@ export const CHANNELS = {
   'settings:get': { args: none, result: settingsSchema },
   'settings:set': { args: one(settingsSchema.partial()), result: settingsSchema },
   'vault:status': { args: none, result: vaultStatusSchema },
+  /** Replaces the passphrase (current, new): only the data key is rewrapped, no secret re-encrypted. */
+  'vault:change-passphrase': { args: two(passphrase, passphrase), result: vaultStatusSchema },
+  /** Protects the vault with the OS store instead of its passphrase (the current passphrase confirms). */
+  'vault:use-os-store': { args: one(passphrase), result: vaultStatusSchema },
+  /** Protects the vault with a new passphrase instead of the OS store. */
+  'vault:use-passphrase': { args: one(passphrase), result: vaultStatusSchema },
 } as const;
 
 /** Events main sends to the renderer. */
 export const EVENTS = {
   'accounts:state': z.object({ name: z.string(), state: accountStateSchema }),
   'accounts:changed': z.null(),
+  /** Loopback requests just written to the audit log, newest last (pushed, so the log updates live). */
+  'audit:appended': z.array(auditRowSchema).max(1000),
 } as const;
 
 export type Channel = keyof typeof CHANNELS;
@@ -267,66 +286,20 @@ export async function dispatch(handlers: Handlers, channel: unknown, args: unkno
   return handler(...(parsed.data as unknown[]));
 }
 
-/** window.tokenry: the narrow, domain-shaped bridge the renderer sees (same shape in Electron and the web harness). */
-export interface TokenryBridge {
-  providers(): Promise<ChannelResponse<'providers:list'>>;
-  accounts(): Promise<ChannelResponse<'accounts:list'>>;
-  addAccount(input: ChannelArgs<'accounts:add'>[0]): Promise<ChannelResponse<'accounts:add'>>;
-  updateAccount(name: string, patch: ChannelArgs<'accounts:update'>[1]): Promise<ChannelResponse<'accounts:update'>>;
-  removeAccount(name: string): Promise<ChannelResponse<'accounts:remove'>>;
-  signIn(name: string, input: ChannelArgs<'accounts:sign-in'>[1]): Promise<ChannelResponse<'accounts:sign-in'>>;
-  cancelSignIn(name: string): Promise<ChannelResponse<'accounts:cancel-sign-in'>>;
-  refresh(name: string): Promise<ChannelResponse<'accounts:refresh'>>;
-  revealToken(name: string): Promise<ChannelResponse<'tokens:reveal'>>;
-  copyToken(name: string): Promise<ChannelResponse<'tokens:copy'>>;
-  tokenDetails(name: string): Promise<ChannelResponse<'tokens:details'>>;
-  clients(): Promise<ChannelResponse<'clients:list'>>;
-  addClient(name: string, accounts: string[]): Promise<ChannelResponse<'clients:add'>>;
-  removeClient(name: string): Promise<ChannelResponse<'clients:remove'>>;
-  audit(limit: number): Promise<ChannelResponse<'audit:read'>>;
-  settings(): Promise<ChannelResponse<'settings:get'>>;
-  saveSettings(patch: ChannelArgs<'settings:set'>[0]): Promise<ChannelResponse<'settings:set'>>;
-  vaultStatus(): Promise<ChannelResponse<'vault:status'>>;
-  onAccountState(listener: (event: EventPayload<'accounts:state'>) => void): () => void;
-  onAccountsChanged(listener: () => void): () => void;
+/** Checks an event's payload against the contract (zod), for bridges that take events from an untrusted side. */
+export function parseEvent<E extends EventChannel>(event: E, payload: unknown): { readonly ok: true; readonly value: EventPayload<E> } | { readonly ok: false } {
+  const parsed = EVENTS[event].safeParse(payload);
+  return parsed.success ? { ok: true, value: parsed.data as EventPayload<E> } : { ok: false };
 }
 
-/** Which channel each bridge method calls: both bridges are built from this one table. */
-export const BRIDGE_METHODS = {
-  providers: 'providers:list',
-  accounts: 'accounts:list',
-  addAccount: 'accounts:add',
-  updateAccount: 'accounts:update',
-  removeAccount: 'accounts:remove',
-  signIn: 'accounts:sign-in',
-  cancelSignIn: 'accounts:cancel-sign-in',
-  refresh: 'accounts:refresh',
-  revealToken: 'tokens:reveal',
-  copyToken: 'tokens:copy',
-  tokenDetails: 'tokens:details',
-  clients: 'clients:list',
-  addClient: 'clients:add',
-  removeClient: 'clients:remove',
-  audit: 'audit:read',
-  settings: 'settings:get',
-  saveSettings: 'settings:set',
-  vaultStatus: 'vault:status',
-} as const satisfies Record<Exclude<keyof TokenryBridge, 'onAccountState' | 'onAccountsChanged'>, Channel>;
+// The bridge itself lives in shared/bridge.ts, which does not load zod (the web harness's page script
+// stays small); Electron's preload builds it with the zod check above.
+export { BRIDGE_METHODS, createBridgeWith, type EventCheck, type TokenryBridge } from './bridge.js';
 
-/** Builds a bridge over any transport: `invoke` sends a channel and arguments, `subscribe` listens to an event. */
+/** Builds a bridge over any transport, checking every event against the contract. */
 export function createBridge(
   invoke: (channel: Channel, args: unknown[]) => Promise<Result<unknown, ErrorValue>>,
   subscribe: (event: EventChannel, listener: (payload: unknown) => void) => () => void,
 ): TokenryBridge {
-  const methods: Record<string, (...args: unknown[]) => Promise<Result<unknown, ErrorValue>>> = {};
-  for (const [method, channel] of Object.entries(BRIDGE_METHODS)) methods[method] = (...args) => invoke(channel, args);
-  return Object.freeze({
-    ...(methods as unknown as Omit<TokenryBridge, 'onAccountState' | 'onAccountsChanged'>),
-    onAccountState: (listener: (event: EventPayload<'accounts:state'>) => void) =>
-      subscribe('accounts:state', (payload) => {
-        const parsed = EVENTS['accounts:state'].safeParse(payload);
-        if (parsed.success) listener(parsed.data);
-      }),
-    onAccountsChanged: (listener: () => void) => subscribe('accounts:changed', () => listener()),
-  });
+  return createBridgeWith(invoke, subscribe, parseEvent);
 }

@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import { CHANGES_ACCOUNTS, type Channel, type EventChannel, type EventPayload } from '../../shared/ipc.js';
+import { CHANGES_ACCOUNTS, EVENTS, type Channel, type EventChannel, type EventPayload } from '../../shared/ipc.js';
 import type { ErrorValue } from '../../shared/errors.js';
 import { openAppCore, type AppCore } from '../core/bridge/app-core.js';
 import { answerRequest } from '../core/bridge/handlers.js';
@@ -32,6 +32,12 @@ import type { LoopbackServer } from '../core/loopback/loopback-server.js';
 import type { KeyProtector } from '../core/vault/protector.js';
 import { passphraseFromEnvOrPrompt } from '../core/vault/protectors/passphrase-prompt.js';
 import { passphraseProtector } from '../core/vault/protectors/passphrase.js';
+import { keyringProblem, keyringProtector } from '../core/vault/protectors/keyring.js';
+import type { OsStore } from '../core/vault/protection-change.js';
+import { forwardAuditRows } from '../core/loopback/audit-events.js';
+import { parseVaultFile } from '../core/vault/vault-file.js';
+import { readFileIfExists } from '../core/vault/atomic-file.js';
+import { secretsPath } from '../core/vault/secret-store.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 export const DEFAULT_RENDERER_DIR = join(ROOT, 'out/renderer');
@@ -83,6 +89,16 @@ export interface WebHarnessOptions {
   readonly log?: (line: string) => void;
   /** The core's log; by default it goes to logs/tokenry.log in the data directory, as the app's does. */
   readonly logger?: Logger;
+  /** The OS store the settings may move the vault to; default the OS keyring, null for none. */
+  readonly osStore?: OsStore | null;
+  /** A passphrase protector at this harness's scrypt cost (tests pass a cheap one). */
+  readonly passphraseProtector?: (passphrase: string) => KeyProtector;
+}
+
+/** The OS keyring as the harness's OS store (a Secret Service on Linux). */
+export function keyringOsStore(service?: string): OsStore {
+  const options = service === undefined ? {} : { service };
+  return { kind: 'keyring', protector: () => keyringProtector(options), problem: () => keyringProblem(options) };
 }
 
 export interface WebHarness {
@@ -171,16 +187,29 @@ export async function startWebHarness(options: WebHarnessOptions): Promise<WebHa
     ...(options.loopbackPort === undefined ? {} : { loopbackPort: options.loopbackPort }),
     onLoopbackProblem: (error) => log(`Loopback endpoint not started: ${error.message}`),
     ...(options.grantDeps === undefined ? {} : { grantDeps: options.grantDeps }),
+    osStore: options.osStore === undefined ? keyringOsStore() : options.osStore,
+    ...(options.passphraseProtector === undefined ? {} : { passphraseProtector: options.passphraseProtector }),
   });
   const opened: AppCore = core;
 
   const sockets = new Set<WebSocket>();
   const authed = new WeakSet<WebSocket>();
   const broadcast = <E extends EventChannel>(event: E, payload: EventPayload<E>): void => {
-    const text = JSON.stringify({ type: 'event', event, payload });
+    // Checked here against the contract: the page's bridge leaves zod out to load fast, and trusts this socket.
+    const checked = EVENTS[event].safeParse(payload);
+    if (!checked.success) return;
+    const text = JSON.stringify({ type: 'event', event, payload: checked.data });
     for (const ws of sockets) if (authed.has(ws) && ws.readyState === ws.OPEN) ws.send(text);
   };
-  const unsubscribe = opened.onState((name, state) => broadcast('accounts:state', { name, state }));
+  const stopStates = opened.onState((name, state) => broadcast('accounts:state', { name, state }));
+  // Loopback requests reach the page as they happen (batched), so its audit log is live.
+  const auditRows = forwardAuditRows((rows) => broadcast('audit:appended', rows));
+  const stopAudit = opened.loopback.auditLog.onAppend((entry) => auditRows.add(entry));
+  const unsubscribe = (): void => {
+    stopStates();
+    stopAudit();
+    auditRows.close();
+  };
 
   let allowedHosts: ReadonlySet<string> = new Set();
   let allowedOrigins: ReadonlySet<string> = new Set();
@@ -351,7 +380,12 @@ async function main(): Promise<void> {
   }
   const loopbackFlag = values['loopback-port'];
   const loopbackPort = values['no-loopback'] ? null : loopbackFlag === undefined ? undefined : Number(loopbackFlag);
-  const passphrase = await passphraseFromEnvOrPrompt({
+  // A vault moved to the OS keyring in the settings opens from it; otherwise the passphrase.
+  const secrets = secretsPath(resolve(dataDir));
+  const bytes = await readFileIfExists(secrets);
+  const kinds = bytes === null ? null : parseVaultFile(bytes, secrets).protectors.map((p) => p.kind);
+  const useKeyring = kinds !== null && kinds.includes('keyring') && !kinds.includes('passphrase');
+  const passphrase = useKeyring ? '' : await passphraseFromEnvOrPrompt({
     env: process.env,
     stdin: process.stdin,
     stderr: process.stderr,
@@ -361,7 +395,7 @@ async function main(): Promise<void> {
   const harness = await startWebHarness({
     dataDir: resolve(dataDir),
     port,
-    protector: passphraseProtector(passphrase),
+    protector: useKeyring ? keyringProtector() : passphraseProtector(passphrase),
     ...(values['renderer-dir'] === undefined ? {} : { rendererDir: values['renderer-dir'] }),
     ...(loopbackPort === undefined ? {} : { loopbackPort }),
   });

@@ -7,13 +7,14 @@ import { resolveDataDir } from '../core/vault/data-dir.js';
 import { createTokenClipboard } from './clipboard.js';
 import { keyIconDataUrl } from './icon.js';
 import { CHANGES_ACCOUNTS } from '../../shared/ipc.js';
-import { registerIpc } from './ipc/typed-ipc-main.js';
+import { registerIpc, sendEvent } from './ipc/typed-ipc-main.js';
+import { forwardAuditRows } from '../core/loopback/audit-events.js';
 import { openElectronStore } from './electron-stores.js';
 import { copyNotice, createSignInNotifier, loopbackSignInNotice, showNotice } from './notifications.js';
 import { openCoreForApp } from './open-core.js';
 import { createPassphrasePrompt } from './passphrase-window.js';
 import { contentSecurityPolicy, isAllowedExternalUrl, rendererLocation, type RendererLocation } from './renderer-location.js';
-import { createTray, type TokenryTray } from './tray.js';
+import { createRecentList, createTray, type TokenryTray } from './tray.js';
 import { hardenContents, hardenSession, WINDOW_WEB_PREFERENCES } from './window-security.js';
 
 /** TOKENRY_DATA_DIR (tests, headless use, several profiles), else the app's user-data folder. */
@@ -24,6 +25,8 @@ app.setPath('userData', dataDir);
 app.enableSandbox();
 
 const tokens = createTokenClipboard(clipboard);
+/** Accounts copied lately, for the tray's "Recently used" when there are too many to list. */
+const recent = createRecentList();
 let core: AppCore | null = null;
 let tray: TokenryTray | null = null;
 let mainWindow: BrowserWindow | null = null;
@@ -43,7 +46,7 @@ function createWindow(location: RendererLocation): BrowserWindow {
   const window = new BrowserWindow({
     width: 1100,
     height: 720,
-    minWidth: 720,
+    minWidth: 640,
     minHeight: 480,
     show: false,
     title: 'Tokenry',
@@ -85,6 +88,10 @@ async function copyFromTray(name: string): Promise<void> {
   // The core renews the token first when it would expire within 60 s (service.token with minValidSeconds 60),
   // then copies it; the clipboard is cleared after settings.clipboardClearSeconds if it still holds it.
   const response = await core.handlers['tokens:copy'](name);
+  if (response.ok) {
+    recent.touch(name);
+    tray?.refresh();
+  }
   showNotice(copyNotice(name, response, Date.now()), showWindow);
 }
 
@@ -109,6 +116,8 @@ async function start(): Promise<void> {
         // The core starts the loopback provider on the configured port and follows settings changes.
         onNeedsSignIn: (name) => showNotice(loopbackSignInNotice(name), showWindow),
         onLoopbackProblem: (error) => loopbackProblem(error.message),
+        // Pinned accounts live in the settings: the tray follows them.
+        onSettingsChanged: () => tray?.refresh(),
       },
     });
   } catch (error) {
@@ -134,10 +143,23 @@ async function start(): Promise<void> {
       onHandled: (channel, response) => {
         if (response.ok && CHANGES_ACCOUNTS.has(channel)) tray?.refresh();
       },
+      // A token copied in the window counts as recently used in the tray too.
+      onCopied: (name) => {
+        recent.touch(name);
+        tray?.refresh();
+      },
     }),
   );
   mainWindow = createWindow(location);
   prompt.close();
+
+  // Loopback requests reach the window as they happen (batched), so its audit log is live.
+  const auditToWindow = forwardAuditRows((rows) => sendEvent(mainWindow === null || mainWindow.isDestroyed() ? null : mainWindow.webContents, 'audit:appended', rows));
+  const stopAudit = ready.loopback.auditLog.onAppend((entry) => auditToWindow.add(entry));
+  cleanups.push(() => {
+    stopAudit();
+    auditToWindow.close();
+  });
 
   const notifySignIn = createSignInNotifier(ready.service.accounts(), (_name, notice) => showNotice(notice, showWindow));
   cleanups.push(
@@ -146,11 +168,16 @@ async function start(): Promise<void> {
       notifySignIn(name, state);
     }),
   );
-  tray = createTray(() => ready.service.accounts(), {
-    copy: (name) => void copyFromTray(name),
-    open: () => showWindow(),
-    quit: () => app.quit(),
-  });
+  tray = createTray(
+    () => ready.service.accounts(),
+    {
+      copy: (name) => void copyFromTray(name),
+      open: () => showWindow(),
+      quit: () => app.quit(),
+    },
+    process.platform,
+    () => ({ pinned: ready.settings.get().pinnedAccounts ?? [], recent: recent.names() }),
+  );
 }
 
 /** Closes everything that holds the data directory; bounded, so that quitting never hangs. */

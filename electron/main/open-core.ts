@@ -11,7 +11,8 @@ import { safeStorageProtector } from '../core/vault/protectors/safe-storage.js';
 import { secretsPath } from '../core/vault/secret-store.js';
 import { isVaultError } from '../core/vault/vault-error.js';
 import { parseVaultFile } from '../core/vault/vault-file.js';
-import { classifySafeStorage, envPassphraseApplies, planProtection, type SafeStorageStrength } from './vault-protection.js';
+import { classifySafeStorage, envPassphraseApplies, planProtection, strengthWarning, type SafeStorageStrength } from './vault-protection.js';
+import type { OsStore } from '../core/vault/protection-change.js';
 
 /** What the passphrase prompt is asked to show. */
 export interface PassphraseRequest {
@@ -53,6 +54,15 @@ export async function readVaultKinds(dataDir: string): Promise<ProtectorKind[] |
   return [...new Set(parseVaultFile(bytes, path).protectors.map((p) => p.kind))];
 }
 
+/** safeStorage as the OS store the settings screen may move the vault to (refusing Linux's basic_text). */
+export function safeStorageOsStore(platform: NodeJS.Platform): OsStore {
+  return {
+    kind: 'safe-storage',
+    protector: () => safeStorageProtector(safeStorage, { platform }),
+    problem: async () => strengthWarning(await safeStorageStrength(platform)),
+  };
+}
+
 /** What safeStorage offers; only ever called after app.whenReady(). */
 async function safeStorageStrength(platform: NodeJS.Platform): Promise<SafeStorageStrength> {
   const available = await safeStorage.isAsyncEncryptionAvailable().catch(() => false);
@@ -65,13 +75,14 @@ async function safeStorageStrength(platform: NodeJS.Platform): Promise<SafeStora
  */
 export async function openCoreForApp(options: OpenCoreOptions): Promise<AppCore | null> {
   const { dataDir } = options;
-  const open = (protector: KeyProtector, vaultWarning: string | null): Promise<AppCore> =>
-    openAppCore({ ...options.core, dataDir, protector, purpose: APP_PURPOSE, vaultWarning });
   const passphrase = (text: string): KeyProtector => passphraseProtector(text, options.scrypt === undefined ? {} : { scrypt: options.scrypt });
+  const open = (protector: KeyProtector, vaultWarning: string | null, osStore: OsStore | null = safeStorageOsStore(options.platform)): Promise<AppCore> =>
+    openAppCore({ osStore, passphraseProtector: passphrase, ...options.core, dataDir, protector, purpose: APP_PURPOSE, vaultWarning });
 
   const kinds = await readVaultKinds(dataDir);
   const envPassphrase = options.env[PASSPHRASE_ENV];
-  if (envPassphraseApplies(envPassphrase, kinds) && envPassphrase !== undefined) return open(passphrase(envPassphrase), null);
+  // TOKENRY_PASSPHRASE (headless, CI) never touches safeStorage, not even to offer it in the settings.
+  if (envPassphraseApplies(envPassphrase, kinds) && envPassphrase !== undefined) return open(passphrase(envPassphrase), null, null);
 
   const strength = await safeStorageStrength(options.platform);
   const plan = planProtection(kinds, strength, dataDir);

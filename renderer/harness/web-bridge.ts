@@ -1,10 +1,16 @@
-// window.tokenry for the web harness: the same bridge as Electron's preload (built by createBridge
+// window.tokenry for the web harness: the same bridge as Electron's preload (built by createBridgeWith
 // from the one contract), over a WebSocket to the harness instead of IPC.
+//
+// This script runs before the app and blocks the page while it does, so it leaves zod out (shared/
+// bridge.ts, not shared/ipc.ts): the harness checks every event against the contract before sending
+// it on this authenticated socket. And it opens the socket, and asks for the account list, at once,
+// while the app still loads.
 //
 // The harness hands out a per-run secret in the URL fragment (#k=...). Fragments never reach a
 // server or a Referer; this script takes it, keeps it for the tab (sessionStorage, so a reload
 // works), drops it from the address bar, and sends it as the first message on every connection.
-import { createBridge, type Channel, type EventChannel, type TokenryBridge } from '../../shared/ipc.js';
+import { createBridgeWith, type EventCheck, type TokenryBridge } from '../../shared/bridge.js';
+import type { Channel, EventChannel, EventPayload } from '../../shared/ipc.js';
 import type { ErrorValue } from '../../shared/errors.js';
 import type { Result } from '../../shared/result.js';
 
@@ -54,7 +60,29 @@ class HarnessConnection {
 
   constructor(private readonly secret: string | null) {}
 
+  /** The account list asked for at connection, for the app's first accounts() call (see warmUp). */
+  private early: { readonly answer: Promise<Response>; stale: boolean } | null = null;
+
+  /**
+   * Opens the socket now and asks for the account list at once, while the app's code still loads:
+   * the app's first accounts() call then takes that answer instead of waiting a round trip after it
+   * has booted. Should an account event arrive before the app asks (it subscribes first, so later
+   * events reach it), the early answer may be older than the event and is dropped for a fresh call.
+   */
+  warmUp(): void {
+    this.early = { answer: this.send('accounts:list', []), stale: false };
+  }
+
   invoke = async (channel: Channel, args: unknown[]): Promise<Response> => {
+    if (channel === 'accounts:list' && this.early !== null) {
+      const early = this.early;
+      this.early = null;
+      if (!early.stale) return early.answer;
+    }
+    return this.send(channel, args);
+  };
+
+  private send = async (channel: Channel, args: unknown[]): Promise<Response> => {
     const socket = await this.connect();
     if (!(socket instanceof WebSocket)) return socket;
     const id = this.nextId++;
@@ -120,6 +148,7 @@ class HarnessConnection {
   }
 
   private emit(event: EventChannel, payload: unknown): void {
+    if (this.early !== null && (event === 'accounts:state' || event === 'accounts:changed')) this.early.stale = true;
     for (const listener of this.listeners.get(event) ?? []) listener(payload);
   }
 }
@@ -152,7 +181,11 @@ function copyInPage(base: TokenryBridge): TokenryBridge['copyToken'] {
   };
 }
 
+/** The harness validated each event against the contract before sending it (see the header). */
+const trustHarness: EventCheck = <E extends EventChannel>(_event: E, payload: unknown) => ({ ok: true, value: payload as EventPayload<E> });
+
 const connection = new HarnessConnection(takeSecret());
-const base = createBridge(connection.invoke, connection.subscribe);
+connection.warmUp();
+const base = createBridgeWith(connection.invoke, connection.subscribe, trustHarness);
 const bridge: TokenryBridge = Object.freeze({ ...base, copyToken: copyInPage(base) });
 Object.defineProperty(window, 'tokenry', { value: bridge, enumerable: true });

@@ -15,6 +15,6 @@ if (wanted('loopback')) {
   await benchLoopback();
 }
 if (wanted('renderer')) {
-  console.log('\n## Renderer (1,000 accounts in Chromium; bundle size)');
+  console.log('\n## Renderer (1,000 and 10,000 accounts in Chromium; bundle size)');
   await benchRenderer();
 }

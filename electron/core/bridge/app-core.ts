@@ -1,6 +1,8 @@
 // Everything a desktop-like shell runs: vault, service, settings, the loopback provider and the IPC handlers.
 // The Electron main process and the web harness both open the core through here.
 import type { ErrorValue } from '../../../shared/errors.js';
+import { createProtectionApi, type OsStore } from '../vault/protection-change.js';
+import { passphraseProtector } from '../vault/protectors/passphrase.js';
 import type { Handlers } from '../../../shared/ipc.js';
 import type { AccountState } from '../../../shared/account-state.js';
 import type { GrantDeps } from '../grants/grant-client.js';
@@ -40,6 +42,12 @@ export interface AppCoreOptions {
   readonly onNeedsSignIn?: (account: string) => void;
   /** The loopback provider could not serve (port in use...); the core runs on without it. */
   readonly onLoopbackProblem?: (error: ErrorValue) => void;
+  /** After the settings changed and the core followed them (the shell refreshes its tray). */
+  readonly onSettingsChanged?: (settings: Settings) => void;
+  /** The OS store the settings screen may move the vault to (safeStorage, the OS keyring); null: none. */
+  readonly osStore?: OsStore | null;
+  /** A passphrase protector at the shell's scrypt cost, for a new passphrase chosen in the settings. */
+  readonly passphraseProtector?: (passphrase: string) => KeyProtector;
 }
 
 export interface AppCore {
@@ -99,8 +107,8 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore> {
       const served = await host.serve(wantedPort(next, options.loopbackPort));
       if (!served.ok) options.onLoopbackProblem?.(served.error);
     };
-    const protectors = vault.protectorKinds();
     const { clients } = host;
+    const osStore = options.osStore ?? null;
     const handlers = createHandlers({
       service,
       settings: settingsStore,
@@ -114,9 +122,18 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore> {
         remove: (name) => clients.removeClient(name),
       },
       audit: host.audit,
-      vaultStatus: () => ({ protectors, warning: options.vaultWarning ?? null }),
+      // Read at every call: the settings screen can change the protection.
+      vaultStatus: async () => ({
+        protectors: vault.protectorKinds(),
+        warning: options.vaultWarning ?? null,
+        osStore: osStore === null ? null : { kind: osStore.kind, problem: await osStore.problem() },
+      }),
+      protection: createProtectionApi({ vault, osStore, passphrase: options.passphraseProtector ?? ((text) => passphraseProtector(text)) }),
       copyToClipboard: options.copyToClipboard,
-      onSettingsChanged: follow,
+      onSettingsChanged: async (next) => {
+        await follow(next);
+        options.onSettingsChanged?.(next);
+      },
     });
     await follow(settingsStore.get());
     return {

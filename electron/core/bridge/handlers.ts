@@ -8,6 +8,7 @@ import { silentLogger, type Logger } from '../log/logger.js';
 import type { TokenryService } from '../service.js';
 import type { Settings } from '../settings/settings-store.js';
 import type { DataStore } from '../vault/data-store.js';
+import type { ProtectionApi } from '../vault/protection-change.js';
 
 export type ClientView = z.infer<typeof clientViewSchema>;
 export type { AuditRow };
@@ -29,7 +30,9 @@ export interface HandlerDeps {
   readonly settings: DataStore<Settings>;
   readonly clients: ClientsApi;
   readonly audit: AuditApi;
-  readonly vaultStatus: () => VaultStatus;
+  readonly vaultStatus: () => VaultStatus | Promise<VaultStatus>;
+  /** Changing the vault's protection (passphrase, OS store); absent where the shell offers none. */
+  readonly protection?: ProtectionApi;
   /** Puts a token on the clipboard; resolves with when it will be cleared (null: never). */
   readonly copyToClipboard: (token: string, clearAfterSeconds: number) => Promise<number | null>;
   /** Called after settings change (to restart the loopback server on a new port, say). */
@@ -52,6 +55,8 @@ export async function answerRequest(handlers: Handlers, channel: unknown, args: 
   }
 }
 
+const NO_PROTECTION_CHANGE: ErrorValue = { code: 'not_supported', kind: 'config', message: 'The vault protection cannot be changed here.' };
+
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { service } = deps;
   const log = deps.log ?? silentLogger;
@@ -65,6 +70,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return err(value);
     }
   };
+  /** Runs a protection change, then answers with the new status. */
+  const protect = (change: (api: ProtectionApi) => Promise<Result<null, ErrorValue>>) =>
+    guard(async (): Promise<Result<VaultStatus, ErrorValue>> => {
+      if (deps.protection === undefined) return err(NO_PROTECTION_CHANGE);
+      const changed = await change(deps.protection);
+      return changed.ok ? ok(await deps.vaultStatus()) : changed;
+    });
   return {
     'providers:list': () => guard(() => ok(service.providers())),
     'accounts:list': () => guard(() => ok(service.accounts())),
@@ -97,6 +109,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         await deps.onSettingsChanged?.(next);
         return ok(next);
       }),
-    'vault:status': () => guard(() => ok(deps.vaultStatus())),
+    'vault:status': () => guard(async () => ok(await deps.vaultStatus())),
+    'vault:change-passphrase': (current, next) => protect((api) => api.changePassphrase(current, next)),
+    'vault:use-os-store': (current) => protect((api) => api.useOsStore(current)),
+    'vault:use-passphrase': (next) => protect((api) => api.usePassphrase(next)),
   };
 }

@@ -76,6 +76,7 @@ export class AuditLog {
   private readonly maxBuffered: number;
   private readonly flushDelayMs: number;
   private readonly batchSize: number;
+  private readonly appendListeners = new Set<(entry: AuditEntry) => void>();
 
   private constructor(dataDir: string, size: number, options: AuditLogOptions) {
     this.path = join(dataDir, AUDIT_FILE);
@@ -116,12 +117,26 @@ export class AuditLog {
       this.droppedTotal += 1;
       return;
     }
-    this.buffer.push({ at: this.clock.now(), client, account, route, status, outcome });
+    const at = this.clock.now();
+    this.buffer.push({ at, client, account, route, status, outcome });
+    if (this.appendListeners.size > 0) {
+      const entry: AuditEntry = { time: new Date(at).toISOString(), client, account, route, status, outcome };
+      for (const listener of this.appendListeners) listener(entry);
+    }
     if (this.buffer.length === this.batchSize) {
       this.schedule(0);
     } else if (this.timer === null) {
       this.schedule(this.flushDelayMs);
     }
+  }
+
+  /**
+   * Calls `listener` with each entry as it is recorded (before it reaches the file), so a window can
+   * show requests live. Listeners must be cheap (this is the request path). Returns the unsubscribe.
+   */
+  onAppend(listener: (entry: AuditEntry) => void): () => void {
+    this.appendListeners.add(listener);
+    return () => this.appendListeners.delete(listener);
   }
 
   /** Writes everything recorded so far; resolves once it is in the file. */

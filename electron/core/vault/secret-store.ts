@@ -1,4 +1,5 @@
 // The encrypted secret store: keytar's shape over secrets.json, with batched, serialized, durable writes.
+import { timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import { createFileExclusive, ensurePrivateDir, readFileIfExists, writeFileAtomic } from './atomic-file.js';
 import { identityKey, isWellFormedText, newDataKey, openSecret, parseIdentityKey, type SealedBox, sealSecret } from './envelope.js';
@@ -33,6 +34,11 @@ export interface Vault extends SecretStore {
   setMany(changes: readonly SecretChange[]): Promise<void>;
   /** The kinds of protector that can currently unlock this vault. */
   protectorKinds(): ProtectorKind[];
+  /**
+   * Whether `protector` opens this vault's data key through one of its records (to confirm the
+   * current passphrase before the protection changes). Never throws for a wrong one.
+   */
+  unlocks(protector: KeyProtector): Promise<boolean>;
   /**
    * Wraps the data key with `protector` and stores the record, replacing any record of the
    * same kind (one per kind). Secrets are not re-encrypted: only the data key is rewrapped.
@@ -256,6 +262,22 @@ class EncryptedVault implements Vault {
 
   protectorKinds(): ProtectorKind[] {
     return [...new Set(this.#state.protectors.map((w) => w.kind))];
+  }
+
+  async unlocks(protector: KeyProtector): Promise<boolean> {
+    const dataKey = this.#key();
+    for (const record of this.#state.protectors.filter((w) => w.kind === protector.kind)) {
+      let candidate: Buffer;
+      try {
+        candidate = await protector.unwrap(record);
+      } catch {
+        continue;
+      }
+      const same = candidate.length === dataKey.length && timingSafeEqual(candidate, dataKey);
+      candidate.fill(0);
+      if (same) return true;
+    }
+    return false;
   }
 
   async addProtector(protector: KeyProtector): Promise<void> {

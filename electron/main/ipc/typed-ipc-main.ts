@@ -30,6 +30,8 @@ export interface IpcOptions {
   readonly renderer: RendererLocation;
   /** Told after each answered request (the shell rebuilds the tray after account changes). */
   readonly onHandled?: (channel: Channel, response: Result<unknown, ErrorValue>) => void;
+  /** Told the account whose token the window copied (the tray lists it as recently used). */
+  readonly onCopied?: (name: string) => void;
 }
 
 type SenderEvent = Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>;
@@ -85,6 +87,7 @@ export function registerIpc(core: IpcCore, options: IpcOptions): () => void {
     ipcMain.handle(channel, async (event, ...args: unknown[]) => {
       const response = await answer(core, options, channel, event, args);
       if (response.ok && CHANGES_ACCOUNTS.has(channel)) sendEvent(options.contents(), 'accounts:changed', null);
+      if (response.ok && channel === 'tokens:copy' && typeof args[0] === 'string') options.onCopied?.(args[0]);
       try {
         options.onHandled?.(channel, response);
       } catch (error) {

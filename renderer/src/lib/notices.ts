@@ -12,7 +12,8 @@ let nextId = 1;
 
 export function notify(text: string, tone: Notice['tone'] = 'info', ms = 6000): void {
   const notice: Notice = { id: nextId++, text, tone };
-  notices.value = [...notices.value.slice(-3), notice];
+  // At most two at once: a third would cover the window; the newest replaces the oldest.
+  notices.value = [...notices.value.slice(-1), notice];
   setTimeout(() => dismiss(notice.id), ms);
 }
 

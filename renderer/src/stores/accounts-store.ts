@@ -3,27 +3,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { AccountPatch, AccountState, AccountView, ErrorValue, NewAccount, SignInInput } from '../lib/types.js';
 import { mark } from '../lib/perf.js';
-
-const sameView = (a: AccountView, b: AccountView): boolean => JSON.stringify(a) === JSON.stringify(b);
-
-/**
- * Keeps the objects of unchanged accounts, so that a reload re-renders only the rows whose
- * account actually changed (rows take their account as a prop and Vue compares props by identity).
- */
-function reconcile(previous: readonly AccountView[], next: readonly AccountView[]): readonly AccountView[] {
-  const old = new Map(previous.map((a) => [a.name, a]));
-  let changed = previous.length !== next.length;
-  const merged = next.map((a, i) => {
-    const before = old.get(a.name);
-    if (before !== undefined && sameView(before, a)) {
-      if (previous[i] !== before) changed = true;
-      return before;
-    }
-    changed = true;
-    return a;
-  });
-  return changed ? merged : previous;
-}
+import { reconcile } from '../lib/reconcile.js';
 
 const tokenOf = (state: AccountState): number | null | undefined =>
   state.kind === 'valid' || state.kind === 'expiring' || state.kind === 'refreshing' || state.kind === 'expired' ? state.expiresAt : undefined;
@@ -39,6 +19,7 @@ export const useAccountsStore = defineStore('accounts', () => {
   let listening = false;
 
   async function load(): Promise<void> {
+    if (!loaded.value) mark('tokenry:accounts-asked');
     const result = await window.tokenry.accounts();
     if (!result.ok) {
       loadError.value = result.error;
@@ -117,6 +98,9 @@ export const useAccountsStore = defineStore('accounts', () => {
     return result;
   }
 
+  /** Stops the account's sign-in in flight; its signIn() then resolves with a `cancelled` error. */
+  const cancelSignIn = (name: string) => window.tokenry.cancelSignIn(name);
+
   async function refresh(name: string) {
     const result = await window.tokenry.refresh(name);
     if (result.ok) upsert(result.value);
@@ -128,5 +112,5 @@ export const useAccountsStore = defineStore('accounts', () => {
   const copy = (name: string) => window.tokenry.copyToken(name);
   const details = (name: string) => window.tokenry.tokenDetails(name);
 
-  return { accounts, loaded, loadError, names, load, listen, find, applyState, add, update, remove, signIn, refresh, reveal, copy, details };
+  return { accounts, loaded, loadError, names, load, listen, find, applyState, add, update, remove, signIn, cancelSignIn, refresh, reveal, copy, details };
 });

@@ -1,4 +1,4 @@
-// Loopback clients and the audit log of what they asked for. A new client's key is returned to the
+// Loopback clients and the audit log of what they asked for, kept live by the core's audit events. A new client's key is returned to the
 // caller, shown once, and never kept here.
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
@@ -36,6 +36,27 @@ export const useClientsStore = defineStore('clients', () => {
     }
   }
 
+  let listening = false;
+  let clientsReload: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * Takes the audit rows the core pushes as loopback requests happen (newest last on the wire, newest
+   * first here), and reloads the clients once per burst for their "last used".
+   */
+  function listen(): void {
+    if (listening) return;
+    listening = true;
+    window.tokenry.onAuditAppended((rows) => {
+      if (!auditLoaded.value) return;
+      audit.value = [...[...rows].reverse(), ...audit.value].slice(0, AUDIT_ROWS);
+      if (clientsReload === null) {
+        clientsReload = setTimeout(() => {
+          clientsReload = null;
+          void load();
+        }, 1000);
+      }
+    });
+  }
+
   async function add(name: string, accounts: string[]) {
     const result = await window.tokenry.addClient(name, accounts);
     if (result.ok) clients.value = [...clients.value.filter((c) => c.name !== name), result.value.client];
@@ -48,5 +69,5 @@ export const useClientsStore = defineStore('clients', () => {
     return result;
   }
 
-  return { clients, audit, loaded, auditLoaded, loadError, auditError, load, loadAudit, add, remove };
+  return { clients, audit, loaded, auditLoaded, loadError, auditError, load, loadAudit, listen, add, remove };
 });

@@ -1,4 +1,4 @@
-// Application settings and the vault's protection status.
+// Application settings, and the vault's protection: its status and changing it (passphrase, OS store).
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { ErrorValue, Settings, VaultStatus } from '../lib/types.js';
@@ -23,5 +23,15 @@ export const useSettingsStore = defineStore('settings', () => {
     return result;
   }
 
-  return { settings, vault, loaded, loadError, load, save };
+  /** Runs a protection change; on success the vault status is the one the core answered. */
+  async function protect(change: Promise<Awaited<ReturnType<typeof window.tokenry.vaultStatus>>>) {
+    const result = await change;
+    if (result.ok) vault.value = result.value;
+    return result;
+  }
+  const changePassphrase = (current: string, next: string) => protect(window.tokenry.changePassphrase(current, next));
+  const useOsStore = (currentPassphrase: string) => protect(window.tokenry.useOsStore(currentPassphrase));
+  const usePassphrase = (passphrase: string) => protect(window.tokenry.usePassphrase(passphrase));
+
+  return { settings, vault, loaded, loadError, load, save, changePassphrase, useOsStore, usePassphrase };
 });

@@ -10,7 +10,14 @@ export interface TickSample {
 
 export interface PageGlobals {
   readonly navigator: { readonly clipboard: { readText(): Promise<string> } };
-  readonly document: { querySelectorAll(selector: string): { readonly length: number } };
+  readonly document: {
+    querySelectorAll(selector: string): { readonly length: number };
+    readonly activeElement: unknown;
+    readonly body: { readonly scrollHeight: number };
+    readonly documentElement: { readonly scrollWidth: number };
+  };
+  scrollTo(x: number, y: number): void;
+  getComputedStyle(element: unknown): { readonly whiteSpace: string };
   __TOKENRY_PERF__?: boolean;
   readonly __tokenryPerf?: { readonly ticks: readonly TickSample[] };
 }

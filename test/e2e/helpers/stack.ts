@@ -6,6 +6,9 @@ import { startWebHarness, type WebHarness, type WebHarnessOptions } from '../../
 import { passphraseProtector, TEST_SCRYPT } from '../../../electron/core/vault/protectors/passphrase.js';
 import { RENDERER_OUT } from './renderer-build.js';
 
+/** The passphrase of every test vault. */
+export const E2E_PASSPHRASE = 'e2e passphrase';
+
 export interface Stack {
   readonly harness: WebHarness;
   readonly dataDir: string;
@@ -21,7 +24,8 @@ export async function startStack(options: Partial<Omit<WebHarnessOptions, 'prote
     log: () => undefined,
     ...options,
     dataDir,
-    protector: passphraseProtector('e2e passphrase', { scrypt: TEST_SCRYPT }),
+    protector: passphraseProtector(E2E_PASSPHRASE, { scrypt: TEST_SCRYPT }),
+    passphraseProtector: (text) => passphraseProtector(text, { scrypt: TEST_SCRYPT }),
   });
   return {
     harness,

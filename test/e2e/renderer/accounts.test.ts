@@ -70,7 +70,8 @@ describe('renderer through the web harness', () => {
 
   async function openDetails(name: string): Promise<void> {
     await showAccounts();
-    await page.getByRole('button', { name: `Details of ${name}` }).click();
+    // The name is the way in (there is no separate "Details" button).
+    await row(name).getByRole('link', { name, exact: true }).click();
     await page.getByRole('heading', { name, level: 2 }).waitFor();
   }
 
@@ -147,7 +148,7 @@ describe('renderer through the web harness', () => {
     await signIn.getByLabel('Password').press('Enter');
     const alert = signIn.getByRole('alert');
     await alert.waitFor();
-    expect(await alert.textContent()).toMatch(/refused/i);
+    expect(await alert.getAttribute('aria-label')).toBe('The provider refused');
     expect(await alert.textContent()).toMatch(/Invalid username or password/);
     await screenshot(page, 'sign-in-error');
 
@@ -234,7 +235,7 @@ describe('renderer through the web harness', () => {
     const darkPage = await dark.newPage();
     await darkPage.goto(stack.harness.url);
     await darkPage.locator('[data-account="appx"]').waitFor();
-    await screenshot(darkPage, 'accounts-dark');
+    await publish(await screenshot(darkPage, 'accounts-dark'), 'accounts-dark.png');
     await dark.close();
   });
 
@@ -252,7 +253,7 @@ describe('renderer through the web harness', () => {
     await page.getByRole('button', { name: 'Refresh now' }).click();
     await expect.poll(() => sugar.tokenCalls()).toBe(callsBefore + 1);
     sugar.knobs.accessLifetimeSeconds = 3600;
-    const detail = page.getByRole('region', { name: 'Overview' }).locator('time').first();
+    const detail = page.getByRole('region', { name: 'Access token' }).locator('time').first();
     await expect.poll(() => detail.textContent(), { timeout: 3000 }).toMatch(/^(in [0-4]s|expired)/);
     await expect.poll(() => sugar.tokenCalls(), { timeout: 10_000, interval: 250 }).toBe(callsBefore + 2);
     expect(JSON.parse(sugar.requests.at(-1)?.body ?? '{}')).toMatchObject({ grant_type: 'refresh_token', platform: 'mobile' });
@@ -300,7 +301,7 @@ describe('renderer through the web harness', () => {
     await page.getByRole('button', { name: 'Refresh now' }).click();
     const alert = page.getByRole('main').getByRole('alert').first();
     await alert.waitFor({ timeout: 10_000 });
-    expect(await alert.textContent()).toMatch(/unavailable/i);
+    expect(`${await alert.getAttribute('aria-label')} ${await alert.textContent()}`).toMatch(/unavailable/i);
     await screenshot(page, 'provider-down');
     // The list says so too, with when the next attempt is due; the current token still counts down.
     await showAccounts();
@@ -351,7 +352,7 @@ describe('renderer through the web harness', () => {
     const file = JSON.parse(await readFile(join(stack.dataDir, 'accounts.json'), 'utf8')) as { accounts: Array<{ name: string; overrides: unknown }> };
     expect(file.accounts.find((a) => a.name === 'sugar')?.overrides).toEqual({ baseUrl: sugar.baseUrl, extraParams: { platform: 'portal' } });
     // And it reaches the wire: the next sign-in asks for the portal platform.
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('button', { name: 'Sign in again', exact: true }).click();
     const signInSugar = dialog('Sign in to sugar');
     await signInSugar.getByLabel('Username').fill(SUGARCRM_DEFAULTS.username);
     await signInSugar.getByLabel('Password').fill(SUGARCRM_DEFAULTS.password);

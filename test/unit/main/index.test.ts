@@ -219,7 +219,7 @@ describe('the Electron shell', () => {
   });
 
   it('answers the window over the typed IPC, with the vault protected by TOKENRY_PASSPHRASE', async () => {
-    expect(await call('vault:status', trusted())).toEqual({ ok: true, value: { protectors: ['passphrase'], warning: null } });
+    expect(await call('vault:status', trusted())).toEqual({ ok: true, value: { protectors: ['passphrase'], warning: null, osStore: null } });
     expect(await call('accounts:list', trusted())).toEqual({ ok: true, value: [] });
     expect(fake.electron.safeStorage.isAsyncEncryptionAvailable).not.toHaveBeenCalled();
   });

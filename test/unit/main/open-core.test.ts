@@ -66,7 +66,7 @@ describe('openCoreForApp', () => {
   it('uses TOKENRY_PASSPHRASE without touching safeStorage or asking', async () => {
     const ask = vi.fn<Ask>(async () => null);
     const core = await open({ env: { TOKENRY_PASSPHRASE: 'from the environment' }, ask });
-    expect(await vaultStatus(core)).toEqual({ protectors: ['passphrase'], warning: null });
+    expect(await vaultStatus(core)).toEqual({ protectors: ['passphrase'], warning: null, osStore: null });
     expect(safeStorage.isAsyncEncryptionAvailable).not.toHaveBeenCalled();
     expect(ask).not.toHaveBeenCalled();
     expect(await readVaultKinds(dataDir)).toEqual(['passphrase']);
@@ -75,7 +75,7 @@ describe('openCoreForApp', () => {
 
   it('protects a new vault with safeStorage through its async API where a keyring backs it', async () => {
     const core = await open();
-    expect(await vaultStatus(core)).toEqual({ protectors: ['safe-storage'], warning: null });
+    expect(await vaultStatus(core)).toEqual({ protectors: ['safe-storage'], warning: null, osStore: { kind: 'safe-storage', problem: null } });
     expect(safeStorage.encryptStringAsync).toHaveBeenCalledTimes(1);
     await reopen();
     expect(safeStorage.decryptStringAsync).toHaveBeenCalledTimes(1);
@@ -86,7 +86,7 @@ describe('openCoreForApp', () => {
     const ask = vi.fn<Ask>(async () => 'a long passphrase');
     const core = await open({ ask });
     expect(ask).toHaveBeenCalledWith({ dataDir, creating: true, warning: WEAK_BACKEND_WARNING, error: null });
-    expect(await vaultStatus(core)).toEqual({ protectors: ['passphrase'], warning: WEAK_BACKEND_WARNING });
+    expect(await vaultStatus(core)).toEqual({ protectors: ['passphrase'], warning: WEAK_BACKEND_WARNING, osStore: { kind: 'safe-storage', problem: WEAK_BACKEND_WARNING } });
     expect(safeStorage.encryptStringAsync).not.toHaveBeenCalled();
   });
 

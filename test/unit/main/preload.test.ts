@@ -39,7 +39,7 @@ describe('window.tokenry', () => {
   it('is the only thing exposed, a frozen bridge of the contract methods (no ipcRenderer, no Node)', () => {
     expect([...exposed.keys()]).toEqual(['tokenry']);
     expect(Object.isFrozen(bridge)).toBe(true);
-    expect(Object.keys(bridge).sort()).toEqual([...Object.keys(BRIDGE_METHODS), 'onAccountState', 'onAccountsChanged'].sort());
+    expect(Object.keys(bridge).sort()).toEqual([...Object.keys(BRIDGE_METHODS), 'onAccountState', 'onAccountsChanged', 'onAuditAppended'].sort());
     for (const value of Object.values(bridge)) expect(typeof value).toBe('function');
     expect(Object.values(bridge)).not.toContain(ipcRenderer);
   });
@@ -75,6 +75,16 @@ describe('window.tokenry', () => {
     expect(listeners.get('accounts:state')?.size).toBe(0);
     emit('accounts:state', { name: 'work', state: { kind: 'signed_out' } });
     expect(received).toHaveLength(1);
+  });
+
+  it('delivers pushed audit rows and drops malformed ones', () => {
+    const received: unknown[] = [];
+    const stop = bridge.onAuditAppended((rows) => received.push(rows));
+    const row = { time: 1, client: 'ci', account: 'work', outcome: 'ok', status: 200 };
+    emit('audit:appended', [row]);
+    emit('audit:appended', [{ time: 'yesterday' }]);
+    expect(received).toEqual([[row]]);
+    stop();
   });
 
   it('calls accounts-changed listeners with no argument', () => {

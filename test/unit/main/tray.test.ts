@@ -41,7 +41,7 @@ vi.mock('electron', () => ({
   },
 }));
 
-const { accountLabel, canCopy, createTray, trayMenuTemplate, trayTooltip } = await import('../../../electron/main/tray.js');
+const { accountLabel, canCopy, createRecentList, createTray, TRAY_LIST_ALL, TRAY_RECENT, trayMenuTemplate, trayTooltip } = await import('../../../electron/main/tray.js');
 type Account = Parameters<typeof trayMenuTemplate>[0][number];
 
 const account = (name: string, state: AccountState, providerLabel = 'SugarCRM'): Account => ({ name, providerLabel, state });
@@ -82,7 +82,7 @@ describe('trayMenuTemplate', () => {
       'alpha (SugarCRM): needs sign-in…',
       'work (SugarCRM): valid',
       'separator',
-      'Open Tokenry',
+      'Open Tokenry…',
       'separator',
       'Quit Tokenry',
     ]);
@@ -101,6 +101,51 @@ describe('trayMenuTemplate', () => {
     const template = trayMenuTemplate([], actions());
     expect(template[0]).toEqual({ label: 'No accounts yet', enabled: false });
     expect(template.at(-1)?.label).toBe('Quit Tokenry');
+  });
+});
+
+describe('trayMenuTemplate with 1,000 accounts', () => {
+  const many = Array.from({ length: 1000 }, (_, i) => account(`acct-${String(i).padStart(4, '0')}`, { kind: 'valid', expiresAt: 1 }));
+
+  it('lists the pinned accounts, then the recently used, then one line for the rest', () => {
+    const a = actions();
+    const template = trayMenuTemplate(many, a, { pinned: ['acct-0500', 'acct-0007', 'gone'], recent: ['acct-0999', 'acct-0007', 'acct-0001'] });
+    expect(template.map((item) => item.label ?? item.type)).toEqual([
+      'Pinned',
+      'acct-0007 (SugarCRM): valid',
+      'acct-0500 (SugarCRM): valid',
+      'Recently used',
+      'acct-0999 (SugarCRM): valid',
+      'acct-0001 (SugarCRM): valid',
+      '996 more accounts: search in Tokenry…',
+      'separator',
+      'Open Tokenry…',
+      'separator',
+      'Quit Tokenry',
+    ]);
+    (template[4]?.click as unknown as () => void)();
+    expect(a.copy).toHaveBeenCalledWith('acct-0999');
+    (template[6]?.click as unknown as () => void)();
+    expect(a.open).toHaveBeenCalledWith();
+  });
+
+  it('stays short whatever is recent, and says how to pin when nothing is', () => {
+    const recent = many.slice(0, 50).map((x) => x.name);
+    expect(trayMenuTemplate(many, actions(), { pinned: [], recent }).length).toBe(1 + TRAY_RECENT + 1 + 4);
+    expect(trayMenuTemplate(many, actions()).map((item) => item.label)[0]).toBe('Pin accounts in Tokenry to list them here');
+  });
+
+  it('lists every account while they fit', () => {
+    const few = many.slice(0, TRAY_LIST_ALL);
+    expect(trayMenuTemplate(few, actions(), { pinned: ['acct-0003'], recent: [] }).filter((item) => item.click !== undefined).length).toBe(TRAY_LIST_ALL + 2);
+  });
+});
+
+describe('createRecentList', () => {
+  it('keeps the most recent first, once each, up to its size', () => {
+    const list = createRecentList(3);
+    for (const name of ['a', 'b', 'c', 'a', 'd']) list.touch(name);
+    expect(list.names()).toEqual(['d', 'a', 'c']);
   });
 });
 

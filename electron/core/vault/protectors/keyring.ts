@@ -147,3 +147,22 @@ function keyringFailure(action: string, error: unknown): VaultError {
       : 'unknown failure';
   return new VaultError('keyring_unavailable', `Could not ${action} the OS keyring (${reason})`, { cause: error });
 }
+
+/**
+ * Null when a persistent OS keyring answers now, else why not (for the settings screen, before the
+ * person chooses it). Reads one entry that does not exist; nothing is written.
+ */
+export async function keyringProblem(options: KeyringProtectorOptions = {}): Promise<string | null> {
+  const service = options.service ?? KEYRING_SERVICE;
+  try {
+    const { AsyncEntry: Entry } = await loadKeyring();
+    const entryOptions: EntryOptions | undefined = process.platform === 'linux' ? { linux: { store: 'secret-service' } } : undefined;
+    await new Entry(service, 'availability-probe', entryOptions).getPassword(AbortSignal.timeout(options.timeoutMs ?? 5000));
+    return null;
+  } catch (error) {
+    if (error instanceof VaultError) return error.message;
+    return process.platform === 'linux'
+      ? 'No Secret Service (gnome-keyring, KWallet, KeePassXC) answers on the session D-Bus.'
+      : `The OS keyring does not answer (${error instanceof Error ? error.message.slice(0, 120) : 'unknown failure'}).`;
+  }
+}
