@@ -1,39 +1,15 @@
 // Specifies AccountSession, the one owner of an account's token state: single flight, sign-in, retirement, state, the view memo.
 import { describe, expect, it } from 'vitest';
 import { AccountSession, type Renewal } from '../../../../electron/core/accounts/account-session.js';
-import type { Account } from '../../../../electron/core/accounts/account-store.js';
-import type { TokenRecord } from '../../../../electron/core/grants/token-record.js';
 import { ok } from '../../../../shared/result.js';
+import { testAccount, testRecord } from '../../../fixtures/accounts.js';
 import { deferred } from '../../../fixtures/deferred.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const HOUR = 3_600_000;
 
-const account = (patch: Partial<Account> = {}): Account => ({
-  name: 'acme',
-  provider: 'oauth2',
-  overrides: {},
-  scope: null,
-  hasClientSecret: false,
-  createdAt: T0,
-  updatedAt: T0,
-  needsSignIn: null,
-  ...patch,
-});
-
-const record = (patch: Partial<TokenRecord> = {}): TokenRecord => ({
-  accessToken: 'at-1',
-  tokenType: 'Bearer',
-  issuedAt: T0,
-  expiresAt: T0 + HOUR,
-  expirySource: 'expires_in',
-  refreshToken: 'rt-1',
-  refreshExpiresAt: null,
-  grantedScope: ['read'],
-  requestedScope: ['read', 'write'],
-  extra: {},
-  ...patch,
-});
+const account = testAccount;
+const record = testRecord;
 
 const at = (now: number) => ({ now, leadMs: 5 * 60_000, canRenew: true });
 

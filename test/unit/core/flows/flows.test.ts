@@ -4,32 +4,12 @@ import type { Account } from '../../../../electron/core/accounts/account-store.j
 import { clientCredentialsFlow, FLOWS, passwordFlow, refreshFlow, renewalFlows, signInFlow, type FlowFacts } from '../../../../electron/core/flows/index.js';
 import type { TokenRecord } from '../../../../electron/core/grants/token-record.js';
 import { resolveProfile } from '../../../../electron/core/providers/resolve-profile.js';
+import { testAccount, testRecord } from '../../../fixtures/accounts.js';
 
-const account = (patch: Partial<Account> = {}): Account => ({
-  name: 'a',
-  provider: 'oauth2',
-  overrides: { baseUrl: 'https://id.example.test' },
-  scope: null,
-  clientId: 'client',
-  hasClientSecret: true,
-  createdAt: 0,
-  updatedAt: 0,
-  needsSignIn: null,
-  ...patch,
-});
+const account = (patch: Partial<Account> = {}): Account =>
+  testAccount({ name: 'a', overrides: { baseUrl: 'https://id.example.test' }, clientId: 'client', hasClientSecret: true, ...patch });
 
-const record = (refreshToken: string | null): TokenRecord => ({
-  accessToken: 'at',
-  tokenType: 'Bearer',
-  issuedAt: 0,
-  expiresAt: 3_600_000,
-  expirySource: 'expires_in',
-  refreshToken,
-  refreshExpiresAt: null,
-  grantedScope: null,
-  requestedScope: null,
-  extra: {},
-});
+const record = (refreshToken: string | null): TokenRecord => testRecord({ refreshToken });
 
 function facts(provider: string, patch: Partial<Account> = {}, rec: TokenRecord | null = null): FlowFacts {
   const a = account({ provider, ...patch });

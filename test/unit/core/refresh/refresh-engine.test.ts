@@ -8,9 +8,9 @@ import { GrantError } from '../../../../electron/core/grants/grant-error.js';
 import type { TokenRecord } from '../../../../electron/core/grants/token-record.js';
 import { DEFAULT_REFRESH_SETTINGS, RefreshEngine, type RefreshSettings } from '../../../../electron/core/refresh/refresh-engine.js';
 import { AccountSession } from '../../../../electron/core/accounts/account-session.js';
-import type { Account } from '../../../../electron/core/accounts/account-store.js';
 import type { Clock } from '../../../../electron/core/refresh/clock.js';
 import { VaultError } from '../../../../electron/core/vault/vault-error.js';
+import { testAccount } from '../../../fixtures/accounts.js';
 import { FakeClock } from '../../../fixtures/fake-clock.js';
 
 const T0 = Date.UTC(2025, 0, 1);
@@ -22,16 +22,7 @@ type Renewal = Result<TokenRecord, GrantError>;
 /** What the service does for the engine, scripted by name: the renewal itself (which stores the new token on the session). */
 type Renewer = (name: string) => Promise<Renewal>;
 
-const account = (name: string, needsSignIn: string | null = null): Account => ({
-  name,
-  provider: 'oauth2',
-  overrides: {},
-  scope: null,
-  hasClientSecret: false,
-  createdAt: T0,
-  updatedAt: T0,
-  needsSignIn,
-});
+const account = (name: string, needsSignIn: string | null = null) => testAccount({ name, needsSignIn, createdAt: T0, updatedAt: T0 });
 
 /**
  * The engine with a host standing in for the service: sessions by name, whether each can renew,
