@@ -82,7 +82,7 @@ describe('passwordFlow.prepare()', () => {
   it('passes the one-time code along when one was typed', () => {
     expect(passwordFlow.prepare(facts('saasu'), { username: 'u', password: 'p', otp: '123456' })).toEqual({
       ok: true,
-      value: { grant: 'password', username: 'u', password: 'p', otp: '123456' },
+      value: { kind: 'grant', input: { grant: 'password', username: 'u', password: 'p', otp: '123456' } },
     });
   });
 });

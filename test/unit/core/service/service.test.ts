@@ -452,7 +452,8 @@ describe('against Applixure (client credentials)', () => {
     value(await service.signIn('kept'));
     expect((await vault.findCredentials(VAULT_SERVICE)).map((c) => c.account).sort()).toEqual(['gone/client_secret', 'gone/token', 'kept/client_secret', 'kept/token']);
 
-    expect(value(await service.removeAccount('gone'))).toBeNull();
+    // Applixure has no revocation endpoint: the tokens are only forgotten.
+    expect(value(await service.removeAccount('gone'))).toEqual({ revocation: 'not_supported', warning: null });
     expect(await vault.getPassword(VAULT_SERVICE, tokenEntry('gone'))).toBeNull();
     expect(await vault.getPassword(VAULT_SERVICE, clientSecretEntry('gone'))).toBeNull();
     expect((await vault.findCredentials(VAULT_SERVICE)).map((c) => c.account).sort()).toEqual(['kept/client_secret', 'kept/token']);
