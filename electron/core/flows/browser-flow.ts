@@ -56,9 +56,11 @@ export const browserFlow: Flow = {
         run.random,
       );
       const expiresAt = run.deps.now() + start.timeoutMs;
+      // Expected before the browser opens: a provider that remembers the person may redirect back at once.
+      const answered = listener.wait({ state: request.state, issuer: profile.issuer ?? null, issRequired: profile.authorizationResponseIss === true });
       const opened = start.openBrowser ? await run.openBrowser(request.url) : false;
       run.progress({ kind: 'browser', url: request.url, opened, expiresAt });
-      const callback = await listener.wait({ state: request.state, issuer: profile.issuer ?? null, issRequired: profile.authorizationResponseIss === true });
+      const callback = await answered;
       if (!callback.ok) return callback;
       run.progress({ kind: 'exchanging' });
       const outcome = await run.grant({ grant: 'authorization_code', code: callback.value.code, redirectUri: request.redirectUri, codeVerifier: request.codeVerifier });

@@ -42,7 +42,8 @@ export interface RedirectListener {
   readonly redirectUri: string;
   /**
    * The code of the first callback that carries this sign-in's state, or the error that ends it
-   * (refused at the provider, wrong issuer, timeout, cancelled). Call once the request is built.
+   * (refused at the provider, wrong issuer, timeout, cancelled). Call once the request is built and
+   * before the browser opens: until then every callback is refused.
    */
   wait(expected: CallbackExpectation): Promise<Result<AuthorizationCode, GrantError>>;
   /** Stops listening (idempotent); a wait still pending ends as cancelled. */

@@ -133,10 +133,10 @@ export async function requestDeviceAuthorization(
 }
 
 /** Waits `ms` on the injected clock, or until the signal aborts (then false). */
-async function wait(sleep: GrantDeps['sleep'], ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+async function wait(clock: Pick<GrantDeps, 'sleep'>, ms: number, signal: AbortSignal | undefined): Promise<boolean> {
   if (signal?.aborted) return false;
   if (signal === undefined) {
-    await sleep(ms);
+    await clock.sleep(ms);
     return true;
   }
   let onAbort: (() => void) | undefined;
@@ -145,7 +145,7 @@ async function wait(sleep: GrantDeps['sleep'], ms: number, signal: AbortSignal |
     signal.addEventListener('abort', onAbort, { once: true });
   });
   try {
-    return await Promise.race([sleep(ms, signal).then(() => !signal.aborted), aborted]);
+    return await Promise.race([clock.sleep(ms, signal).then(() => !signal.aborted), aborted]);
   } finally {
     if (onAbort) signal.removeEventListener('abort', onAbort);
   }
@@ -182,7 +182,7 @@ export async function pollDeviceToken(
     const now = clock.now();
     const end = Math.min(options.deadline, authorization.expiresAt);
     if (now >= end) return now >= authorization.expiresAt ? expired() : timedOut();
-    if (!(await wait(clock.sleep, Math.min(interval, end - now), options.signal))) return cancelled();
+    if (!(await wait(clock, Math.min(interval, end - now), options.signal))) return cancelled();
     if (clock.now() >= authorization.expiresAt) return expired();
     if (clock.now() >= options.deadline) return timedOut();
     const result = await poll();
