@@ -70,6 +70,27 @@ export interface BrowserSignIn {
   readonly shots?: string;
 }
 
+/** Signs in on the provider's login page and consents, whichever of them the provider still needs (it may remember the person). */
+async function loginAndConsent(page: Page, shot: (name: string) => string | undefined, done: string): Promise<void> {
+  const login = page.locator('input[name="login"]');
+  const consent = page.getByRole('button', { name: 'Continue' });
+  const finished = page.locator(done);
+  for (let i = 0; i < 3; i += 1) {
+    await login.or(consent).or(finished).first().waitFor();
+    if (await finished.count() > 0) return;
+    if (await login.count() > 0) {
+      await login.fill(OPENID_PROVIDER_DEFAULTS.login);
+      await page.locator('input[name="password"]').fill(OPENID_PROVIDER_DEFAULTS.password);
+      await page.locator('button[type="submit"]').click();
+      await login.waitFor({ state: 'detached' });
+      continue;
+    }
+    await step(page, shot('2-provider-consent'));
+    await consent.click();
+    await consent.waitFor({ state: 'detached' });
+  }
+}
+
 /**
  * The person in the browser: opens the authorization URL, signs in on oidc-provider's login page,
  * consents, and lands on Tokenry's loopback page, which it returns the text of.
@@ -77,20 +98,15 @@ export interface BrowserSignIn {
 export async function signInAtProvider(page: Page, url: string, options: BrowserSignIn = {}): Promise<string> {
   const shot = (name: string): string | undefined => (options.shots === undefined ? undefined : `${options.shots}-${name}`);
   await page.goto(url);
-  await page.locator('input[name="login"]').waitFor();
+  await page.locator('input[name="login"]').or(page.getByRole('button', { name: 'Continue' })).first().waitFor();
   await step(page, shot('1-provider-login'));
   if (options.deny) {
     await page.getByRole('link', { name: '[ Cancel ]' }).click();
   } else {
-    await page.locator('input[name="login"]').fill(OPENID_PROVIDER_DEFAULTS.login);
-    await page.locator('input[name="password"]').fill(OPENID_PROVIDER_DEFAULTS.password);
-    await page.locator('button[type="submit"]').click();
-    await page.getByRole('button', { name: 'Continue' }).waitFor();
-    await step(page, shot('2-provider-consent'));
-    await page.getByRole('button', { name: 'Continue' }).click();
+    await loginAndConsent(page, shot, 'h1:has-text("Tokenry")');
   }
-  await page.locator('h1').waitFor();
   await page.waitForURL(/\/callback\?/);
+  await page.locator('h1').waitFor();
   await step(page, shot(options.deny ? '2-tokenry-refused' : '3-tokenry-signed-in'));
   return (await page.locator('body').innerText()).trim();
 }
@@ -102,21 +118,18 @@ export async function signInAtProvider(page: Page, url: string, options: Browser
 export async function approveDevice(page: Page, uri: string, options: BrowserSignIn = {}): Promise<string> {
   const shot = (name: string): string | undefined => (options.shots === undefined ? undefined : `${options.shots}-${name}`);
   await page.goto(uri);
-  await page.getByRole('button', { name: 'Continue' }).waitFor();
+  const confirm = page.getByRole('button', { name: 'Continue' });
+  await confirm.waitFor();
   await step(page, shot('1-provider-confirm-code'));
   if (options.deny) {
     await page.getByRole('button', { name: '[ Abort ]' }).click();
+    await page.locator('h1').waitFor();
   } else {
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.locator('input[name="login"]').waitFor();
-    await page.locator('input[name="login"]').fill(OPENID_PROVIDER_DEFAULTS.login);
-    await page.locator('input[name="password"]').fill(OPENID_PROVIDER_DEFAULTS.password);
-    await page.locator('button[type="submit"]').click();
-    await page.getByRole('button', { name: 'Continue' }).waitFor();
-    await step(page, shot('2-provider-consent'));
-    await page.getByRole('button', { name: 'Continue' }).click();
+    await confirm.click();
+    // The confirmation page's Continue is not the consent page's: wait until it has gone.
+    await page.locator('code').waitFor({ state: 'detached' });
+    await loginAndConsent(page, shot, 'h1:has-text("Sign-in Success")');
   }
-  await page.locator('h1').waitFor();
   await step(page, shot(options.deny ? '2-provider-aborted' : '3-provider-success'));
   return (await page.locator('h1').innerText()).trim();
 }
