@@ -15,6 +15,7 @@ export interface TokenryBridge {
   cancelSignIn(name: string): Promise<ChannelResponse<'accounts:cancel-sign-in'>>;
   logout(name: string): Promise<ChannelResponse<'accounts:logout'>>;
   rediscover(name: string): Promise<ChannelResponse<'accounts:rediscover'>>;
+  openSignInPage(name: string): Promise<ChannelResponse<'accounts:open-sign-in-page'>>;
   refresh(name: string): Promise<ChannelResponse<'accounts:refresh'>>;
   revealToken(name: string): Promise<ChannelResponse<'tokens:reveal'>>;
   copyToken(name: string): Promise<ChannelResponse<'tokens:copy'>>;
@@ -48,6 +49,7 @@ export const BRIDGE_METHODS = {
   cancelSignIn: 'accounts:cancel-sign-in',
   logout: 'accounts:logout',
   rediscover: 'accounts:rediscover',
+  openSignInPage: 'accounts:open-sign-in-page',
   refresh: 'accounts:refresh',
   revealToken: 'tokens:reveal',
   copyToken: 'tokens:copy',

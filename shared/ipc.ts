@@ -299,6 +299,8 @@ export const CHANNELS = {
   'accounts:remove': { args: one(name), result: signOutOutcomeSchema },
   /** Revokes the tokens where the provider can (RFC 7009) and forgets them; the account stays. */
   'accounts:logout': { args: one(name), result: signOutOutcomeSchema },
+  /** Opens the page the account's waiting sign-in asks for again (authorization URL, verification URI), in the system browser. */
+  'accounts:open-sign-in-page': { args: one(name), result: z.null() },
   /** Fetches the issuer's metadata again and stores it with the account. */
   'accounts:rediscover': { args: one(name), result: accountViewSchema },
   'accounts:sign-in': { args: two(name, signInSchema), result: accountViewSchema },

@@ -102,6 +102,8 @@ export class TokenryService {
   readonly #flows: readonly Flow[];
   readonly #log: Logger;
   readonly #progress = new Set<SignInProgressListener>();
+  /** The page each waiting sign-in asks the person to open (authorization URL, verification URI), for "Open again". */
+  readonly #pages = new Map<string, { readonly url: string; readonly open: OpenExternal | undefined; readonly signIn: AbortSignal | undefined }>();
 
   private constructor(options: ServiceOptions) {
     this.#options = options;
@@ -305,6 +307,8 @@ export class TokenryService {
       });
     } finally {
       session.endSignIn(controller);
+      // Only this sign-in's page: a newer attempt (which cancelled this one) keeps its own.
+      if (this.#pages.get(name)?.signIn === controller.signal) this.#pages.delete(name);
     }
     if (!result.ok) {
       const error = controller.signal.aborted ? serviceError('cancelled', 'cancelled', `Signing in to "${name}" was cancelled.`) : result.error;
@@ -317,6 +321,24 @@ export class TokenryService {
     }
     this.#log.info('signed in', { account: name, flow: flow.value.id });
     return ok(this.#view(session));
+  }
+
+  /**
+   * Opens the page the account's waiting sign-in asks the person to visit again (the authorization
+   * URL, or the device verification URI) with the shell's opener: the renderer never hands main a URL.
+   */
+  async openSignInPage(name: string): Promise<Result<null, ErrorValue>> {
+    if (!this.#sessions.has(name)) return err(notFound(name));
+    const page = this.#pages.get(name);
+    if (page === undefined) return err(serviceError('no_sign_in_page', 'not_found', `No sign-in of "${name}" is waiting for a page to be opened.`));
+    if (page.open === undefined) return err(serviceError('no_browser', 'config', 'Tokenry cannot open a browser here: open the address yourself.'));
+    try {
+      await page.open(page.url);
+      return ok(null);
+    } catch (error) {
+      this.#log.warn('could not open the browser', { account: name, cause: error });
+      return err(serviceError('browser_failed', 'config', 'The browser could not be opened: open the address yourself.'));
+    }
   }
 
   /** Stops the account's sign-in in progress; its request is aborted and nothing it returns is kept. */
@@ -588,6 +610,8 @@ export class TokenryService {
         ...(this.#options.randomBytes === undefined ? {} : { random: this.#options.randomBytes }),
         progress: (progress) => {
           if (session.retired || signal?.aborted) return;
+          if (progress.kind === 'browser') this.#pages.set(account.name, { url: progress.url, open: run.openExternal, signIn: signal });
+          if (progress.kind === 'device') this.#pages.set(account.name, { url: progress.verificationUriComplete ?? progress.verificationUri, open: run.openExternal, signIn: signal });
           for (const listener of this.#progress) {
             try {
               listener(account.name, progress);

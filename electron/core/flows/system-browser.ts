@@ -3,19 +3,12 @@
 
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import open from 'open';
+import { isWebUrl } from './web-url.js';
 
 /** Opens a URL for the person; rejects when it could not (the URL is always printed or shown as well). */
 export type OpenExternal = (url: string) => Promise<void>;
 
-/** Only web pages are handed to a browser: never file:, javascript: or a custom scheme. */
-export function isWebUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '';
-  } catch {
-    return false;
-  }
-}
+export { isWebUrl };
 
 export interface SystemBrowserOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
