@@ -7,6 +7,7 @@ import { deferred, type Deferred } from '../../fixtures/deferred.js';
 import { startOpenIdProvider, type OpenIdProviderHandle } from '../../fixtures/openid-provider.js';
 import { approveDevice, loopbackOnly, signInAtProvider } from '../../integration/flows/support.js';
 import { launchChromium } from '../helpers/browser.js';
+import type { PageGlobals } from '../helpers/page-globals.js';
 import { ensureRendererBuilt } from '../helpers/renderer-build.js';
 import { screenshot } from '../helpers/screenshots.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -84,7 +85,7 @@ describe('signing in with the browser and with a code in the desktop UI', () => 
     await signIn.getByText('Waiting for the browser…').first().waitFor();
     expect(await signIn.locator('output').textContent()).toBe(url);
     await signIn.getByRole('button', { name: 'Copy address' }).click();
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).navigator.clipboard.readText())).toBe(url);
     // Open again hands the same address to the opener.
     opened = deferred<string>();
     await signIn.getByRole('button', { name: 'Open again' }).click();
