@@ -354,8 +354,7 @@ const CORE_COMMANDS: readonly Command[] = [
           stopProgress();
         }
       });
-      const who = view.identity === null ? '' : ` as ${view.identity.name ?? view.identity.email ?? view.identity.id}`;
-      ctx.io.stdout.write(`Signed in to ${view.name}${who}; token ${view.expiresAt === null ? 'has no stated expiry' : `expires ${formatTime(view.expiresAt)}`}.\n`);
+      ctx.io.stdout.write(`Signed in to ${view.name}; token ${view.expiresAt === null ? 'has no stated expiry' : `expires ${formatTime(view.expiresAt)}`}.\n`);
       return EXIT.ok;
     },
   },

@@ -385,8 +385,18 @@ export class TokenryService {
     const account = session.account;
     const overrides = profileOverridesSchema.safeParse({ ...account.overrides, ...(patch.overrides ?? {}) });
     if (!overrides.success) return err(invalidProfile(overrides.error.issues[0]));
+    // Another issuer: its metadata replaces the old one's (never endpoints of one issuer under another's name).
+    let discovery = account.discovery;
+    const issuer = resolveProfile(account.provider, overrides.data).issuer;
+    if (issuer !== resolveProfile(account.provider, account.overrides).issuer) {
+      const found = await this.#discoverFor(resolveProfile(account.provider, overrides.data));
+      if (!found.ok) return found;
+      discovery = found.value ?? undefined;
+    }
+    const { discovery: _old, ...rest } = account;
     const next: Account = {
-      ...account,
+      ...rest,
+      ...(discovery === undefined ? {} : { discovery }),
       overrides: overrides.data,
       ...(patch.scope === undefined ? {} : { scope: scopeList(patch.scope) }),
       ...(patch.clientId === undefined ? {} : patch.clientId === '' ? { clientId: undefined } : { clientId: patch.clientId }),

@@ -72,3 +72,15 @@ describe('a browser sign-in whose ID token or redirect cannot be trusted', () =>
     expect(value(result).state.kind).toBe('valid');
   });
 });
+
+describe('an account whose issuer changes', () => {
+  it('takes the new issuer\'s metadata, never the old endpoints under the new name', async () => {
+    const other = await startFakeOpenIdProvider();
+    try {
+      const view = value(await opened.service.updateAccount('fake', { overrides: { issuer: other.issuer } }));
+      expect([view.discovery?.issuer, view.endpoints.authorization]).toEqual([other.issuer, `${other.issuer}/authorize`]);
+    } finally {
+      await other.close();
+    }
+  });
+});
