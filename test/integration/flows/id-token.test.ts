@@ -84,3 +84,15 @@ describe('an account whose issuer changes', () => {
     }
   });
 });
+
+describe('a revocation that fails', () => {
+  it('is a warning: the tokens are forgotten here all the same', async () => {
+    value((await signIn({})).result);
+    op.knobs.revocation = 'unavailable';
+    const outcome = value(await opened.service.logout('fake'));
+    expect(outcome.revocation).toBe('failed');
+    expect(outcome.warning).toMatch(/was not revoked at the provider .*stays valid there until it expires/);
+    expect(readTokenRecord(await opened.vault.getPassword(VAULT_SERVICE, tokenEntry('fake'))).kind).toBe('none');
+    expect(value(opened.service.account('fake')).state.kind).toBe('signed_out');
+  });
+});
