@@ -128,7 +128,8 @@ export const listenForRedirect: RedirectListen = async (options) => {
       answer(res, 400, 'The sign-in did not succeed', `${result.error.message} You can close this tab.`);
     }
     settle?.(result);
-    void close();
+    // Closed once the page has gone out whole: the browser shows it, then its idle connection is cut.
+    res.once('finish', () => void close());
   });
 
   const listening = await new Promise<Result<number, GrantError>>((resolve) => {
@@ -149,8 +150,11 @@ export const listenForRedirect: RedirectListen = async (options) => {
       options.signal?.removeEventListener('abort', onAbort);
       settle?.(err(new GrantError('cancelled', 'The sign-in was cancelled.')));
       server.close(() => resolve());
-      // The answer just written is flushed before idle connections (the browser's keep-alive) are cut.
-      setImmediate(() => server.closeAllConnections());
+      // Idle keep-alive connections would hold the port open; one still writing an answer finishes first.
+      server.closeIdleConnections();
+      const cut = setTimeout(() => server.closeAllConnections(), 1000);
+      cut.unref();
+      server.once('close', () => clearTimeout(cut));
     });
     return closing;
   };
