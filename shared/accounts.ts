@@ -31,7 +31,20 @@ export interface AccountSettingsView {
   readonly basicEncoding?: 'form' | 'raw';
   /** Seconds one token request may wait; absent: 30. */
   readonly timeoutSeconds?: number;
+  /** The issuer its endpoints are discovered from (OIDC Discovery, RFC 8414), when it has one. */
+  readonly issuer?: string;
+  /** The browser flow's authorization endpoint (a template over baseUrl), when known. */
+  readonly authorizationUrl?: string;
+  /** The device flow's device authorization endpoint (a template over baseUrl), when known. */
+  readonly deviceAuthorizationUrl?: string;
+  /** RFC 7009 revocation endpoint, when known. */
+  readonly revocationUrl?: string;
+  /** A fixed loopback redirect URI (for providers that register exact URIs); absent: 127.0.0.1, any free port. */
+  readonly redirectUri?: string;
 }
+
+/** The ways a person can sign an account in. */
+export type SignInFlowId = 'password' | 'client_credentials' | 'browser' | 'device';
 
 /** A preset: its settings and everything a form needs to know about its dialect. */
 export interface ProviderSummary extends AccountSettingsView {
@@ -46,6 +59,8 @@ export interface ProviderSummary extends AccountSettingsView {
   /** The client id used when the account gives none (SugarCRM's `sugar`). */
   readonly defaultClientId: string | null;
   readonly signInFields: SignInFieldView[];
+  /** The sign-in flows an account of this preset can use, best first (browser and device need their endpoints). */
+  readonly signInFlows: SignInFlowId[];
 }
 
 export interface AccountIdentity {
@@ -78,7 +93,42 @@ export interface AccountView {
   /** Names of the provider's other answer fields (their values may be secrets). */
   readonly extraFields: string[];
   readonly signInFields: SignInFieldView[];
+  /** The sign-in flows this account can use, best first: what the sign-in dialog offers. */
+  readonly signInFlows: SignInFlowId[];
+  /** The endpoints in effect beyond the token endpoint (discovered or set), queries removed. */
+  readonly endpoints: EndpointsView;
+  /** What discovery found at the account's issuer, when it has one. */
+  readonly discovery: DiscoveryView | null;
   readonly createdAt: number;
+}
+
+export interface EndpointsView {
+  readonly issuer: string | null;
+  readonly authorization: string | null;
+  readonly deviceAuthorization: string | null;
+  readonly revocation: string | null;
+  readonly userinfo: string | null;
+  readonly jwks: string | null;
+  /** The loopback redirect the browser flow uses (`{port}`: a free port chosen at each sign-in). */
+  readonly redirect: string | null;
+}
+
+/** An issuer's metadata as discovered (OIDC Discovery or RFC 8414): non-secret, stored with the account. */
+export interface DiscoveryView {
+  readonly issuer: string;
+  readonly source: 'openid-configuration' | 'oauth-authorization-server';
+  readonly fetchedAt: number;
+  readonly authorizationEndpoint: string | null;
+  readonly tokenEndpoint: string | null;
+  readonly deviceAuthorizationEndpoint: string | null;
+  readonly revocationEndpoint: string | null;
+  readonly userinfoEndpoint: string | null;
+  readonly jwksUri: string | null;
+  readonly grantTypesSupported: string[] | null;
+  readonly codeChallengeMethodsSupported: string[] | null;
+  readonly tokenEndpointAuthMethodsSupported: string[] | null;
+  readonly scopesSupported: string[] | null;
+  readonly authorizationResponseIssParameterSupported: boolean;
 }
 
 export interface NewAccountInput {
@@ -94,6 +144,49 @@ export interface SignInInput {
   readonly username?: string;
   readonly password?: string;
   readonly otp?: string;
+  /** The flow to run; absent: chosen from what was given and what the account supports (browser first). */
+  readonly flow?: SignInFlowId;
+  /** How long the person has to finish a browser or device sign-in, in seconds (default 300). */
+  readonly timeoutSeconds?: number;
+  /** The browser flow opens the system browser unless this is false (then the URL is only reported). */
+  readonly openBrowser?: boolean;
+}
+
+/**
+ * What a browser or device sign-in asks of the person while it waits, told to whoever shows it
+ * (the CLI on stderr, the renderer through `accounts:sign-in-progress`). Never a secret: the
+ * authorization URL carries state, nonce and the PKCE challenge, never the verifier or a client secret.
+ */
+export type SignInProgress =
+  | {
+      readonly kind: 'browser';
+      /** The authorization URL to open (again, or on another machine). */
+      readonly url: string;
+      /** Whether the system browser was asked to open it. */
+      readonly opened: boolean;
+      /** When the sign-in stops waiting (epoch ms). */
+      readonly expiresAt: number;
+    }
+  | {
+      readonly kind: 'device';
+      readonly userCode: string;
+      readonly verificationUri: string;
+      /** The URI with the code filled in, where the provider gives one. */
+      readonly verificationUriComplete: string | null;
+      /** When the code, or the sign-in's time, runs out (epoch ms). */
+      readonly expiresAt: number;
+      /** The provider's own instructions, where it gives them. */
+      readonly message: string | null;
+    }
+  /** The browser or the other device said yes: the token is being fetched. */
+  | { readonly kind: 'exchanging' };
+
+/** How a logout or a removal went at the provider: the tokens are forgotten here either way. */
+export interface SignOutOutcome {
+  /** `revoked`: the provider revoked them (RFC 7009); `not_supported`: it has no revocation endpoint; `failed`: see the warning. */
+  readonly revocation: 'revoked' | 'not_supported' | 'failed' | 'nothing_to_revoke';
+  /** One line for the person when the revocation failed (the tokens may stay valid until they expire). */
+  readonly warning: string | null;
 }
 
 /** The token as `tokenry token --json` and the loopback endpoint hand it out. */

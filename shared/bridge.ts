@@ -13,6 +13,9 @@ export interface TokenryBridge {
   removeAccount(name: string): Promise<ChannelResponse<'accounts:remove'>>;
   signIn(name: string, input: ChannelArgs<'accounts:sign-in'>[1]): Promise<ChannelResponse<'accounts:sign-in'>>;
   cancelSignIn(name: string): Promise<ChannelResponse<'accounts:cancel-sign-in'>>;
+  logout(name: string): Promise<ChannelResponse<'accounts:logout'>>;
+  rediscover(name: string): Promise<ChannelResponse<'accounts:rediscover'>>;
+  openSignInPage(name: string): Promise<ChannelResponse<'accounts:open-sign-in-page'>>;
   refresh(name: string): Promise<ChannelResponse<'accounts:refresh'>>;
   revealToken(name: string): Promise<ChannelResponse<'tokens:reveal'>>;
   copyToken(name: string): Promise<ChannelResponse<'tokens:copy'>>;
@@ -30,9 +33,10 @@ export interface TokenryBridge {
   onAccountState(listener: (event: EventPayload<'accounts:state'>) => void): () => void;
   onAccountsChanged(listener: () => void): () => void;
   onAuditAppended(listener: (rows: EventPayload<'audit:appended'>) => void): () => void;
+  onSignInProgress(listener: (event: EventPayload<'accounts:sign-in-progress'>) => void): () => void;
 }
 
-type EventMethods = 'onAccountState' | 'onAccountsChanged' | 'onAuditAppended';
+type EventMethods = 'onAccountState' | 'onAccountsChanged' | 'onAuditAppended' | 'onSignInProgress';
 
 /** Which channel each bridge method calls: both bridges are built from this one table. */
 export const BRIDGE_METHODS = {
@@ -43,6 +47,9 @@ export const BRIDGE_METHODS = {
   removeAccount: 'accounts:remove',
   signIn: 'accounts:sign-in',
   cancelSignIn: 'accounts:cancel-sign-in',
+  logout: 'accounts:logout',
+  rediscover: 'accounts:rediscover',
+  openSignInPage: 'accounts:open-sign-in-page',
   refresh: 'accounts:refresh',
   revealToken: 'tokens:reveal',
   copyToken: 'tokens:copy',
@@ -82,5 +89,6 @@ export function createBridgeWith(
     onAccountState: on('accounts:state'),
     onAccountsChanged: (listener: () => void) => on('accounts:changed')(() => listener()),
     onAuditAppended: on('audit:appended'),
+    onSignInProgress: on('accounts:sign-in-progress'),
   });
 }

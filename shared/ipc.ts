@@ -50,7 +50,16 @@ export const settingsViewSchema = z.object({
   basicEncoding: z.enum(['form', 'raw']).optional(),
   /** Seconds one token request may wait for an answer; absent: 30. */
   timeoutSeconds: z.number().int().optional(),
+  /** The issuer the endpoints are discovered from, when there is one. */
+  issuer: z.string().optional(),
+  authorizationUrl: z.string().optional(),
+  deviceAuthorizationUrl: z.string().optional(),
+  revocationUrl: z.string().optional(),
+  /** A fixed loopback redirect URI; absent: http://127.0.0.1:{any free port}/callback. */
+  redirectUri: z.string().optional(),
 });
+
+const signInFlowSchema = z.enum(['password', 'client_credentials', 'browser', 'device']);
 
 export const providerSummarySchema = settingsViewSchema.extend({
   id: z.string(),
@@ -64,6 +73,39 @@ export const providerSummarySchema = settingsViewSchema.extend({
   /** The client id used when the account gives none. */
   defaultClientId: z.string().nullable(),
   signInFields: z.array(signInFieldView),
+  /** The sign-in flows its accounts can use, best first. */
+  signInFlows: z.array(signInFlowSchema),
+});
+
+const nullableUrl = z.string().nullable();
+const stringList = z.array(z.string()).nullable();
+
+export const endpointsViewSchema = z.object({
+  issuer: nullableUrl,
+  authorization: nullableUrl,
+  deviceAuthorization: nullableUrl,
+  revocation: nullableUrl,
+  userinfo: nullableUrl,
+  jwks: nullableUrl,
+  redirect: nullableUrl,
+});
+
+/** What discovery found at the account's issuer (non-secret). */
+export const discoveryViewSchema = z.object({
+  issuer: z.string(),
+  source: z.enum(['openid-configuration', 'oauth-authorization-server']),
+  fetchedAt: z.number(),
+  authorizationEndpoint: nullableUrl,
+  tokenEndpoint: nullableUrl,
+  deviceAuthorizationEndpoint: nullableUrl,
+  revocationEndpoint: nullableUrl,
+  userinfoEndpoint: nullableUrl,
+  jwksUri: nullableUrl,
+  grantTypesSupported: stringList,
+  codeChallengeMethodsSupported: stringList,
+  tokenEndpointAuthMethodsSupported: stringList,
+  scopesSupported: stringList,
+  authorizationResponseIssParameterSupported: z.boolean(),
 });
 
 export const accountViewSchema = z.object({
@@ -88,6 +130,10 @@ export const accountViewSchema = z.object({
   identity: z.object({ id: z.string().nullable(), name: z.string().nullable(), email: z.string().nullable() }).nullable(),
   extraFields: z.array(z.string()),
   signInFields: z.array(signInFieldView),
+  /** The sign-in flows this account can use, best first. */
+  signInFlows: z.array(signInFlowSchema),
+  endpoints: endpointsViewSchema,
+  discovery: discoveryViewSchema.nullable(),
   createdAt: z.number(),
 });
 
@@ -114,6 +160,13 @@ export const accountSettingsSchema = z
     basicEncoding: z.enum(['form', 'raw']),
     /** How long one token request may wait for an answer (a refresh that times out is not resent). */
     timeoutSeconds: z.number().int().min(1).max(300),
+    /** Where the endpoints are discovered from (OIDC Discovery, RFC 8414). */
+    issuer: z.string().min(1).max(2000),
+    authorizationUrl: z.string().min(1).max(2000),
+    deviceAuthorizationUrl: z.string().min(1).max(2000),
+    revocationUrl: z.string().min(1).max(2000),
+    /** A fixed loopback redirect URI, for providers that register exact URIs. */
+    redirectUri: z.string().min(1).max(2000),
   })
   .partial()
   .strict();
@@ -144,8 +197,34 @@ export const signInSchema = z
     username: z.string().max(500).optional(),
     password: z.string().max(4000).optional(),
     otp: z.string().max(64).optional(),
+    /** The flow to run; absent: chosen by what was given and what the account supports. */
+    flow: signInFlowSchema.optional(),
+    /** How long a browser or device sign-in waits for the person (default 300 s). */
+    timeoutSeconds: z.number().int().min(10).max(3600).optional(),
+    /** false: report the authorization URL without opening the system browser. */
+    openBrowser: z.boolean().optional(),
   })
   .strict();
+
+/** What a browser or device sign-in asks of the person while it waits (never a secret). */
+export const signInProgressSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('browser'), url: z.string().max(8000), opened: z.boolean(), expiresAt: z.number() }),
+  z.object({
+    kind: z.literal('device'),
+    userCode: z.string().max(100),
+    verificationUri: z.string().max(2000),
+    verificationUriComplete: z.string().max(2000).nullable(),
+    expiresAt: z.number(),
+    message: z.string().max(500).nullable(),
+  }),
+  z.object({ kind: z.literal('exchanging') }),
+]);
+
+/** How a logout or removal went at the provider (RFC 7009); the tokens are forgotten either way. */
+export const signOutOutcomeSchema = z.object({
+  revocation: z.enum(['revoked', 'not_supported', 'failed', 'nothing_to_revoke']),
+  warning: z.string().nullable(),
+});
 
 export const tokenDetailsSchema = z.object({
   tokenType: z.string(),
@@ -216,7 +295,14 @@ export const CHANNELS = {
   'accounts:list': { args: none, result: z.array(accountViewSchema) },
   'accounts:add': { args: one(newAccountSchema), result: accountViewSchema },
   'accounts:update': { args: two(name, accountPatchSchema), result: accountViewSchema },
-  'accounts:remove': { args: one(name), result: z.null() },
+  /** Revokes the account's tokens where the provider can (RFC 7009), then deletes it. */
+  'accounts:remove': { args: one(name), result: signOutOutcomeSchema },
+  /** Revokes the tokens where the provider can (RFC 7009) and forgets them; the account stays. */
+  'accounts:logout': { args: one(name), result: signOutOutcomeSchema },
+  /** Opens the page the account's waiting sign-in asks for again (authorization URL, verification URI), in the system browser. */
+  'accounts:open-sign-in-page': { args: one(name), result: z.null() },
+  /** Fetches the issuer's metadata again and stores it with the account. */
+  'accounts:rediscover': { args: one(name), result: accountViewSchema },
   'accounts:sign-in': { args: two(name, signInSchema), result: accountViewSchema },
   /** Stops the account's sign-in in progress (its request, listener or polling); null when none ran. */
   'accounts:cancel-sign-in': { args: one(name), result: z.null() },
@@ -243,6 +329,8 @@ export const CHANNELS = {
 export const EVENTS = {
   'accounts:state': z.object({ name: z.string(), state: accountStateSchema }),
   'accounts:changed': z.null(),
+  /** A browser or device sign-in waits for the person: the URL to open, or the code to enter. */
+  'accounts:sign-in-progress': z.object({ name: z.string(), progress: signInProgressSchema }),
   /** Loopback requests just written to the audit log, newest last (pushed, so the log updates live). */
   'audit:appended': z.array(auditRowSchema).max(1000),
 } as const;
@@ -256,6 +344,8 @@ export const CHANGES_ACCOUNTS: ReadonlySet<Channel> = new Set<Channel>([
   'accounts:remove',
   'accounts:sign-in',
   'accounts:refresh',
+  'accounts:logout',
+  'accounts:rediscover',
 ]);
 export type EventChannel = keyof typeof EVENTS;
 export type ChannelArgs<C extends Channel> = z.infer<(typeof CHANNELS)[C]['args']>;

@@ -1,6 +1,6 @@
 // The tokenry commands (README, "The tokenry command"): each parses its flags, calls the service, prints.
 
-import type { AccountView, NewAccountInput } from '../../shared/accounts.js';
+import type { AccountView, NewAccountInput, SignInInput, SignInProgress, SignOutOutcome } from '../../shared/accounts.js';
 import { describeState } from '../../shared/account-state.js';
 import { PRESETS } from '../core/providers/presets.js';
 import type { TokenryService } from '../core/service.js';
@@ -9,6 +9,7 @@ import { str, unwrap, type Command, type CommandContext, type Values } from './c
 import { openService } from './open-service.js';
 import { LOOPBACK_COMMANDS, tokenViaLoopback } from './loopback-commands.js';
 import { passphraseFromEnvOrPrompt } from '../core/vault/protectors/passphrase-prompt.js';
+import { systemBrowser } from '../core/flows/system-browser.js';
 
 /** Asks on the terminal with echo off (the vault's prompt, which never waits on a non-terminal). */
 const hiddenPrompt = (io: CliIo, prompt: string): Promise<string> =>
@@ -46,9 +47,72 @@ function accountLines(a: AccountView): string[] {
     `granted scope:   ${a.grantedScope?.join(' ') ?? (a.issuedAt === null || a.requestedScope === null ? '-' : 'as requested')}`,
   ];
   if (a.clientId !== null) lines.push(`client id:       ${a.clientId}`);
-  if (a.identity !== null) lines.push(`identity:        ${[a.identity.name, a.identity.email && `<${a.identity.email}>`, a.identity.id && `#${a.identity.id}`].filter(Boolean).join(' ')}`);
+  if (a.identity !== null) lines.push(`signed in as:    ${[a.identity.name, a.identity.email && `<${a.identity.email}>`, a.identity.id && `#${a.identity.id}`].filter(Boolean).join(' ')}`);
   if (a.extraFields.length > 0) lines.push(`other fields:    ${a.extraFields.join(', ')}`);
+  if (a.signInFlows.length > 0) lines.push(`sign-in:         ${a.signInFlows.map((f) => FLOW_WORDS[f]).join(', ')}`);
+  const e = a.endpoints;
+  const endpoints: Array<[string, string | null]> = [
+    ['issuer:          ', e.issuer],
+    ['authorization:   ', e.authorization],
+    ['device auth:     ', e.deviceAuthorization],
+    ['revocation:      ', e.revocation],
+    ['userinfo:        ', e.userinfo],
+    ['jwks:            ', e.jwks],
+    ['redirect:        ', e.redirect],
+  ];
+  for (const [label, value] of endpoints) if (value !== null) lines.push(`${label}${value}`);
+  if (a.discovery !== null) {
+    const d = a.discovery;
+    const document = d.source === 'openid-configuration' ? 'OpenID Connect discovery' : 'RFC 8414 metadata';
+    lines.push(`discovered:      ${formatTime(d.fetchedAt)} from ${document}`);
+    if (d.codeChallengeMethodsSupported !== null) lines.push(`  pkce methods:  ${d.codeChallengeMethodsSupported.join(' ')}`);
+    if (d.tokenEndpointAuthMethodsSupported !== null) lines.push(`  client auth:   ${d.tokenEndpointAuthMethodsSupported.join(' ')}`);
+    if (d.grantTypesSupported !== null) lines.push(`  grant types:   ${d.grantTypesSupported.join(' ')}`);
+  }
   return lines;
+}
+
+const FLOW_WORDS: Readonly<Record<AccountView['signInFlows'][number], string>> = {
+  password: 'password',
+  client_credentials: 'client credentials',
+  browser: 'browser (--browser, the default)',
+  device: 'code on another device (--device)',
+};
+
+/** What a browser or device sign-in asks of the person, on stderr (stdout stays for results). */
+function progressLines(name: string, progress: SignInProgress): string {
+  switch (progress.kind) {
+    case 'browser':
+      return (
+        `${progress.opened ? 'Opened your browser to sign in' : 'Open this address in a browser to sign in'} to ${name}${progress.opened ? '; if it did not open, use this address' : ''}:\n` +
+        `${progress.url}\n` +
+        `Waiting until ${new Date(progress.expiresAt).toLocaleTimeString()} (Ctrl+C cancels)...\n`
+      );
+    case 'device':
+      return (
+        `To sign in to ${name}, open ${progress.verificationUri} on any device and enter the code:\n` +
+        `${progress.userCode}\n` +
+        (progress.verificationUriComplete === null ? '' : `Or open this address, which carries the code:\n${progress.verificationUriComplete}\n`) +
+        (progress.message === null ? '' : `${progress.message}\n`) +
+        `Waiting until ${new Date(progress.expiresAt).toLocaleTimeString()} (Ctrl+C cancels)...\n`
+      );
+    case 'exchanging':
+      return '';
+  }
+}
+
+/** One line on stderr when a revocation failed (the tokens were forgotten here all the same). */
+function reportRevocation(io: CliIo, outcome: SignOutOutcome): void {
+  if (outcome.warning !== null) io.stderr.write(`tokenry: warning: ${outcome.warning}\n`);
+}
+
+/** A whole number of seconds within bounds from a flag, or a usage error. */
+function seconds(values: Values, key: string, min: number, max: number): number | undefined {
+  const text = str(values, key);
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > max) throw CliError.usage(`--${key} needs a whole number of seconds from ${min} to ${max}`);
+  return n;
 }
 
 function parseParams(values: Values): Record<string, string> {
@@ -93,8 +157,13 @@ const CORE_COMMANDS: readonly Command[] = [
     usage:
       'tokenry account add NAME --provider ID [--base-url URL] [--token-url URL] [--client-id ID] [--client-secret-stdin]\n' +
       '        [--scope "S"] [--param KEY=VALUE]... [--method GET|POST] [--encoding query|form|json|xml]\n' +
-      '        [--client-auth basic|body|none] [--basic-encoding form|raw] [--timeout-seconds N] [--allow-http]',
-    summary: 'Add an account at a provider (any preset field can be overridden).',
+      '        [--client-auth basic|body|none] [--basic-encoding form|raw] [--timeout-seconds N] [--allow-http]\n' +
+      '        [--issuer URL] [--redirect-uri URI] [--authorization-url URL] [--device-authorization-url URL] [--revocation-url URL]\n' +
+      'tokenry account add NAME --provider oidc --issuer URL --client-id ID [--client-secret-stdin] [--scope "S"] [--redirect-uri URI]\n\n' +
+      'With --issuer the endpoints are discovered (OpenID Connect discovery, else RFC 8414) and stored with the account\n' +
+      '(`account show` lists them, `account rediscover` fetches them again). --redirect-uri fixes the browser sign-in\'s\n' +
+      'loopback redirect (default http://127.0.0.1:{any free port}/callback) for providers that register exact URIs.',
+    summary: 'Add an account at a provider (any preset field can be overridden; --issuer discovers its endpoints).',
     options: {
       provider: { type: 'string' },
       'base-url': { type: 'string' },
@@ -109,6 +178,11 @@ const CORE_COMMANDS: readonly Command[] = [
       'basic-encoding': { type: 'string' },
       'timeout-seconds': { type: 'string' },
       'allow-http': { type: 'boolean' },
+      issuer: { type: 'string' },
+      'redirect-uri': { type: 'string' },
+      'authorization-url': { type: 'string' },
+      'device-authorization-url': { type: 'string' },
+      'revocation-url': { type: 'string' },
     },
     positionals: ['NAME'],
     async run(ctx, args, values) {
@@ -135,6 +209,18 @@ const CORE_COMMANDS: readonly Command[] = [
         overrides['timeoutSeconds'] = timeoutSeconds;
       }
       if (values['allow-http']) overrides['allowInsecureHttp'] = true;
+      const endpointFlags = [
+        ['issuer', 'issuer'],
+        ['redirect-uri', 'redirectUri'],
+        ['authorization-url', 'authorizationUrl'],
+        ['device-authorization-url', 'deviceAuthorizationUrl'],
+        ['revocation-url', 'revocationUrl'],
+      ] as const;
+      for (const [flag, field] of endpointFlags) {
+        const value = str(values, flag);
+        if (value !== undefined) overrides[field] = value;
+      }
+      if (provider === 'oidc' && overrides['issuer'] === undefined) throw CliError.usage('account add --provider oidc needs --issuer URL');
       const params = parseParams(values);
       if (Object.keys(params).length > 0) overrides['extraParams'] = { ...(PRESETS[provider]?.extraParams ?? {}), ...params };
       const clientSecret = values['client-secret-stdin'] ? await readStdin(ctx.io, 'Client secret') : undefined;
@@ -149,7 +235,8 @@ const CORE_COMMANDS: readonly Command[] = [
         ...(clientSecret === undefined ? {} : { clientSecret }),
       };
       const view = await withService(ctx, 'tokenry account add', async (s) => unwrap(await s.addAccount(input)));
-      ctx.io.stdout.write(`Added ${view.name} (${view.providerLabel}). Sign in with: tokenry login ${view.name}\n`);
+      const found = view.discovery === null ? '' : ` Discovered ${view.discovery.issuer} (${view.signInFlows.map((f) => FLOW_WORDS[f].replace(/ \(.*\)$/, '')).join(', ')}).`;
+      ctx.io.stdout.write(`Added ${view.name} (${view.providerLabel}).${found} Sign in with: tokenry login ${view.name}\n`);
       return EXIT.ok;
     },
   },
@@ -186,25 +273,57 @@ const CORE_COMMANDS: readonly Command[] = [
     },
   },
   {
-    path: ['account', 'remove'],
-    usage: 'tokenry account remove NAME',
-    summary: 'Remove an account and its secrets.',
+    path: ['account', 'rediscover'],
+    usage: 'tokenry account rediscover NAME',
+    summary: "Fetch the account's issuer metadata again (OpenID Connect discovery, else RFC 8414) and store it.",
     options: {},
     positionals: ['NAME'],
     async run(ctx, args) {
-      await withService(ctx, 'tokenry account remove', async (s) => unwrap(await s.removeAccount(args[0] ?? '')));
-      ctx.io.stdout.write(`Removed ${args[0] ?? ''}.\n`);
+      const view = await withService(ctx, 'tokenry account rediscover', async (s) => unwrap(await s.rediscover(args[0] ?? '')));
+      ctx.io.stdout.write(`Rediscovered ${view.endpoints.issuer ?? view.name} for ${view.name}.\n`);
+      return EXIT.ok;
+    },
+  },
+  {
+    path: ['account', 'remove'],
+    usage: 'tokenry account remove NAME',
+    summary: 'Remove an account and its secrets (its tokens revoked first where the provider can).',
+    options: {},
+    positionals: ['NAME'],
+    async run(ctx, args) {
+      const outcome = await withService(ctx, 'tokenry account remove', async (s) => unwrap(await s.removeAccount(args[0] ?? '')));
+      reportRevocation(ctx.io, outcome);
+      ctx.io.stdout.write(`Removed ${args[0] ?? ''}${outcome.revocation === 'revoked' ? '; the provider revoked its tokens' : ''}.\n`);
       return EXIT.ok;
     },
   },
   {
     path: ['login'],
-    usage: 'tokenry login NAME [--username U] [--password-stdin] [--otp CODE]',
-    summary: 'Sign in (password grant; client_credentials for accounts without sign-in fields). The password is never stored.',
-    options: { username: { type: 'string' }, 'password-stdin': { type: 'boolean' }, otp: { type: 'string' } },
+    usage:
+      'tokenry login NAME [--no-browser] [--device] [--timeout SECONDS]\n' +
+      '       tokenry login NAME --username U [--password-stdin] [--otp CODE]\n\n' +
+      'Where the provider offers it, login signs in with your browser (authorization code + PKCE): the authorization URL is\n' +
+      'printed on stderr on a line of its own (copy it to another machine if you like) and opened in your browser\n' +
+      '(--no-browser: only printed; $BROWSER names another program to open it). --device prints where to go and the code to\n' +
+      'enter there instead (RFC 8628). --timeout gives up after SECONDS (default 300). With --username it runs the password\n' +
+      'grant; accounts that need nothing typed sign in with their client credentials. Exit codes: 0 signed in, 4 refused\n' +
+      '(consent denied, invalid client...), 5 provider unavailable, 1 timeout or other.',
+    summary: 'Sign in: browser (code + PKCE), --device code, password, or client credentials. The password is never stored.',
+    options: {
+      username: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+      otp: { type: 'string' },
+      'no-browser': { type: 'boolean' },
+      device: { type: 'boolean' },
+      browser: { type: 'boolean' },
+      timeout: { type: 'string' },
+    },
     positionals: ['NAME'],
     async run(ctx, args, values) {
+      const name = args[0] ?? '';
       const username = str(values, 'username');
+      if (values['device'] && values['browser']) throw CliError.usage('choose --device or --browser, not both');
+      const timeoutSeconds = seconds(values, 'timeout', 10, 3600);
       // On a terminal the password is asked without echo; scripts pipe it with --password-stdin.
       const password = ctx.io.stdinIsTTY && (values['password-stdin'] || username !== undefined)
         ? await hiddenPrompt(ctx.io, `Password for ${username ?? 'this account'}: `)
@@ -212,16 +331,53 @@ const CORE_COMMANDS: readonly Command[] = [
           ? await readStdin(ctx.io, 'Password')
           : undefined;
       const otp = str(values, 'otp');
-      const view = await withService(ctx, 'tokenry login', async (s) =>
-        unwrap(
-          await s.signIn(args[0] ?? '', {
-            ...(username === undefined ? {} : { username }),
-            ...(password === undefined ? {} : { password }),
-            ...(otp === undefined ? {} : { otp }),
-          }),
-        ),
-      );
+      const flow: SignInInput['flow'] = values['device'] ? 'device' : values['browser'] ? 'browser' : undefined;
+      const input: SignInInput = {
+        ...(username === undefined ? {} : { username }),
+        ...(password === undefined ? {} : { password }),
+        ...(otp === undefined ? {} : { otp }),
+        ...(flow === undefined ? {} : { flow }),
+        ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
+        ...(values['no-browser'] ? { openBrowser: false } : {}),
+      };
+      const view = await withService(ctx, 'tokenry login', async (s) => {
+        const stopProgress = s.onSignInProgress((account, progress) => {
+          if (account === name) ctx.io.stderr.write(progressLines(name, progress));
+        });
+        // Ctrl+C stops the sign-in (its listener or polling) and the command ends cleanly, releasing the data directory.
+        const cancel = (): void => void s.cancelSignIn(name);
+        process.once('SIGINT', cancel);
+        try {
+          return unwrap(await s.signIn(name, input, { openExternal: values['no-browser'] ? null : systemBrowser({ env: ctx.io.env }) }));
+        } finally {
+          process.off('SIGINT', cancel);
+          stopProgress();
+        }
+      });
       ctx.io.stdout.write(`Signed in to ${view.name}; token ${view.expiresAt === null ? 'has no stated expiry' : `expires ${formatTime(view.expiresAt)}`}.\n`);
+      return EXIT.ok;
+    },
+  },
+  {
+    path: ['logout'],
+    usage:
+      'tokenry logout NAME\n\n' +
+      "Revokes the account's refresh and access tokens where the provider has a revocation endpoint (RFC 7009), then forgets\n" +
+      'them. The account stays; nothing renews it until you sign in again. A revocation that fails is a warning on stderr.',
+    summary: 'Revoke the tokens where the provider can (RFC 7009) and forget them; the account stays.',
+    options: {},
+    positionals: ['NAME'],
+    async run(ctx, args) {
+      const name = args[0] ?? '';
+      const outcome = await withService(ctx, 'tokenry logout', async (s) => unwrap(await s.logout(name)));
+      reportRevocation(ctx.io, outcome);
+      const said: Record<SignOutOutcome['revocation'], string> = {
+        revoked: 'the provider revoked its tokens',
+        not_supported: 'the provider has no revocation endpoint, so its tokens stay valid there until they expire',
+        failed: 'its tokens were forgotten here',
+        nothing_to_revoke: 'it held no token',
+      };
+      ctx.io.stdout.write(`Signed out of ${name}; ${said[outcome.revocation]}.\n`);
       return EXIT.ok;
     },
   },

@@ -3,7 +3,18 @@
 // (flows/) say how to get a token; the refresh engine (refresh/) only schedules. See docs/technical/architecture.md.
 
 import type { AccountState } from '../../shared/account-state.js';
-import type { AccountPatch, AccountView, NewAccountInput, ProviderSummary, SignInInput, TokenDetails, TokenView } from '../../shared/accounts.js';
+import type {
+  AccountIdentity,
+  AccountPatch,
+  AccountView,
+  NewAccountInput,
+  ProviderSummary,
+  SignInInput,
+  SignInProgress,
+  SignOutOutcome,
+  TokenDetails,
+  TokenView,
+} from '../../shared/accounts.js';
 import type { ErrorValue } from '../../shared/errors.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import { AccountSession, type Renewal } from './accounts/account-session.js';
@@ -18,17 +29,22 @@ import {
   type AccountsFile,
 } from './accounts/account-store.js';
 import { accountView, identityAfterSignIn, providerSummary, scopeList, tokenDetails, tokenView } from './accounts/account-views.js';
-import { FLOWS, renewalFlows, signInFlow, type Flow, type FlowFacts } from './flows/index.js';
+import { FLOWS, renewalFlows, signInFlow, signInFlowIds, type Flow, type FlowFacts, type FlowStart } from './flows/index.js';
+import { listenForRedirect, type RedirectListen } from './flows/redirect-listener.js';
+import type { OpenExternal } from './flows/system-browser.js';
+import type { RandomBytes } from './grants/authorization-request.js';
+import type { ClientCredentials } from './grants/client-auth.js';
+import { discover, type ServerMetadata } from './grants/discovery.js';
 import { requestToken, systemGrantDeps, type GrantDeps } from './grants/grant-client.js';
+import { buildRevocationRequest, revokeToken, type TokenTypeHint } from './grants/revocation.js';
 import { GrantError } from './grants/grant-error.js';
 import { deadAfterRetry, refreshFailure } from './grants/refresh-failure.js';
 import type { TokenRecord } from './grants/token-record.js';
-import type { GrantInput } from './grants/token-request.js';
 import { silentLogger, type Logger } from './log/logger.js';
-import type { ProviderProfile } from './providers/profile.js';
+import type { ProfileOverrides, ProviderProfile } from './providers/profile.js';
 import { profileOverridesSchema } from './providers/profile-schema.js';
 import { PRESETS } from './providers/presets.js';
-import { endpointFor, resolveProfile } from './providers/resolve-profile.js';
+import { endpointFor, optionalEndpoint, resolveAccountProfile, resolveProfile } from './providers/resolve-profile.js';
 import { systemClock, type Clock } from './refresh/clock.js';
 import { DEFAULT_REFRESH_SETTINGS, RefreshEngine, type RefreshSettings } from './refresh/refresh-engine.js';
 import type { DataStore } from './vault/data-store.js';
@@ -51,9 +67,26 @@ export interface ServiceOptions {
   readonly log?: Logger;
   /** The sign-in and renewal flows, in order of preference (tests may narrow them). */
   readonly flows?: readonly Flow[];
+  /**
+   * Opens a URL in the system browser: the shell's choice (Electron's shell.openExternal, the
+   * CLI's platform opener, a second page in the harness's tests). Absent: the URL is only reported.
+   */
+  readonly openExternal?: OpenExternal;
+  /** The browser flow's loopback listener (a real one on 127.0.0.1 by default). */
+  readonly listen?: RedirectListen;
+  /** Randomness for PKCE, state and nonce (tests may fix it). */
+  readonly randomBytes?: RandomBytes;
 }
 
 export type StatusListener = (name: string, state: AccountState) => void;
+/** A browser or device sign-in waits for the person: what to show them. */
+export type SignInProgressListener = (name: string, progress: SignInProgress) => void;
+
+/** Per-call choices of one sign-in that are not data (the CLI's own opener). */
+export interface SignInOptions {
+  /** Replaces the service's opener for this sign-in (the CLI opens the platform's browser, or nothing with --no-browser). */
+  readonly openExternal?: OpenExternal | null;
+}
 
 const serviceError = (code: string, kind: ErrorValue['kind'], message: string): ErrorValue => ({ code, kind, message });
 const notFound = (name: string): ErrorValue => serviceError('not_found', 'not_found', `There is no account named "${name}".`);
@@ -68,6 +101,9 @@ export class TokenryService {
   readonly #grantDeps: GrantDeps;
   readonly #flows: readonly Flow[];
   readonly #log: Logger;
+  readonly #progress = new Set<SignInProgressListener>();
+  /** The page each waiting sign-in asks the person to open (authorization URL, verification URI), for "Open again". */
+  readonly #pages = new Map<string, { readonly url: string; readonly open: OpenExternal | undefined; readonly signIn: AbortSignal | undefined }>();
 
   private constructor(options: ServiceOptions) {
     this.#options = options;
@@ -123,6 +159,12 @@ export class TokenryService {
     return this.#engine.onState(listener);
   }
 
+  /** What a browser or device sign-in asks of the person (the URL, the code), as it happens. Never a secret. */
+  onSignInProgress(listener: SignInProgressListener): () => void {
+    this.#progress.add(listener);
+    return () => this.#progress.delete(listener);
+  }
+
   async addAccount(input: NewAccountInput): Promise<Result<AccountView, ErrorValue>> {
     if (!ACCOUNT_NAME.test(input.name)) {
       return err(
@@ -136,17 +178,23 @@ export class TokenryService {
     }
     const overrides = profileOverridesSchema.safeParse(input.overrides ?? {});
     if (!overrides.success) return err(invalidProfile(overrides.error.issues[0]));
+    const hasClientSecret = input.clientSecret !== undefined && input.clientSecret !== '';
+    // An account with an issuer is found from it alone (OIDC Discovery, else RFC 8414) before anything is written.
+    const found = await this.#discoverFor(resolveProfile(input.provider, overrides.data));
+    if (!found.ok) return found;
+    const discovery = found.value;
     const now = this.#clock.now();
     const account: Account = {
       name: input.name,
       provider: input.provider,
-      overrides: overrides.data,
+      overrides: discovery === null ? overrides.data : withClientAuth(overrides.data, discovery, hasClientSecret),
       scope: scopeList(input.scope),
       ...(input.clientId === undefined || input.clientId === '' ? {} : { clientId: input.clientId }),
-      hasClientSecret: input.clientSecret !== undefined && input.clientSecret !== '',
+      hasClientSecret,
       createdAt: now,
       updatedAt: now,
       needsSignIn: null,
+      ...(discovery === null ? {} : { discovery }),
     };
     const invalid = endpointProblem(account);
     if (invalid !== null) return err(invalid);
@@ -164,20 +212,67 @@ export class TokenryService {
     return ok(this.#view(session));
   }
 
-  async removeAccount(name: string): Promise<Result<null, ErrorValue>> {
+  /**
+   * Removes the account: its tokens are revoked first where the provider has a revocation endpoint
+   * (RFC 7009); a revocation that fails is reported as a warning and the removal still happens.
+   */
+  async removeAccount(name: string): Promise<Result<SignOutOutcome, ErrorValue>> {
     const session = this.#sessions.get(name);
     if (!session) return err(notFound(name));
     // Retired first: a renewal or sign-in still running finds out and keeps nothing it gets.
     session.retire();
     this.#engine.forget(name);
     this.#sessions.delete(name);
+    const revoked = await this.#revokeTokens(session.account, session.record);
     await this.#options.accounts.update((file) => ({ ...file, accounts: file.accounts.filter((a) => a.name !== name) }));
     await this.#options.secrets.setMany([
       { service: VAULT_SERVICE, account: tokenEntry(name), password: null },
       { service: VAULT_SERVICE, account: clientSecretEntry(name), password: null },
     ]);
-    this.#log.info('account removed', { account: name });
-    return ok(null);
+    this.#log.info('account removed', { account: name, revocation: revoked.revocation });
+    return ok(revoked);
+  }
+
+  /**
+   * Signs the account out: its refresh and access tokens are revoked where the provider has a
+   * revocation endpoint (RFC 7009 §2.1), then forgotten; the account and its client secret stay.
+   * A revocation that fails is a warning: the tokens are forgotten here all the same. Nothing
+   * renews the account (not even its client credentials) until it signs in again.
+   */
+  async logout(name: string): Promise<Result<SignOutOutcome, ErrorValue>> {
+    const session = this.#sessions.get(name);
+    if (!session) return err(notFound(name));
+    session.cancelSignIn();
+    // A renewal in flight finishes first (its rotated token is then the one revoked).
+    await session.idle();
+    const record = session.record;
+    // Forgotten in memory at once, in the same tick: nothing can start renewing with it any more.
+    session.forgetRecord();
+    session.setFailure(null);
+    await this.#options.secrets.setMany([{ service: VAULT_SERVICE, account: tokenEntry(name), password: null }]);
+    await this.#saveAccount(session, { ...session.account, signedOut: true, needsSignIn: null, identity: null });
+    const revoked = await this.#revokeTokens(session.account, record);
+    this.#log.info('signed out', { account: name, revocation: revoked.revocation });
+    return ok(revoked);
+  }
+
+  /** Fetches the issuer's metadata again (OIDC Discovery, else RFC 8414) and keeps it with the account. */
+  async rediscover(name: string): Promise<Result<AccountView, ErrorValue>> {
+    const session = this.#sessions.get(name);
+    if (!session) return err(notFound(name));
+    const profile = this.#profile(session.account);
+    if (profile.issuer === undefined) {
+      return err(serviceError('no_issuer', 'config', `"${name}" has no issuer to discover from: add one (--issuer) or give its endpoints.`));
+    }
+    const found = await this.#discoverFor(profile);
+    if (!found.ok) return found;
+    if (found.value === null) return ok(this.#view(session));
+    const next: Account = { ...session.account, discovery: found.value };
+    const invalid = endpointProblem(next);
+    if (invalid !== null) return err(invalid);
+    await this.#saveAccount(session, next);
+    this.#log.info('rediscovered', { account: name, source: found.value.source });
+    return ok(this.#view(session));
   }
 
   /**
@@ -186,10 +281,16 @@ export class TokenryService {
    * (RFC 6749 §4.4) for accounts that need nothing from them. A failure stays on the account
    * (its state) until the next attempt.
    */
-  async signIn(name: string, input: SignInInput = {}): Promise<Result<AccountView, ErrorValue>> {
+  async signIn(name: string, input: SignInInput = {}, options: SignInOptions = {}): Promise<Result<AccountView, ErrorValue>> {
     const session = this.#sessions.get(name);
     if (!session) return err(notFound(name));
-    const facts = this.#facts(session);
+    let facts: FlowFacts;
+    try {
+      facts = this.#facts(session);
+    } catch (error) {
+      if (error instanceof GrantError) return err(error.toJSON());
+      throw error;
+    }
     const flow = signInFlow(facts, input, this.#flows);
     if (!flow.ok) return flow;
     const prepared = flow.value.prepare(facts, input);
@@ -198,9 +299,16 @@ export class TokenryService {
     this.#engine.reschedule(session);
     let result: Renewal;
     try {
-      result = await this.#runFlow(session, flow.value, prepared.value, null, controller.signal, input.username);
+      const opener = options.openExternal === undefined ? this.#options.openExternal : (options.openExternal ?? undefined);
+      result = await this.#runFlow(session, flow.value, prepared.value, null, {
+        signal: controller.signal,
+        ...(input.username === undefined ? {} : { username: input.username }),
+        ...(opener === undefined ? {} : { openExternal: opener }),
+      });
     } finally {
       session.endSignIn(controller);
+      // Only this sign-in's page: a newer attempt (which cancelled this one) keeps its own.
+      if (this.#pages.get(name)?.signIn === controller.signal) this.#pages.delete(name);
     }
     if (!result.ok) {
       const error = controller.signal.aborted ? serviceError('cancelled', 'cancelled', `Signing in to "${name}" was cancelled.`) : result.error;
@@ -213,6 +321,24 @@ export class TokenryService {
     }
     this.#log.info('signed in', { account: name, flow: flow.value.id });
     return ok(this.#view(session));
+  }
+
+  /**
+   * Opens the page the account's waiting sign-in asks the person to visit again (the authorization
+   * URL, or the device verification URI) with the shell's opener: the renderer never hands main a URL.
+   */
+  async openSignInPage(name: string): Promise<Result<null, ErrorValue>> {
+    if (!this.#sessions.has(name)) return err(notFound(name));
+    const page = this.#pages.get(name);
+    if (page === undefined) return err(serviceError('no_sign_in_page', 'not_found', `No sign-in of "${name}" is waiting for a page to be opened.`));
+    if (page.open === undefined) return err(serviceError('no_browser', 'config', 'Tokenry cannot open a browser here: open the address yourself.'));
+    try {
+      await page.open(page.url);
+      return ok(null);
+    } catch (error) {
+      this.#log.warn('could not open the browser', { account: name, cause: error });
+      return err(serviceError('browser_failed', 'config', 'The browser could not be opened: open the address yourself.'));
+    }
   }
 
   /** Stops the account's sign-in in progress; its request is aborted and nothing it returns is kept. */
@@ -259,8 +385,18 @@ export class TokenryService {
     const account = session.account;
     const overrides = profileOverridesSchema.safeParse({ ...account.overrides, ...(patch.overrides ?? {}) });
     if (!overrides.success) return err(invalidProfile(overrides.error.issues[0]));
+    // Another issuer: its metadata replaces the old one's (never endpoints of one issuer under another's name).
+    let discovery = account.discovery;
+    const issuer = resolveProfile(account.provider, overrides.data).issuer;
+    if (issuer !== resolveProfile(account.provider, account.overrides).issuer) {
+      const found = await this.#discoverFor(resolveProfile(account.provider, overrides.data));
+      if (!found.ok) return found;
+      discovery = found.value ?? undefined;
+    }
+    const { discovery: _old, ...rest } = account;
     const next: Account = {
-      ...account,
+      ...rest,
+      ...(discovery === undefined ? {} : { discovery }),
       overrides: overrides.data,
       ...(patch.scope === undefined ? {} : { scope: scopeList(patch.scope) }),
       ...(patch.clientId === undefined ? {} : patch.clientId === '' ? { clientId: undefined } : { clientId: patch.clientId }),
@@ -332,8 +468,74 @@ export class TokenryService {
     this.#engine.watch(session);
   }
 
+  /** The account's effective profile: preset, then what discovery found, then its own overrides. */
+  #profile(account: Account): ProviderProfile {
+    return resolveAccountProfile(account.provider, account.discovery, account.overrides);
+  }
+
   #facts(session: AccountSession): FlowFacts {
-    return { account: session.account, profile: resolveProfile(session.account.provider, session.account.overrides), record: session.record };
+    return { account: session.account, profile: this.#profile(session.account), record: session.record };
+  }
+
+  /** The issuer's metadata when the profile names an issuer (null when it names none). */
+  async #discoverFor(profile: ProviderProfile): Promise<Result<ServerMetadata | null, ErrorValue>> {
+    if (profile.issuer === undefined) return ok(null);
+    const found = await discover(profile.issuer, this.#grantDeps, {
+      allowInsecureHttp: profile.allowInsecureHttp,
+      ...(profile.timeoutSeconds === undefined ? {} : { timeoutSeconds: profile.timeoutSeconds }),
+    });
+    if (!found.ok) {
+      this.#log.info('discovery failed', { issuer: profile.issuer, code: found.error.code });
+      return err(found.error.toJSON());
+    }
+    return ok(found.value);
+  }
+
+  /** The client as the vault holds it: id, and the secret read for this one use. */
+  async #client(account: Account): Promise<ClientCredentials> {
+    const clientSecret = account.hasClientSecret ? ((await this.#options.secrets.getPassword(VAULT_SERVICE, clientSecretEntry(account.name))) ?? undefined) : undefined;
+    return { ...(account.clientId === undefined ? {} : { clientId: account.clientId }), ...(clientSecret === undefined ? {} : { clientSecret }) };
+  }
+
+  /**
+   * Revokes a record's refresh token, then its access token (RFC 7009 §2.1; revoking the refresh
+   * token first, since a server may revoke the access tokens of its grant with it), where the
+   * provider has a revocation endpoint. Never throws: a failure is the outcome's warning.
+   */
+  async #revokeTokens(account: Account, record: TokenRecord | null): Promise<SignOutOutcome> {
+    const tokens: Array<{ value: string; hint: TokenTypeHint }> = [];
+    if (record?.refreshToken != null) tokens.push({ value: record.refreshToken, hint: 'refresh_token' });
+    if (record !== null) tokens.push({ value: record.accessToken, hint: 'access_token' });
+    if (tokens.length === 0) return { revocation: 'nothing_to_revoke', warning: null };
+    let profile: ProviderProfile;
+    let endpoint: URL | null;
+    try {
+      profile = this.#profile(account);
+      endpoint = optionalEndpoint(profile, 'revocationUrl');
+    } catch (error) {
+      const message = error instanceof Error ? error.message : 'its settings are not valid';
+      return { revocation: 'failed', warning: `The tokens of "${account.name}" were not revoked at the provider (${message}); they stay valid there until they expire.` };
+    }
+    if (endpoint === null) return { revocation: 'not_supported', warning: null };
+    try {
+      const client = await this.#client(account);
+      for (const token of tokens) {
+        const revoked = await revokeToken(buildRevocationRequest(profile, endpoint, client, token, account.basicEncoding), this.#grantDeps, {
+          ...(profile.timeoutSeconds === undefined ? {} : { timeoutSeconds: profile.timeoutSeconds }),
+        });
+        if (!revoked.ok) {
+          this.#log.warn('revocation failed', { account: account.name, hint: token.hint, code: revoked.error.code, status: revoked.error.status });
+          return {
+            revocation: 'failed',
+            warning: `The ${token.hint === 'refresh_token' ? 'refresh' : 'access'} token of "${account.name}" was not revoked at the provider (${revoked.error.message.replace(/\.$/, '')}); it was forgotten here, but stays valid there until it expires.`,
+          };
+        }
+      }
+    } catch (error) {
+      this.#log.error('revocation failed', { account: account.name, cause: error });
+      return { revocation: 'failed', warning: `The tokens of "${account.name}" were not revoked at the provider; they were forgotten here, but stay valid there until they expire.` };
+    }
+    return { revocation: 'revoked', warning: null };
   }
 
   #canRenew(session: AccountSession): boolean {
@@ -344,11 +546,12 @@ export class TokenryService {
   #view(session: AccountSession): AccountView {
     let profile: ProviderProfile | null = null;
     try {
-      profile = resolveProfile(session.account.provider, session.account.overrides);
+      profile = this.#profile(session.account);
     } catch {
       // An unknown preset (a hand-edited file): the view says what it can.
     }
-    return accountView({ account: session.account, profile, record: session.record, state: this.#engine.state(session) });
+    const signInFlows = profile === null ? [] : signInFlowIds({ account: session.account, profile, record: session.record }, this.#flows);
+    return accountView({ account: session.account, profile, record: session.record, state: this.#engine.state(session), signInFlows });
   }
 
   /**
@@ -370,14 +573,14 @@ export class TokenryService {
       const prepared = flow.prepare(facts, {});
       if (!prepared.ok) return prepared;
       const earlier = session.failure?.error.code;
-      let result = await this.#runFlow(session, flow, prepared.value, facts.record);
+      let result = await this.#runFlow(session, flow, prepared.value, facts.record, {});
       if (result.ok || flow.id !== 'refresh_token' || session.retired || result.grant === undefined) return plain(result);
       // What the refusal means for the refresh token (RFC 6749 §5.2 and the servers that say it otherwise).
       const meaning = refreshFailure(result.grant);
       if (meaning === 'retry_then_dead') {
         // A bare 400 or a reasonless invalid_request: one more try tells a bad moment from a dead token.
         this.#log.info('refresh refused without a reason; trying once more', { account: session.name, status: result.grant.status });
-        result = await this.#runFlow(session, flow, prepared.value, facts.record);
+        result = await this.#runFlow(session, flow, prepared.value, facts.record, {});
         if (result.ok || session.retired || result.grant === undefined || !deadAfterRetry(result.grant)) return plain(result);
       } else if (meaning !== 'dead') {
         return plain(result);
@@ -399,17 +602,45 @@ export class TokenryService {
   }
 
   /** Runs one flow for the session's account and persists what it returns before anyone sees it. */
-  async #runFlow(session: AccountSession, flow: Flow, input: GrantInput, previous: TokenRecord | null, signal?: AbortSignal, username?: string): Promise<FlowResult> {
+  async #runFlow(session: AccountSession, flow: Flow, start: FlowStart, previous: TokenRecord | null, run: RunContext): Promise<FlowResult> {
     const account = session.account;
-    const profile = resolveProfile(account.provider, account.overrides);
-    const clientSecret = account.hasClientSecret ? ((await this.#options.secrets.getPassword(VAULT_SERVICE, clientSecretEntry(account.name))) ?? undefined) : undefined;
-    const client = { ...(account.clientId === undefined ? {} : { clientId: account.clientId }), ...(clientSecret === undefined ? {} : { clientSecret }) };
+    const profile = this.#profile(account);
+    const client = await this.#client(account);
+    const { signal } = run;
     this.#log.debug('requesting a token', { account: account.name, flow: flow.id });
     const outcome = await flow.run(
       {
         account,
         profile,
         record: previous,
+        client,
+        deps: this.#grantDeps,
+        ...(signal === undefined ? {} : { signal }),
+        listen: this.#options.listen ?? listenForRedirect,
+        ...(this.#options.randomBytes === undefined ? {} : { random: this.#options.randomBytes }),
+        progress: (progress) => {
+          if (session.retired || signal?.aborted) return;
+          if (progress.kind === 'browser') this.#pages.set(account.name, { url: progress.url, open: run.openExternal, signIn: signal });
+          if (progress.kind === 'device') this.#pages.set(account.name, { url: progress.verificationUriComplete ?? progress.verificationUri, open: run.openExternal, signIn: signal });
+          for (const listener of this.#progress) {
+            try {
+              listener(account.name, progress);
+            } catch (error) {
+              this.#log.error('sign-in progress listener failed', { cause: error });
+            }
+          }
+        },
+        openBrowser: async (url) => {
+          if (run.openExternal === undefined) return false;
+          try {
+            await run.openExternal(url);
+            return true;
+          } catch (error) {
+            // The URL is reported all the same: the person can open it by hand.
+            this.#log.warn('could not open the browser', { account: account.name, cause: error });
+            return false;
+          }
+        },
         grant: async (grant) => {
           try {
             return await requestToken(
@@ -430,7 +661,7 @@ export class TokenryService {
           }
         },
       },
-      input,
+      start,
     );
     if (!outcome.ok) {
       this.#log.debug('token request failed', { account: account.name, flow: flow.id, code: outcome.error.code, status: outcome.error.status, cause: outcome.error });
@@ -444,12 +675,16 @@ export class TokenryService {
     await this.#persistRecord(session, record);
     const latest = session.account;
     const remembered = outcome.value.basicEncoding;
-    const signInGrant = flow.id === 'refresh_token' ? latest.signInGrant : flow.grant === 'refresh_token' ? undefined : flow.grant;
-    const identity = flow.id === 'refresh_token' ? latest.identity : identityAfterSignIn(record, username);
+    const renewal = flow.id === 'refresh_token';
+    const signInGrant = renewal || flow.grant === 'refresh_token' ? latest.signInGrant : flow.grant;
+    // A validated ID token says who signed in; else what the answer or the typed user name says.
+    const identity: AccountIdentity | null | undefined = renewal ? latest.identity : (outcome.value.identity ?? identityAfterSignIn(record, run.username));
     const rememberEncoding = remembered !== undefined && remembered !== latest.basicEncoding && remembered !== profile.basicEncoding;
-    if (latest.needsSignIn !== null || signInGrant !== latest.signInGrant || rememberEncoding || identity !== latest.identity) {
+    const signedBackIn = !renewal && latest.signedOut === true;
+    if (latest.needsSignIn !== null || signInGrant !== latest.signInGrant || rememberEncoding || !sameIdentity(identity, latest.identity) || signedBackIn) {
+      const { signedOut: _signedOut, ...rest } = latest;
       await this.#saveAccount(session, {
-        ...latest,
+        ...(renewal ? latest : rest),
         needsSignIn: null,
         ...(signInGrant === undefined ? {} : { signInGrant }),
         ...(rememberEncoding ? { basicEncoding: remembered } : {}),
@@ -485,13 +720,37 @@ function invalidProfile(issue: { path: PropertyKey[]; message: string } | undefi
 /** Whether the account's token endpoint resolves to a URL Tokenry may use (https, or loopback, or allowed http). */
 function endpointProblem(account: Account): ErrorValue | null {
   try {
-    const profile = resolveProfile(account.provider, account.overrides);
+    const profile = resolveAccountProfile(account.provider, account.discovery, account.overrides);
     endpointFor(profile, profile.grants[0] ?? 'password');
+    // The other endpoints the account names must resolve too (https, no credentials in them).
+    for (const field of ['authorizationUrl', 'deviceAuthorizationUrl', 'revocationUrl'] as const) optionalEndpoint(profile, field);
     return null;
   } catch (error) {
     if (error instanceof GrantError) return error.toJSON();
     throw error;
   }
+}
+
+/** What one flow run gets besides its start: the sign-in's cancellation, the typed user name, the opener. */
+interface RunContext {
+  readonly signal?: AbortSignal;
+  readonly username?: string;
+  readonly openExternal?: OpenExternal;
+}
+
+const sameIdentity = (a: AccountIdentity | null | undefined, b: AccountIdentity | null | undefined): boolean =>
+  a === b || (a != null && b != null && a.id === b.id && a.name === b.name && a.email === b.email);
+
+/**
+ * How the client authenticates at a discovered server unless the person chose: a public client
+ * (no secret) sends only its id (RFC 6749 §2.1); a confidential one uses HTTP Basic where the
+ * server lists it (the OAuth default, client_secret_basic), else client_secret_post.
+ */
+function withClientAuth(overrides: ProfileOverrides, discovery: ServerMetadata, hasClientSecret: boolean): ProfileOverrides {
+  if (overrides.clientAuth !== undefined) return overrides;
+  const methods = discovery.tokenEndpointAuthMethodsSupported;
+  const clientAuth = !hasClientSecret ? 'none' : methods === null || methods.includes('client_secret_basic') || !methods.includes('client_secret_post') ? 'basic' : 'body';
+  return { ...overrides, clientAuth };
 }
 
 /** A flow's outcome: the record, or the error value with the grant error behind it (to classify a refused refresh). */

@@ -38,6 +38,8 @@ import { forwardAuditRows } from '../core/loopback/audit-events.js';
 import { parseVaultFile } from '../core/vault/vault-file.js';
 import { readFileIfExists } from '../core/vault/atomic-file.js';
 import { secretsPath } from '../core/vault/secret-store.js';
+import { systemBrowser } from '../core/flows/system-browser.js';
+import { isWebUrl } from '../core/flows/web-url.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 export const DEFAULT_RENDERER_DIR = join(ROOT, 'out/renderer');
@@ -93,6 +95,11 @@ export interface WebHarnessOptions {
   readonly osStore?: OsStore | null;
   /** A passphrase protector at this harness's scrypt cost (tests pass a cheap one). */
   readonly passphraseProtector?: (passphrase: string) => KeyProtector;
+  /**
+   * Opens a browser sign-in's page: the tests open it in a second page, the command line in the
+   * platform's browser. Absent: the address is only logged (and shown in the page).
+   */
+  readonly openExternal?: (url: string) => void | Promise<void>;
 }
 
 /** The OS keyring as the harness's OS store (a Secret Service on Linux). */
@@ -189,6 +196,12 @@ export async function startWebHarness(options: WebHarnessOptions): Promise<WebHa
     ...(options.grantDeps === undefined ? {} : { grantDeps: options.grantDeps }),
     osStore: options.osStore === undefined ? keyringOsStore() : options.osStore,
     ...(options.passphraseProtector === undefined ? {} : { passphraseProtector: options.passphraseProtector }),
+    openExternal: async (url) => {
+      if (!isWebUrl(url)) throw new Error('Only http(s) addresses are opened.');
+      log(`Sign-in page: ${url}`);
+      if (options.openExternal === undefined) throw new Error('This harness opens no browser: open the address yourself.');
+      await options.openExternal(url);
+    },
   });
   const opened: AppCore = core;
 
@@ -202,11 +215,13 @@ export async function startWebHarness(options: WebHarnessOptions): Promise<WebHa
     for (const ws of sockets) if (authed.has(ws) && ws.readyState === ws.OPEN) ws.send(text);
   };
   const stopStates = opened.onState((name, state) => broadcast('accounts:state', { name, state }));
+  const stopProgress = opened.onSignInProgress((name, progress) => broadcast('accounts:sign-in-progress', { name, progress }));
   // Loopback requests reach the page as they happen (batched), so its audit log is live.
   const auditRows = forwardAuditRows((rows) => broadcast('audit:appended', rows));
   const stopAudit = opened.loopback.auditLog.onAppend((entry) => auditRows.add(entry));
   const unsubscribe = (): void => {
     stopStates();
+    stopProgress();
     stopAudit();
     auditRows.close();
   };
@@ -398,6 +413,8 @@ async function main(): Promise<void> {
     protector: useKeyring ? keyringProtector() : passphraseProtector(passphrase),
     ...(values['renderer-dir'] === undefined ? {} : { rendererDir: values['renderer-dir'] }),
     ...(loopbackPort === undefined ? {} : { loopbackPort }),
+    // A browser sign-in opens the system browser, as the desktop app does.
+    openExternal: systemBrowser(),
   });
   const lb = harness.loopback();
   process.stdout.write(`Tokenry web harness: ${harness.url}\n`);

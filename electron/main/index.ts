@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { app, BrowserWindow, clipboard, dialog, Menu, nativeImage, powerMonitor, session, shell, type NativeImage } from 'electron';
 import type { AppCore } from '../core/bridge/app-core.js';
 import { resolveDataDir } from '../core/vault/data-dir.js';
+import { isWebUrl } from '../core/flows/web-url.js';
 import { createTokenClipboard } from './clipboard.js';
 import { keyIconDataUrl } from './icon.js';
 import { CHANGES_ACCOUNTS } from '../../shared/ipc.js';
@@ -40,6 +41,12 @@ function appIcon(): NativeImage {
 
 function openExternalIfAllowed(url: string): void {
   if (isAllowedExternalUrl(url)) void shell.openExternal(url);
+}
+
+/** The browser sign-in's opener: any http(s) page (the provider's authorization or verification page), nothing else. */
+async function openSignInPage(url: string): Promise<void> {
+  if (!isWebUrl(url)) throw new Error('Only http(s) addresses are opened in the browser.');
+  await shell.openExternal(url);
 }
 
 function createWindow(location: RendererLocation): BrowserWindow {
@@ -118,6 +125,8 @@ async function start(): Promise<void> {
         onLoopbackProblem: (error) => loopbackProblem(error.message),
         // Pinned accounts live in the settings: the tray follows them.
         onSettingsChanged: () => tray?.refresh(),
+        // Browser sign-in (authorization code + PKCE) opens the system browser, never a window of ours (RFC 8252 §8.12).
+        openExternal: openSignInPage,
       },
     });
   } catch (error) {

@@ -4,6 +4,31 @@ import { z } from 'zod';
 import type { BasicCredentialEncoding, ProfileOverrides } from '../providers/profile.js';
 import { profileOverridesSchema } from '../providers/profile-schema.js';
 import type { TokenRecord } from '../grants/token-record.js';
+import type { ServerMetadata } from '../grants/discovery.js';
+
+const url = z.string().min(1).max(2000);
+const names = z.array(z.string().max(500)).max(200).readonly().nullable();
+
+/** An issuer's metadata as discovered (grants/discovery.ts ServerMetadata): non-secret, kept with the account. */
+export const discoverySchema = z
+  .object({
+    issuer: url,
+    source: z.enum(['openid-configuration', 'oauth-authorization-server']),
+    fetchedAt: z.number().int().nonnegative(),
+    authorizationEndpoint: url.nullable(),
+    tokenEndpoint: url.nullable(),
+    deviceAuthorizationEndpoint: url.nullable(),
+    revocationEndpoint: url.nullable(),
+    userinfoEndpoint: url.nullable(),
+    jwksUri: url.nullable(),
+    grantTypesSupported: names,
+    responseTypesSupported: names,
+    codeChallengeMethodsSupported: names,
+    tokenEndpointAuthMethodsSupported: names,
+    scopesSupported: names,
+    authorizationResponseIssParameterSupported: z.boolean(),
+  })
+  .strict() satisfies z.ZodType<ServerMetadata>;
 
 /** A unique, script-friendly account name: what `tokenry token NAME` and the loopback URL use. */
 export const ACCOUNT_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -34,12 +59,17 @@ export const accountSchema = z
     updatedAt: z.number().int().nonnegative(),
     /** Why the person must sign in again, when they must (a refused refresh token...). */
     needsSignIn: z.string().max(500).nullable(),
+    /** What discovery found at the account's issuer (OIDC Discovery, RFC 8414); refreshed on request. */
+    discovery: discoverySchema.optional(),
+    /** Signed out on purpose (`tokenry logout`): nothing renews it, not even its client credentials, until it signs in again. */
+    signedOut: z.boolean().optional(),
   })
   .strict();
 
 export type Account = z.infer<typeof accountSchema> & {
   readonly overrides: ProfileOverrides;
   readonly basicEncoding?: BasicCredentialEncoding;
+  readonly discovery?: ServerMetadata;
 };
 
 export const accountsFileSchema = z

@@ -1,11 +1,22 @@
 // What the UI, the CLI and the loopback endpoint see of accounts, presets and tokens: pure functions of the core's state.
 import type { AccountState } from '../../../shared/account-state.js';
-import type { AccountIdentity, AccountSettingsView, AccountView, ProviderSummary, TokenDetails, TokenView } from '../../../shared/accounts.js';
+import type {
+  AccountIdentity,
+  AccountSettingsView,
+  AccountView,
+  DiscoveryView,
+  EndpointsView,
+  ProviderSummary,
+  SignInFlowId,
+  TokenDetails,
+  TokenView,
+} from '../../../shared/accounts.js';
+import type { ServerMetadata } from '../grants/discovery.js';
 import { decodeJwtParts, maskSecrets } from '../grants/token-details.js';
 import { effectiveScope, parseScope, type TokenRecord } from '../grants/token-record.js';
 import { displayUrl } from '../grants/token-request.js';
-import type { ProviderProfile } from '../providers/profile.js';
-import { endpointFor } from '../providers/resolve-profile.js';
+import type { GrantType, ProviderProfile } from '../providers/profile.js';
+import { endpointFor, optionalEndpoint, type EndpointField } from '../providers/resolve-profile.js';
 import type { Account } from './account-store.js';
 
 /** The token as `tokenry token --json` and the loopback endpoint hand it out. */
@@ -48,9 +59,17 @@ const UNKNOWN_PRESET_SETTINGS: AccountSettingsView = {
 /** A URL or URL template as shown to the UI: no user name or password, no query, no fragment (they may carry secrets). */
 const publicUrl = (url: string): string => url.replace(/[?#][\s\S]*$/, '').replace(/^([a-z][\w+.-]*:\/\/)[^/@]*@/i, '$1');
 
+/** The settings a profile may leave out. */
+type OptionalSetting = 'basicEncoding' | 'timeoutSeconds' | 'issuer' | 'authorizationUrl' | 'deviceAuthorizationUrl' | 'revocationUrl' | 'redirectUri';
+
 /** The non-secret settings the edit form shows, taken from a resolved profile (or a preset). */
-export function settingsView(profile: Pick<ProviderProfile, Exclude<keyof AccountSettingsView, 'basicEncoding' | 'timeoutSeconds'>> & Partial<Pick<ProviderProfile, 'basicEncoding' | 'timeoutSeconds'>>): AccountSettingsView {
+export function settingsView(profile: Pick<ProviderProfile, Exclude<keyof AccountSettingsView, OptionalSetting>> & Partial<Pick<ProviderProfile, OptionalSetting>>): AccountSettingsView {
+  const urls = (['issuer', 'authorizationUrl', 'deviceAuthorizationUrl', 'revocationUrl', 'redirectUri'] as const).flatMap((key) => {
+    const value = profile[key];
+    return value === undefined ? [] : [[key, publicUrl(value)] as const];
+  });
   return {
+    ...Object.fromEntries(urls),
     baseUrl: publicUrl(profile.baseUrl),
     tokenUrl: publicUrl(profile.tokenUrl),
     method: profile.method,
@@ -63,9 +82,19 @@ export function settingsView(profile: Pick<ProviderProfile, Exclude<keyof Accoun
   };
 }
 
+/** The sign-in flow each grant a person can start stands for, in the order they are offered. */
+const FLOW_OF_GRANT: ReadonlyArray<readonly [GrantType, SignInFlowId]> = [
+  ['password', 'password'],
+  ['authorization_code', 'browser'],
+  ['device_code', 'device'],
+  ['client_credentials', 'client_credentials'],
+];
+
 /** A preset with every fact a form needs about its dialect (nothing is hard-coded in the UI). */
 export function providerSummary(preset: ProviderProfile): ProviderSummary {
   return {
+    // What its accounts can use once their endpoints are known (the browser and device flows need theirs).
+    signInFlows: FLOW_OF_GRANT.filter(([grant]) => preset.grants.includes(grant)).map(([, flow]) => flow),
     id: preset.id,
     label: preset.label,
     grants: [...preset.grants],
@@ -88,9 +117,57 @@ export interface AccountViewInput {
   readonly profile: ProviderProfile | null;
   readonly record: TokenRecord | null;
   readonly state: AccountState;
+  /** The sign-in flows the account can use, best first (flows/index.ts signInFlowIds). */
+  readonly signInFlows?: readonly SignInFlowId[];
 }
 
-export function accountView({ account, profile, record, state }: AccountViewInput): AccountView {
+/** An endpoint of the profile as shown (no query), or null when it has none or it does not resolve. */
+function shownEndpoint(profile: ProviderProfile, field: EndpointField): string | null {
+  try {
+    const url = optionalEndpoint(profile, field);
+    return url === null ? null : displayUrl(url.href);
+  } catch {
+    return null;
+  }
+}
+
+/** The endpoints in effect beyond the token endpoint, for `account show` and the detail page. */
+export function endpointsView(profile: ProviderProfile | null, browser: boolean): EndpointsView {
+  if (profile === null) return { issuer: null, authorization: null, deviceAuthorization: null, revocation: null, userinfo: null, jwks: null, redirect: null };
+  const redirect = profile.redirectUri ?? `http://127.0.0.1:${profile.redirectPort === undefined || profile.redirectPort === 0 ? '{port}' : profile.redirectPort}/callback`;
+  return {
+    issuer: profile.issuer ?? null,
+    authorization: shownEndpoint(profile, 'authorizationUrl'),
+    deviceAuthorization: shownEndpoint(profile, 'deviceAuthorizationUrl'),
+    revocation: shownEndpoint(profile, 'revocationUrl'),
+    userinfo: shownEndpoint(profile, 'userinfoUrl'),
+    jwks: shownEndpoint(profile, 'jwksUri'),
+    redirect: browser ? redirect : null,
+  };
+}
+
+/** Discovered metadata as shown: plain copies, nothing secret in it. */
+export function discoveryView(metadata: ServerMetadata): DiscoveryView {
+  const list = (v: readonly string[] | null): string[] | null => (v === null ? null : [...v]);
+  return {
+    issuer: metadata.issuer,
+    source: metadata.source,
+    fetchedAt: metadata.fetchedAt,
+    authorizationEndpoint: metadata.authorizationEndpoint,
+    tokenEndpoint: metadata.tokenEndpoint,
+    deviceAuthorizationEndpoint: metadata.deviceAuthorizationEndpoint,
+    revocationEndpoint: metadata.revocationEndpoint,
+    userinfoEndpoint: metadata.userinfoEndpoint,
+    jwksUri: metadata.jwksUri,
+    grantTypesSupported: list(metadata.grantTypesSupported),
+    codeChallengeMethodsSupported: list(metadata.codeChallengeMethodsSupported),
+    tokenEndpointAuthMethodsSupported: list(metadata.tokenEndpointAuthMethodsSupported),
+    scopesSupported: list(metadata.scopesSupported),
+    authorizationResponseIssParameterSupported: metadata.authorizationResponseIssParameterSupported,
+  };
+}
+
+export function accountView({ account, profile, record, state, signInFlows = [] }: AccountViewInput): AccountView {
   let tokenUrl = profile?.tokenUrl ?? '';
   if (profile !== null) {
     try {
@@ -119,6 +196,9 @@ export function accountView({ account, profile, record, state }: AccountViewInpu
     identity: account.identity ?? (record === null ? null : identityFromRecord(record)),
     extraFields: record ? Object.keys(record.extra) : [],
     signInFields: (profile?.signInFields ?? []).map((f) => ({ name: f.name, label: f.label, required: f.required, secret: f.secret })),
+    signInFlows: [...signInFlows],
+    endpoints: endpointsView(profile, signInFlows.includes('browser')),
+    discovery: account.discovery === undefined ? null : discoveryView(account.discovery),
     createdAt: account.createdAt,
   };
 }

@@ -5,6 +5,8 @@ import { createProtectionApi, type OsStore } from '../vault/protection-change.js
 import { passphraseProtector } from '../vault/protectors/passphrase.js';
 import type { Handlers } from '../../../shared/ipc.js';
 import type { AccountState } from '../../../shared/account-state.js';
+import type { SignInProgress } from '../../../shared/accounts.js';
+import type { OpenExternal } from '../flows/system-browser.js';
 import type { GrantDeps } from '../grants/grant-client.js';
 import { LogFile } from '../log/log-file.js';
 import { createLogger, type Logger } from '../log/logger.js';
@@ -48,6 +50,11 @@ export interface AppCoreOptions {
   readonly osStore?: OsStore | null;
   /** A passphrase protector at the shell's scrypt cost, for a new passphrase chosen in the settings. */
   readonly passphraseProtector?: (passphrase: string) => KeyProtector;
+  /**
+   * Opens the browser sign-in's page: Electron's shell.openExternal in the app, the platform's
+   * opener or a second page in the web harness. Absent: the page is only shown to the person.
+   */
+  readonly openExternal?: OpenExternal;
 }
 
 export interface AppCore {
@@ -61,6 +68,8 @@ export interface AppCore {
   readonly log: Logger;
   /** Every state change of every account (for the tray, notifications and the renderer). */
   onState(listener: (name: string, state: AccountState) => void): () => void;
+  /** What a browser or device sign-in asks of the person while it waits (the renderer's `accounts:sign-in-progress`). */
+  onSignInProgress(listener: (name: string, progress: SignInProgress) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -85,6 +94,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore> {
         refresh: { leadMs: settings.get().leadSeconds * 1000 },
         ...(options.clock === undefined ? {} : { clock: options.clock }),
         ...(options.grantDeps === undefined ? {} : { grantDeps: options.grantDeps }),
+        ...(options.openExternal === undefined ? {} : { openExternal: options.openExternal }),
       };
     },
   }).catch(async (error: unknown) => {
@@ -145,6 +155,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore> {
       handlers,
       log,
       onState: (listener) => service.onStatus(listener),
+      onSignInProgress: (listener) => service.onSignInProgress(listener),
       async close() {
         await host.close();
         await owned.close();

@@ -85,6 +85,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'accounts:remove': (name) => guard(() => service.removeAccount(name)),
     'accounts:sign-in': (name, input) => guard(() => service.signIn(name, input)),
     'accounts:cancel-sign-in': (name) => guard(() => service.cancelSignIn(name)),
+    'accounts:logout': (name) => guard(() => service.logout(name)),
+    'accounts:rediscover': (name) => guard(() => service.rediscover(name)),
+    'accounts:open-sign-in-page': (name) => guard(() => service.openSignInPage(name)),
     'accounts:refresh': (name) => guard(() => service.refresh(name)),
     // The renderer sees an access token only when the person asks to reveal or copy it.
     'tokens:reveal': (name) => guard(() => service.token(name, { minValidSeconds: 0 })),

@@ -1,6 +1,7 @@
 // Sign-in with the person's username and password (RFC 6749 §4.3): the password goes to the provider once and is never stored.
 import { err, ok } from '../../../shared/result.js';
 import type { Flow } from './flow.js';
+import { runGrantStart } from './grant-start.js';
 
 export const passwordFlow: Flow = {
   id: 'password',
@@ -18,7 +19,7 @@ export const passwordFlow: Flow = {
         message: `Signing in to ${profile.label} needs a ${missing.join(' and a ')}.`,
       });
     }
-    return ok({ grant: 'password', username: input.username, password: input.password, ...(input.otp ? { otp: input.otp } : {}) });
+    return ok({ kind: 'grant', input: { grant: 'password', username: input.username, password: input.password, ...(input.otp ? { otp: input.otp } : {}) } });
   },
-  run: (run, input) => run.grant(input),
+  run: runGrantStart,
 };

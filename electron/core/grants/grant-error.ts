@@ -34,7 +34,25 @@ export type GrantErrorCode =
   /** Plain http to a non-loopback host without the account's explicit consent. */
   | 'insecure_url'
   /** The profile or the sign-in input cannot make a valid request. */
-  | 'invalid_config';
+  | 'invalid_config'
+  /** RFC 6749 §4.1.2.1, RFC 8628 §3.5: the person (or the server's policy) refused the authorization. */
+  | 'access_denied'
+  /** RFC 8628 §3.5: the person has not finished yet. Handled inside the device poller, never returned by it. */
+  | 'authorization_pending'
+  /** RFC 8628 §3.5: poll less often (the interval grows by 5 s). Handled inside the device poller. */
+  | 'slow_down'
+  /** RFC 8628 §3.5: the device code expired before the person finished. */
+  | 'expired_token'
+  /** A redirect whose `state` is missing or not the one sent (RFC 6749 §10.12): forged, or from another sign-in. */
+  | 'state_mismatch'
+  /** The issuer is not the one asked for: a discovery document (RFC 8414 §3.3), a redirect's `iss` (RFC 9207), an ID token. */
+  | 'issuer_mismatch'
+  /** OIDC Core §3.1.3.7: the ID token failed validation (signature, iss, aud, exp, nonce). */
+  | 'id_token_invalid'
+  /** The person did not finish signing in within the sign-in's time limit. */
+  | 'sign_in_timeout'
+  /** No usable discovery document at the issuer (OIDC Discovery §4, RFC 8414 §3). */
+  | 'discovery_failed';
 
 /** What a caller can do about an error: the CLI maps these to exit codes, the UI to actions. */
 export type GrantErrorKind = 'rejected' | 'needs_sign_in' | 'unavailable' | 'bad_response' | 'network' | 'config' | 'cancelled';
@@ -49,16 +67,27 @@ export function kindOf(code: GrantErrorCode): GrantErrorKind {
     case 'invalid_scope':
     case 'provider_error':
     case 'refused':
+    case 'access_denied':
       return 'rejected';
     case 'needs_sign_in':
       return 'needs_sign_in';
     case 'unavailable':
     case 'timeout':
+    case 'authorization_pending':
+    case 'slow_down':
       return 'unavailable';
+    // The time to sign in ran out: like a cancellation the person chose, not the provider's refusal (CLI exit 1).
     case 'cancelled':
+    case 'sign_in_timeout':
+    case 'expired_token':
       return 'cancelled';
     case 'bad_response':
+    case 'state_mismatch':
+    case 'issuer_mismatch':
+    case 'id_token_invalid':
       return 'bad_response';
+    case 'discovery_failed':
+      return 'config';
     case 'network':
     case 'tls':
       return 'network';

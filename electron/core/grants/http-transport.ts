@@ -1,9 +1,27 @@
 // Sending a token request: injected fetch, a timeout, a cap on the answer's size, transport errors as values.
 
+import type { GrantType } from '../providers/profile.js';
 import { GrantError } from './grant-error.js';
 import { safeExcerpt } from './redact.js';
-import { displayUrl, type TokenHttpRequest } from './token-request.js';
+import { displayUrl } from './token-request.js';
 import type { TokenHttpResponse } from './token-response.js';
+
+/**
+ * Any request to an authorization server as plain data: a token request (TokenHttpRequest), or a
+ * discovery, JWKS, device authorization or revocation request.
+ */
+export interface OutgoingRequest {
+  readonly url: string;
+  readonly method: 'GET' | 'POST';
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  /** Values sent with this request that no error or log may contain. */
+  readonly secrets: readonly string[];
+  /** The grant a token request is for (a timeout explains itself by it); absent for other requests. */
+  readonly grant?: GrantType;
+  /** What the endpoint is, for messages; "token endpoint" when absent. */
+  readonly endpoint?: string;
+}
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -65,8 +83,14 @@ function errorCode(error: unknown): string | undefined {
 export type AbortCause = 'timeout' | 'cancelled' | null;
 
 /** What a timeout means for the grant that timed out, in words a person can act on. */
-function timeoutAdvice(request: TokenHttpRequest): string {
+function timeoutAdvice(request: OutgoingRequest): string {
   switch (request.grant) {
+    case undefined:
+      return 'Try again later.';
+    case 'authorization_code':
+      return 'The authorization code was not sent again (a code is good for one use only): sign in again.';
+    case 'device_code':
+      return 'The poll was not sent again; the sign-in goes on with the next poll.';
     case 'refresh_token':
       return (
         'The refresh token was not sent again: the provider may already have renewed the token and retired that refresh token, ' +
@@ -81,15 +105,16 @@ function timeoutAdvice(request: TokenHttpRequest): string {
 }
 
 /** Maps what fetch throws to `timeout`, `cancelled`, `tls` or `network`, without echoing the URL's query. */
-export function transportError(error: unknown, request: TokenHttpRequest, aborted: AbortCause, timeoutMs = DEFAULT_TIMEOUT_MS): GrantError {
+export function transportError(error: unknown, request: OutgoingRequest, aborted: AbortCause, timeoutMs = DEFAULT_TIMEOUT_MS): GrantError {
   const where = displayUrl(request.url);
+  const endpoint = request.endpoint ?? 'token endpoint';
   const grant = request.grant;
   if (aborted === 'cancelled') {
-    return new GrantError('cancelled', `The request to the token endpoint ${where} was cancelled.`, { cause: error, grant });
+    return new GrantError('cancelled', `The request to the ${endpoint} ${where} was cancelled.`, { cause: error, grant });
   }
   if (aborted === 'timeout') {
     const seconds = Math.round(timeoutMs / 100) / 10;
-    return new GrantError('timeout', `The token endpoint ${where} did not answer within ${seconds} s. ${timeoutAdvice(request)}`, {
+    return new GrantError('timeout', `The ${endpoint} ${where} did not answer within ${seconds} s. ${timeoutAdvice(request)}`, {
       cause: error,
       grant,
     });
@@ -99,17 +124,17 @@ export function transportError(error: unknown, request: TokenHttpRequest, aborte
     return new GrantError('tls', `The secure connection to ${where} failed (${code}).`, { cause: error, grant });
   }
   const detail = code ?? (error instanceof Error ? safeExcerpt(error.message, request.secrets) : 'unknown error');
-  return new GrantError('network', `Could not reach the token endpoint ${where} (${detail}).`, {
+  return new GrantError('network', `Could not reach the ${endpoint} ${where} (${detail}).`, {
     cause: error,
     grant,
     unsent: code !== undefined && UNSENT_CODES.has(code),
   });
 }
 
-async function readCapped(response: Response, maxBytes: number, request: TokenHttpRequest, aborted: () => AbortCause, timeoutMs: number): Promise<string> {
+async function readCapped(response: Response, maxBytes: number, request: OutgoingRequest, aborted: () => AbortCause, timeoutMs: number): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? 'NaN');
   const tooBig = (): GrantError =>
-    new GrantError('bad_response', `The token endpoint sent an answer larger than ${maxBytes} bytes (HTTP ${response.status}).`, {
+    new GrantError('bad_response', `The ${request.endpoint ?? 'token endpoint'} sent an answer larger than ${maxBytes} bytes (HTTP ${response.status}).`, {
       status: response.status,
     });
   if (Number.isFinite(declared) && declared > maxBytes) {
@@ -139,7 +164,7 @@ async function readCapped(response: Response, maxBytes: number, request: TokenHt
 }
 
 /** One attempt: sends the request, returns the answer as plain data or throws a transport GrantError. */
-export async function sendTokenRequest(request: TokenHttpRequest, options: TransportOptions): Promise<TokenHttpResponse> {
+export async function sendTokenRequest(request: OutgoingRequest, options: TransportOptions): Promise<TokenHttpResponse> {
   const controller = new AbortController();
   let aborted: AbortCause = null;
   const external = options.signal;
@@ -186,3 +211,6 @@ export async function sendTokenRequest(request: TokenHttpRequest, options: Trans
     external?.removeEventListener('abort', onCancel);
   }
 }
+
+/** The same one attempt, for requests that are not token requests (discovery, JWKS, device authorization, revocation). */
+export const sendRequest = sendTokenRequest;

@@ -37,6 +37,7 @@ export function refreshFailure(error: GrantError): RefreshFailure {
   switch (error.code) {
     case 'invalid_grant':
     case 'needs_sign_in':
+    case 'expired_token':
       return 'dead';
     case 'invalid_request':
     case 'unauthorized_client':
@@ -60,6 +61,14 @@ export function refreshFailure(error: GrantError): RefreshFailure {
     case 'insecure_url':
     case 'invalid_config':
     case 'cancelled':
+    case 'access_denied':
+    case 'authorization_pending':
+    case 'slow_down':
+    case 'state_mismatch':
+    case 'issuer_mismatch':
+    case 'id_token_invalid':
+    case 'sign_in_timeout':
+    case 'discovery_failed':
       return 'other';
   }
 }

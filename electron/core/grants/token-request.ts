@@ -1,16 +1,24 @@
-// Building token requests (RFC 6749 §4.3 password, §4.4 client_credentials, §6 refresh) as plain data.
+// Building token requests (RFC 6749 §4.3 password, §4.4 client_credentials, §6 refresh, §4.1.3 code with
+// RFC 7636 §4.5's verifier, RFC 8628 §3.4 device code) as plain data.
 
 import type { BasicCredentialEncoding, GrantType, ProviderProfile, ResponseFormat, SignInField } from '../providers/profile.js';
 import { endpointFor } from '../providers/resolve-profile.js';
 import { clientAuthStrategy, type ClientCredentials } from './client-auth.js';
 import { encodeParams, type TokenParams } from './encoders.js';
 import { GrantError } from './grant-error.js';
+import { DEVICE_CODE_GRANT_TYPE } from './grant-type-uris.js';
 import { parseScope } from './token-record.js';
 
 export type GrantInput =
   | { readonly grant: 'password'; readonly username: string; readonly password: string; readonly otp?: string }
   | { readonly grant: 'client_credentials' }
-  | { readonly grant: 'refresh_token'; readonly refreshToken: string };
+  | { readonly grant: 'refresh_token'; readonly refreshToken: string }
+  /** RFC 6749 §4.1.3 with RFC 7636 §4.5: the code, the redirect URI it was sent to, and the PKCE verifier. */
+  | { readonly grant: 'authorization_code'; readonly code: string; readonly redirectUri: string; readonly codeVerifier: string }
+  /** RFC 8628 §3.4: one poll with the device code. */
+  | { readonly grant: 'device_code'; readonly deviceCode: string };
+
+export { DEVICE_CODE_GRANT_TYPE };
 
 export interface TokenRequestOptions {
   /** The account's requested scope; the profile's default when absent. */
@@ -79,6 +87,21 @@ function grantParams(profile: ProviderProfile, input: GrantInput): Array<readonl
         ['grant_type', 'refresh_token'],
         ['refresh_token', input.refreshToken],
       ];
+    case 'authorization_code':
+      if (input.code === '' || input.codeVerifier === '') throw new GrantError('invalid_config', 'A code exchange needs the code and the PKCE verifier.');
+      return [
+        ['grant_type', 'authorization_code'],
+        ['code', input.code],
+        // §4.1.3: required, and identical to the one in the authorization request.
+        ['redirect_uri', input.redirectUri],
+        ['code_verifier', input.codeVerifier],
+      ];
+    case 'device_code':
+      if (input.deviceCode === '') throw new GrantError('invalid_config', 'A device code poll needs the device code.');
+      return [
+        ['grant_type', DEVICE_CODE_GRANT_TYPE],
+        ['device_code', input.deviceCode],
+      ];
   }
 }
 
@@ -107,7 +130,10 @@ export function buildTokenRequest(
 
   const params = grantParams(profile, input);
   const requestedScope = parseScope(options.scope ?? profile.defaultScope ?? null);
+  // A code or a device code carries the scope it was authorized for (RFC 6749 §4.1.3, RFC 8628 §3.4): none is sent again.
+  const authorized = input.grant === 'authorization_code' || input.grant === 'device_code';
   const sendScope =
+    !authorized &&
     profile.scopeParam !== null &&
     requestedScope !== null &&
     requestedScope.length > 0 &&
@@ -137,6 +163,8 @@ export function buildTokenRequest(
   const secrets = [
     ...(input.grant === 'password' ? [input.password] : []),
     ...(input.grant === 'refresh_token' ? [input.refreshToken] : []),
+    ...(input.grant === 'authorization_code' ? [input.code, input.codeVerifier] : []),
+    ...(input.grant === 'device_code' ? [input.deviceCode] : []),
     ...(credentials.clientSecret ? [credentials.clientSecret] : []),
     ...(auth.headers['authorization'] ? [auth.headers['authorization'], auth.headers['authorization'].slice(6)] : []),
   ];
@@ -147,7 +175,8 @@ export function buildTokenRequest(
     method: profile.method,
     headers,
     ...(encoded.body === undefined ? {} : { body: encoded.body }),
-    requestedScope: sendScope ? requestedScope : null,
+    // What the token was asked for: this request's scope, or the one the code or device code was authorized for.
+    requestedScope: sendScope || (authorized && requestedScope !== null && requestedScope.length > 0) ? requestedScope : null,
     responseFormat: profile.responseFormat,
     secrets,
   };

@@ -3,7 +3,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { decodeJwt } from 'jose';
 import type { GrantType } from '../providers/profile.js';
-import { GrantError, isOAuthErrorCode } from './grant-error.js';
+import { GrantError, isOAuthErrorCode, type GrantErrorCode } from './grant-error.js';
 import { firstSafeLine, safeDescription, safeExcerpt } from './redact.js';
 import { parseScope, type TokenRecord } from './token-record.js';
 
@@ -102,10 +102,11 @@ export function parseBody(body: string, contentType: string): { fields: Fields; 
   return undefined;
 }
 
-function badResponse(response: TokenHttpResponse, what: string, secrets: readonly string[]): GrantError {
+/** An answer that cannot be used: what it was, the status, and a short secret-free excerpt. */
+export function badResponse(response: TokenHttpResponse, what: string, secrets: readonly string[], endpoint = 'token endpoint'): GrantError {
   const excerpt = response.body.trim() === '' ? '' : safeExcerpt(response.body, secrets);
   const suffix = excerpt === '' ? '' : `: "${excerpt}"`;
-  return new GrantError('bad_response', `The token endpoint sent ${what} (HTTP ${response.status})${suffix}`, {
+  return new GrantError('bad_response', `The ${endpoint} sent ${what} (HTTP ${response.status})${suffix}`, {
     status: response.status,
     ...(excerpt === '' ? {} : { excerpt }),
   });
@@ -128,18 +129,28 @@ function asText(value: unknown): string | undefined {
   return undefined;
 }
 
-/** An RFC 6749 §5.2 error body; Sugar says `error_message` where others say `error_description`. */
-function oauthError(response: TokenHttpResponse, fields: Fields, secrets: readonly string[]): GrantError | undefined {
+/** RFC 8628 §3.5's answers to a device code poll, which have codes of their own. */
+const DEVICE_ERROR_CODES = ['authorization_pending', 'slow_down', 'access_denied', 'expired_token'] as const;
+type DeviceErrorCode = (typeof DEVICE_ERROR_CODES)[number];
+const isDeviceErrorCode = (code: string): code is DeviceErrorCode => (DEVICE_ERROR_CODES as readonly string[]).includes(code);
+
+/**
+ * An RFC 6749 §5.2 error body; Sugar says `error_message` where others say `error_description`.
+ * A device code poll (RFC 8628 §3.5) has four codes more.
+ */
+export function oauthError(response: TokenHttpResponse, fields: Fields, secrets: readonly string[], grant?: GrantType): GrantError | undefined {
   const code = asText(fields['error']);
   if (code === undefined || code === '') return undefined;
   const rawDescription = asText(fields['error_description']) ?? asText(fields['error_message']) ?? asText(fields['message']);
   const description = rawDescription === undefined ? undefined : safeDescription(rawDescription, secrets);
   const safeCode = safeDescription(code, secrets).slice(0, 64);
-  const known = isOAuthErrorCode(code);
+  const device = grant === 'device_code' && isDeviceErrorCode(code);
+  const known = isOAuthErrorCode(code) || device;
   const message = `The provider refused the request (${safeCode}${response.status ? `, HTTP ${response.status}` : ''})${
     description ? `: ${description}` : ''
   }`;
-  return new GrantError(known ? code : 'provider_error', message, {
+  const errorCode: GrantErrorCode = isOAuthErrorCode(code) ? code : device ? code : 'provider_error';
+  return new GrantError(errorCode, message, {
     status: response.status,
     ...(known ? {} : { providerCode: safeCode }),
     ...(description === undefined ? {} : { description }),
@@ -196,7 +207,7 @@ export function processTokenResponse(response: TokenHttpResponse, context: Proce
 
   if (response.status >= 500 || response.status === 429) {
     const retryAfterMs = parseRetryAfter(response.headers['retry-after'], context.now);
-    const providerError = parsed === undefined ? undefined : oauthError(response, parsed.fields, secrets);
+    const providerError = parsed === undefined ? undefined : oauthError(response, parsed.fields, secrets, context.grant);
     // A gateway's HTML page still says something useful (its title): keep a safe excerpt.
     const excerpt = providerError === undefined && response.body.trim() !== '' ? safeExcerpt(response.body, secrets) : '';
     const detail = providerError?.description ? `: ${providerError.description}` : excerpt ? `: "${excerpt}"` : '';
@@ -216,7 +227,7 @@ export function processTokenResponse(response: TokenHttpResponse, context: Proce
     return raise(new GrantError('invalid_client', `The provider refused the client's credentials (HTTP 401).`, { status: 401 }));
   }
   if (response.status >= 400 && response.status < 500) {
-    const error = parsed === undefined ? undefined : oauthError(response, parsed.fields, secrets);
+    const error = parsed === undefined ? undefined : oauthError(response, parsed.fields, secrets, context.grant);
     if (error !== undefined) return raise(error);
     // Not an RFC 6749 §5.2 body (empty, text, HTML, other JSON): still a refusal, not a broken server.
     return raise(refused(response, parsed?.fields, secrets));
@@ -233,11 +244,11 @@ export function processTokenResponse(response: TokenHttpResponse, context: Proce
 
   const fields = parsed.fields;
   if (response.status !== 200) {
-    const error = oauthError(response, fields, secrets);
+    const error = oauthError(response, fields, secrets, context.grant);
     return raise(error ?? badResponse(response, 'an error without an OAuth error code', secrets));
   }
   // Some servers answer 200 with an error body.
-  const embedded = oauthError(response, fields, secrets);
+  const embedded = oauthError(response, fields, secrets, context.grant);
   if (embedded !== undefined && fields['access_token'] === undefined) return raise(embedded);
 
   const accessToken = fields['access_token'];
@@ -294,7 +305,7 @@ function grantedScope(stated: readonly string[] | null, context: ProcessContext)
 const MESSAGE_FIELDS = ['error_description', 'message', 'error_message', 'detail', 'title', 'error'] as const;
 
 /** A 4xx without an OAuth error code: `refused`, with the status and the first safe line of what it said. */
-function refused(response: TokenHttpResponse, fields: Fields | undefined, secrets: readonly string[]): GrantError {
+export function refused(response: TokenHttpResponse, fields: Fields | undefined, secrets: readonly string[]): GrantError {
   const said = fields === undefined ? undefined : MESSAGE_FIELDS.map((key) => asText(fields[key])).find((v) => v !== undefined && v.trim() !== '');
   const line = firstSafeLine(said ?? response.body, secrets);
   const reason = STATUS_TEXT[response.status];

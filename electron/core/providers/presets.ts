@@ -1,4 +1,5 @@
-// The built-in provider presets: the five documented dialects plus a standard RFC 6749 endpoint.
+// The built-in provider presets: the five documented dialects, a standard RFC 6749 endpoint, and any
+// OpenID Provider or RFC 8414 server found from its issuer.
 
 import type { ProviderProfile, SignInField } from './profile.js';
 
@@ -98,17 +99,39 @@ export const applixure: ProviderProfile = {
   signInFields: [],
 };
 
-/** A standard RFC 6749 token endpoint (§3.2: POST form; §2.3.1: HTTP Basic). */
+/**
+ * A standard RFC 6749 token endpoint (§3.2: POST form; §2.3.1: HTTP Basic). The browser and device
+ * flows are offered once the account names their endpoints (`authorizationUrl`,
+ * `deviceAuthorizationUrl`) or an issuer to discover them from.
+ */
 export const oauth2: ProviderProfile = {
   ...COMMON,
   id: 'oauth2',
   label: 'OAuth 2.0 (RFC 6749)',
   tokenUrl: '{baseUrl}/token',
-  grants: ['password', 'client_credentials', 'refresh_token'],
+  grants: ['password', 'client_credentials', 'refresh_token', 'authorization_code', 'device_code'],
   method: 'POST',
   encoding: 'form',
   clientAuth: 'basic',
   signInFields: [USERNAME, PASSWORD],
+};
+
+/**
+ * Any OpenID Provider, or any RFC 8414 authorization server, from its issuer alone: every endpoint
+ * comes from discovery. A native app is a public client (RFC 8252 §8.4): no client secret, PKCE.
+ * OpenID's `offline_access` asks for a refresh token (OIDC Core §11; sent with `prompt=consent`).
+ */
+export const oidc: ProviderProfile = {
+  ...COMMON,
+  id: 'oidc',
+  label: 'OpenID Connect (any OpenID Provider or RFC 8414 server)',
+  tokenUrl: '',
+  grants: ['authorization_code', 'device_code', 'refresh_token'],
+  method: 'POST',
+  encoding: 'form',
+  clientAuth: 'none',
+  signInFields: [],
+  defaultScope: 'openid profile email offline_access',
 };
 
 export const PRESETS: Readonly<Record<string, ProviderProfile>> = Object.freeze({
@@ -118,6 +141,7 @@ export const PRESETS: Readonly<Record<string, ProviderProfile>> = Object.freeze(
   saasu,
   applixure,
   oauth2,
+  oidc,
 });
 
 export const PRESET_IDS = Object.keys(PRESETS) as readonly string[];

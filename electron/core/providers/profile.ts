@@ -1,6 +1,10 @@
 // Provider profiles: how one service's token endpoint must be spoken to, as plain data.
 
-export type GrantType = 'password' | 'client_credentials' | 'refresh_token';
+/**
+ * The grants Tokenry speaks: RFC 6749 §4.3 password, §4.4 client_credentials, §6 refresh_token,
+ * §4.1 authorization_code (with PKCE, RFC 7636) and RFC 8628's device_code.
+ */
+export type GrantType = 'password' | 'client_credentials' | 'refresh_token' | 'authorization_code' | 'device_code';
 export type HttpMethod = 'GET' | 'POST';
 /** How the token request's parameters travel: URL query, form body, JSON body or XML body. */
 export type RequestEncoding = 'query' | 'form' | 'json' | 'xml';
@@ -76,6 +80,39 @@ export interface ProviderProfile {
    * password grant that times out is not resent (the provider may have acted on it).
    */
   readonly timeoutSeconds?: number;
+
+  // --- Authorization server endpoints beyond the token endpoint (docs/technical/sign-in-flows.md) ---
+
+  /**
+   * The issuer identifier (RFC 8414 §2, OIDC Discovery §3): where discovery starts, and what the
+   * discovery document, the `iss` of a redirect (RFC 9207) and an ID token must name.
+   */
+  readonly issuer?: string;
+  /** RFC 6749 §3.1 authorization endpoint (a template over `baseUrl`): the browser flow starts there. */
+  readonly authorizationUrl?: string;
+  /** RFC 8628 §3.1 device authorization endpoint (a template over `baseUrl`). */
+  readonly deviceAuthorizationUrl?: string;
+  /** RFC 7009 revocation endpoint (a template over `baseUrl`): logout and removal revoke there. */
+  readonly revocationUrl?: string;
+  /** OIDC Core §5.3 UserInfo endpoint (shown; scripts may call it with the token). */
+  readonly userinfoUrl?: string;
+  /** The provider's JSON Web Key Set (RFC 7517), for ID token signatures. */
+  readonly jwksUri?: string;
+  /**
+   * The loopback redirect (RFC 8252 §7.3): absent, `http://127.0.0.1:{any free port}/callback`; a
+   * port fixes only the port; a full URI (for providers that register exact URIs) fixes all of it.
+   */
+  readonly redirectPort?: number;
+  readonly redirectUri?: string;
+  /** Fixed extra parameters of the authorization request (Google's `access_type=offline`). */
+  readonly authorizationParams?: Readonly<Record<string, string>>;
+  /**
+   * Whether the server says it sends `iss` in authorization responses (RFC 9207 §3): then a
+   * redirect without it is refused. Discovery fills it in.
+   */
+  readonly authorizationResponseIss?: boolean;
+  /** Whether ID tokens are expected (an OpenID Provider): the sign-in asks for `openid` and validates them. */
+  readonly openid?: boolean;
 }
 
 /** Every field of a profile can be overridden per account, but its id and the forms' parameter choices. */

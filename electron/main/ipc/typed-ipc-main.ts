@@ -2,6 +2,7 @@
 // every argument validated by dispatch(), every failure a value. The only file of main that touches ipcMain.
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import type { AccountState } from '../../../shared/account-state.js';
+import type { SignInProgress } from '../../../shared/accounts.js';
 import type { ErrorValue } from '../../../shared/errors.js';
 import { CHANGES_ACCOUNTS, CHANNELS, type Channel, type EventChannel, type EventPayload, type Handlers } from '../../../shared/ipc.js';
 import { err, type Result } from '../../../shared/result.js';
@@ -21,6 +22,8 @@ export interface IpcCore {
   readonly handlers: Handlers;
   readonly log?: Logger;
   onState(listener: (name: string, state: AccountState) => void): () => void;
+  /** A browser or device sign-in waits for the person: forwarded as `accounts:sign-in-progress`. */
+  onSignInProgress?(listener: (name: string, progress: SignInProgress) => void): () => void;
 }
 
 export interface IpcOptions {
@@ -97,8 +100,10 @@ export function registerIpc(core: IpcCore, options: IpcOptions): () => void {
     });
   }
   const stopStates = core.onState((name, state) => sendEvent(options.contents(), 'accounts:state', { name, state }));
+  const stopProgress = core.onSignInProgress?.((name, progress) => sendEvent(options.contents(), 'accounts:sign-in-progress', { name, progress })) ?? (() => undefined);
   return () => {
     stopStates();
+    stopProgress();
     for (const channel of channels) ipcMain.removeHandler(channel);
   };
 }

@@ -46,3 +46,7 @@ export function actionChangesAt(account: AccountView, now: number): number | nul
   const until = usableUntil(account, now);
   return until === null || until === Number.POSITIVE_INFINITY ? null : until;
 }
+
+/** An account of a client of its own: it signs in with its client credentials only, no person ever does. */
+export const isClientOnly = (account: Pick<AccountView, 'signInFlows'>): boolean =>
+  account.signInFlows.length > 0 && account.signInFlows.every((flow) => flow === 'client_credentials');

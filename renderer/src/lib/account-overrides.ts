@@ -14,10 +14,19 @@ export interface SettingsForm {
   /** The other extra parameters, one name=value per line. */
   readonly extraText: string;
   readonly allowInsecureHttp: boolean;
+  /** Where the endpoints are discovered from; '' for none. */
+  readonly issuer: string;
+  /** The browser and device flows' endpoints and a fixed redirect; '' for the preset's (or discovery's). */
+  readonly authorizationUrl: string;
+  readonly deviceAuthorizationUrl: string;
+  readonly redirectUri: string;
 }
 
+/** The sign-in endpoint settings, which the form holds as text ('' for unset). */
+const ENDPOINT_FIELDS = ['issuer', 'authorizationUrl', 'deviceAuthorizationUrl', 'redirectUri'] as const;
+
 /** Which form field a problem belongs to, so it can be shown next to it. */
-export type FormField = 'extraParams' | 'tokenUrl' | 'baseUrl';
+export type FormField = 'extraParams' | 'tokenUrl' | 'baseUrl' | 'issuer';
 
 export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly field: FormField; readonly message: string };
 
@@ -30,6 +39,7 @@ export const presetSettings = (p: ProviderSummary): AccountSettings => ({
   clientAuth: p.clientAuth,
   extraParams: p.extraParams,
   allowInsecureHttp: p.allowInsecureHttp,
+  ...Object.fromEntries(ENDPOINT_FIELDS.flatMap((key) => (p[key] === undefined ? [] : [[key, p[key]]]))),
 });
 
 /** Settings as the form shows them. */
@@ -42,6 +52,10 @@ export function formFromSettings(settings: AccountSettings, choices: readonly Ex
     encoding: settings.encoding,
     clientAuth: settings.clientAuth,
     allowInsecureHttp: settings.allowInsecureHttp,
+    issuer: settings.issuer ?? '',
+    authorizationUrl: settings.authorizationUrl ?? '',
+    deviceAuthorizationUrl: settings.deviceAuthorizationUrl ?? '',
+    redirectUri: settings.redirectUri ?? '',
     choiceValues: Object.fromEntries(choices.map((c) => [c.name, settings.extraParams[c.name] ?? ''])),
     extraText: Object.entries(settings.extraParams)
       .filter(([key]) => !chosen.has(key))
@@ -94,6 +108,11 @@ export function overridesFrom(form: SettingsForm, base: AccountSettings, choices
   // Extra parameters replace the preset's as a whole, so a change sends them all.
   if (!sameParams(params.value, base.extraParams)) o.extraParams = params.value;
   if (form.allowInsecureHttp !== base.allowInsecureHttp) o.allowInsecureHttp = form.allowInsecureHttp;
+  // An emptied endpoint keeps what the account has (discovery, or the preset).
+  for (const key of ENDPOINT_FIELDS) {
+    const value = form[key].trim();
+    if (value !== '' && value !== (base[key] ?? '')) o[key] = value;
+  }
   return { ok: true, value: o };
 }
 

@@ -1,5 +1,5 @@
 // The renderer's names for the contract's data, inferred from shared/ipc.ts so they can never drift from it.
-import type { ChannelArgs, ChannelResult } from '../../../shared/ipc.js';
+import type { ChannelArgs, ChannelResult, EventPayload } from '../../../shared/ipc.js';
 import type { ErrorValue } from '../../../shared/errors.js';
 
 export type { ErrorValue };
@@ -15,6 +15,9 @@ export type NewAccount = ChannelArgs<'accounts:add'>[0];
 export type AccountPatch = ChannelArgs<'accounts:update'>[1];
 export type AccountOverrides = NonNullable<NewAccount['overrides']>;
 export type SignInInput = ChannelArgs<'accounts:sign-in'>[1];
+export type SignInFlow = AccountView['signInFlows'][number];
+export type SignInProgress = EventPayload<'accounts:sign-in-progress'>['progress'];
+export type SignOutOutcome = ChannelResult<'accounts:logout'>;
 export type TokenView = ChannelResult<'tokens:reveal'>;
 export type TokenDetails = ChannelResult<'tokens:details'>;
 export type ClientView = ChannelResult<'clients:list'>[number];

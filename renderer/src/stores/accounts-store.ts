@@ -1,7 +1,7 @@
 // Accounts: the list with each one's live state, and every action on an account, over window.tokenry.
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { AccountPatch, AccountState, AccountView, ErrorValue, NewAccount, SignInInput } from '../lib/types.js';
+import type { AccountPatch, AccountState, AccountView, ErrorValue, NewAccount, SignInInput, SignInProgress } from '../lib/types.js';
 import { mark } from '../lib/perf.js';
 import { reconcile } from '../lib/reconcile.js';
 
@@ -14,6 +14,8 @@ export const useAccountsStore = defineStore('accounts', () => {
   const loaded = ref(false);
   const loadError = shallowRef<ErrorValue | null>(null);
   const names = computed(() => accounts.value.map((a) => a.name));
+  /** What each waiting browser or device sign-in asks of the person (the URL, the code), by account. */
+  const signInProgress = shallowRef<Readonly<Record<string, SignInProgress>>>({});
 
   let reloadTimer: ReturnType<typeof setTimeout> | null = null;
   let listening = false;
@@ -72,6 +74,15 @@ export const useAccountsStore = defineStore('accounts', () => {
     listening = true;
     window.tokenry.onAccountState((event) => applyState(event.name, event.state));
     window.tokenry.onAccountsChanged(() => scheduleReload());
+    window.tokenry.onSignInProgress((event) => {
+      signInProgress.value = { ...signInProgress.value, [event.name]: event.progress };
+    });
+  }
+
+  function clearProgress(name: string): void {
+    if (!(name in signInProgress.value)) return;
+    const { [name]: _gone, ...rest } = signInProgress.value;
+    signInProgress.value = rest;
   }
 
   async function add(input: NewAccount) {
@@ -93,10 +104,28 @@ export const useAccountsStore = defineStore('accounts', () => {
   }
 
   async function signIn(name: string, input: SignInInput) {
+    clearProgress(name);
     const result = await window.tokenry.signIn(name, input);
+    clearProgress(name);
     if (result.ok) upsert(result.value);
     return result;
   }
+
+  /** Revokes the tokens where the provider can and forgets them; the account stays. */
+  async function logout(name: string) {
+    const result = await window.tokenry.logout(name);
+    if (result.ok) scheduleReload(0);
+    return result;
+  }
+
+  async function rediscover(name: string) {
+    const result = await window.tokenry.rediscover(name);
+    if (result.ok) upsert(result.value);
+    return result;
+  }
+
+  /** Opens the waiting sign-in's page again in the system browser (the core knows which page). */
+  const openSignInPage = (name: string) => window.tokenry.openSignInPage(name);
 
   /** Stops the account's sign-in in flight; its signIn() then resolves with a `cancelled` error. */
   const cancelSignIn = (name: string) => window.tokenry.cancelSignIn(name);
@@ -112,5 +141,27 @@ export const useAccountsStore = defineStore('accounts', () => {
   const copy = (name: string) => window.tokenry.copyToken(name);
   const details = (name: string) => window.tokenry.tokenDetails(name);
 
-  return { accounts, loaded, loadError, names, load, listen, find, applyState, add, update, remove, signIn, cancelSignIn, refresh, reveal, copy, details };
+  return {
+    accounts,
+    loaded,
+    loadError,
+    names,
+    signInProgress,
+    load,
+    listen,
+    find,
+    applyState,
+    add,
+    update,
+    remove,
+    signIn,
+    cancelSignIn,
+    openSignInPage,
+    logout,
+    rediscover,
+    refresh,
+    reveal,
+    copy,
+    details,
+  };
 });

@@ -39,7 +39,7 @@ describe('window.tokenry', () => {
   it('is the only thing exposed, a frozen bridge of the contract methods (no ipcRenderer, no Node)', () => {
     expect([...exposed.keys()]).toEqual(['tokenry']);
     expect(Object.isFrozen(bridge)).toBe(true);
-    expect(Object.keys(bridge).sort()).toEqual([...Object.keys(BRIDGE_METHODS), 'onAccountState', 'onAccountsChanged', 'onAuditAppended'].sort());
+    expect(Object.keys(bridge).sort()).toEqual([...Object.keys(BRIDGE_METHODS), 'onAccountState', 'onAccountsChanged', 'onAuditAppended', 'onSignInProgress'].sort());
     for (const value of Object.values(bridge)) expect(typeof value).toBe('function');
     expect(Object.values(bridge)).not.toContain(ipcRenderer);
   });

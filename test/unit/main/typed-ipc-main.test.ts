@@ -3,6 +3,7 @@
 import { pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AccountState } from '../../../shared/account-state.js';
+import type { SignInProgress } from '../../../shared/accounts.js';
 import { CHANNELS, type Handlers } from '../../../shared/ipc.js';
 import { ok } from '../../../shared/result.js';
 
@@ -32,15 +33,23 @@ function frame(overrides: Partial<{ processId: number; routingId: number; parent
 function fakeCore() {
   const entries = Object.keys(CHANNELS).map((channel) => [channel, vi.fn(async (...args: unknown[]) => ok({ channel, args }))]);
   let stateListener: ((name: string, state: AccountState) => void) | null = null;
+  let progressListener: ((name: string, progress: SignInProgress) => void) | null = null;
   const unsubscribe = vi.fn();
+  const stopProgress = vi.fn();
   return {
     handlers: Object.fromEntries(entries) as unknown as Handlers,
     onState: vi.fn((listener: (name: string, state: AccountState) => void) => {
       stateListener = listener;
       return unsubscribe;
     }),
+    onSignInProgress: vi.fn((listener: (name: string, progress: SignInProgress) => void) => {
+      progressListener = listener;
+      return stopProgress;
+    }),
     emit: (name: string, state: AccountState) => stateListener?.(name, state),
+    progress: (name: string, progress: SignInProgress) => progressListener?.(name, progress),
     unsubscribe,
+    stopProgress,
   };
 }
 
@@ -158,6 +167,15 @@ describe('registerIpc', () => {
     contents.isDestroyed.mockReturnValue(true);
     core.emit('work', { kind: 'signed_out' });
     expect(contents.send).toHaveBeenCalledTimes(1);
+  });
+
+  it('forwards a waiting sign-in\'s progress as accounts:sign-in-progress, and stops on dispose', () => {
+    const { core, contents, dispose } = setup();
+    const progress: SignInProgress = { kind: 'browser', url: 'https://id.example.test/auth?state=s', opened: true, expiresAt: 1 };
+    core.progress('work', progress);
+    expect(contents.send).toHaveBeenCalledWith('accounts:sign-in-progress', { name: 'work', progress });
+    dispose();
+    expect(core.stopProgress).toHaveBeenCalled();
   });
 });
 

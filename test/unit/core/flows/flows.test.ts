@@ -1,7 +1,7 @@
 // Specifies the flow strategies: which one signs an account in, which can renew it unattended, what each needs.
 import { describe, expect, it } from 'vitest';
 import type { Account } from '../../../../electron/core/accounts/account-store.js';
-import { clientCredentialsFlow, FLOWS, passwordFlow, refreshFlow, renewalFlows, signInFlow, type FlowFacts } from '../../../../electron/core/flows/index.js';
+import { browserFlow, clientCredentialsFlow, deviceFlow, FLOWS, passwordFlow, refreshFlow, renewalFlows, signInFlow, signInFlowIds, type FlowFacts } from '../../../../electron/core/flows/index.js';
 import type { TokenRecord } from '../../../../electron/core/grants/token-record.js';
 import { resolveProfile } from '../../../../electron/core/providers/resolve-profile.js';
 import { testAccount, testRecord } from '../../../fixtures/accounts.js';
@@ -62,7 +62,7 @@ describe('passwordFlow.prepare()', () => {
   it('passes the one-time code along when one was typed', () => {
     expect(passwordFlow.prepare(facts('saasu'), { username: 'u', password: 'p', otp: '123456' })).toEqual({
       ok: true,
-      value: { grant: 'password', username: 'u', password: 'p', otp: '123456' },
+      value: { kind: 'grant', input: { grant: 'password', username: 'u', password: 'p', otp: '123456' } },
     });
   });
 });
@@ -92,5 +92,57 @@ describe('renewalFlows()', () => {
 
   it('never renews by password: passwords are never stored', () => {
     expect(FLOWS.filter((f) => f.needs.length > 0).every((f) => !f.canRenew(facts('oauth2', { signInGrant: 'password' }, record('rt'))))).toBe(true);
+  });
+});
+
+describe('the browser and device flows', () => {
+  const endpoints = { authorizationUrl: 'https://id.example.test/authorize', deviceAuthorizationUrl: 'https://id.example.test/device' };
+  const oidc = (patch: Partial<Account> = {}): FlowFacts =>
+    facts('oidc', { overrides: { tokenUrl: 'https://id.example.test/token', ...endpoints }, hasClientSecret: false, ...patch });
+
+  it('are offered once the profile has their endpoints: browser first, then the device code', () => {
+    expect([signInFlowIds(oidc()), signInFlowIds(facts('oidc', { overrides: { tokenUrl: 'https://id.example.test/token' } }))]).toEqual([['browser', 'device'], []]);
+  });
+
+  it('sign in with the browser when nothing says otherwise', () => {
+    expect(chosen(oidc(), {})).toBe('browser');
+  });
+
+  it('run the flow asked for', () => {
+    expect(chosen(oidc(), { flow: 'device' })).toBe('device');
+  });
+
+  it('refuse a flow the account does not offer with flow_not_offered, naming the ones it does', () => {
+    const result = signInFlow(oidc(), { flow: 'password' });
+    expect(result.ok ? null : [result.error.code, result.error.message.includes('browser, device')]).toEqual(['flow_not_offered', true]);
+  });
+
+  it("keep an account that signed in with the client's own credentials on them", () => {
+    const f = facts('oauth2', { overrides: { baseUrl: 'https://id.example.test', ...endpoints }, signInGrant: 'client_credentials' });
+    expect(chosen(f, {})).toBe('client_credentials');
+  });
+
+  it('never renew: only the person can say yes', () => {
+    expect([browserFlow.canRenew(oidc()), deviceFlow.canRenew(oidc())]).toEqual([false, false]);
+  });
+
+  it('need a client id, and say so before anything is sent', () => {
+    const result = browserFlow.prepare(oidc({ clientId: undefined }), {});
+    expect(result.ok ? null : result.error.code).toBe('missing_client_id');
+  });
+
+  it('wait 300 s for the person unless told otherwise, and open the browser unless told not to', () => {
+    expect([browserFlow.prepare(oidc(), {}), deviceFlow.prepare(oidc(), { timeoutSeconds: 60 }), browserFlow.prepare(oidc(), { openBrowser: false })]).toEqual([
+      { ok: true, value: { kind: 'browser', openBrowser: true, timeoutMs: 300_000 } },
+      { ok: true, value: { kind: 'device', timeoutMs: 60_000 } },
+      { ok: true, value: { kind: 'browser', openBrowser: false, timeoutMs: 300_000 } },
+    ]);
+  });
+});
+
+describe('an account signed out on purpose', () => {
+  it('is not renewed by its client credentials until it signs in again', () => {
+    const f = facts('applixure', { overrides: { baseUrl: 'https://a.example.test' }, signInGrant: 'client_credentials', signedOut: true });
+    expect(renewalFlows(f)).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 // Specifies the built-in presets against the seed documents: method, encoding, client auth, grants, parameters.
 
 import { describe, expect, it } from 'vitest';
-import { applixure, axosoft, oauth2, PRESET_IDS, PRESETS, saasu, sugarcrm, teamserver } from '../../../../electron/core/providers/presets.js';
+import { applixure, axosoft, oauth2, oidc, PRESET_IDS, PRESETS, saasu, sugarcrm, teamserver } from '../../../../electron/core/providers/presets.js';
 import type { ProviderProfile } from '../../../../electron/core/providers/profile.js';
 
 const dialect = (p: ProviderProfile) => ({
@@ -14,8 +14,8 @@ const dialect = (p: ProviderProfile) => ({
 });
 
 describe('PRESETS', () => {
-  it('holds the five documented systems and a standard endpoint', () => {
-    expect(PRESET_IDS).toEqual(['axosoft', 'sugarcrm', 'teamserver', 'saasu', 'applixure', 'oauth2']);
+  it('holds the five documented systems, a standard endpoint and any OpenID Provider', () => {
+    expect(PRESET_IDS).toEqual(['axosoft', 'sugarcrm', 'teamserver', 'saasu', 'applixure', 'oauth2', 'oidc']);
   });
 
   it('files every preset under its own id', () => {
@@ -30,8 +30,8 @@ describe('PRESETS', () => {
     expect(Object.values(PRESETS).filter((p) => p.allowInsecureHttp)).toEqual([]);
   });
 
-  it('puts {baseUrl} in every token URL', () => {
-    expect(Object.values(PRESETS).filter((p) => !p.tokenUrl.startsWith('{baseUrl}/'))).toEqual([]);
+  it('puts {baseUrl} in every token URL but the one discovery fills in', () => {
+    expect(Object.values(PRESETS).filter((p) => !p.tokenUrl.startsWith('{baseUrl}/')).map((p) => p.id)).toEqual(['oidc']);
   });
 });
 
@@ -145,10 +145,10 @@ describe('applixure', () => {
 });
 
 describe('oauth2', () => {
-  it('is a standard RFC 6749 endpoint: POST form, HTTP Basic, all three grants', () => {
+  it('is a standard RFC 6749 endpoint: POST form, HTTP Basic, every grant (the browser and device ones once their endpoints are set)', () => {
     expect(dialect(oauth2)).toEqual({
       tokenUrl: '{baseUrl}/token',
-      grants: ['password', 'client_credentials', 'refresh_token'],
+      grants: ['password', 'client_credentials', 'refresh_token', 'authorization_code', 'device_code'],
       method: 'POST',
       encoding: 'form',
       clientAuth: 'basic',
@@ -158,5 +158,24 @@ describe('oauth2', () => {
 
   it('does not send scope on refresh by default (RFC 6749 §6: optional)', () => {
     expect(oauth2.scopeOnRefresh).toBe(false);
+  });
+});
+
+describe('oidc', () => {
+  it('is a public native client (RFC 8252 §8.4) of any OpenID Provider: browser, device code and refresh, endpoints from discovery', () => {
+    expect({ ...dialect(oidc), signInFields: oidc.signInFields, authorizationUrl: oidc.authorizationUrl }).toEqual({
+      tokenUrl: '',
+      grants: ['authorization_code', 'device_code', 'refresh_token'],
+      method: 'POST',
+      encoding: 'form',
+      clientAuth: 'none',
+      responseFormat: 'json',
+      signInFields: [],
+      authorizationUrl: undefined,
+    });
+  });
+
+  it('asks for an ID token and a refresh token by default (openid, offline_access)', () => {
+    expect(oidc.defaultScope?.split(' ')).toEqual(expect.arrayContaining(['openid', 'offline_access']));
   });
 });

@@ -452,7 +452,8 @@ describe('against Applixure (client credentials)', () => {
     value(await service.signIn('kept'));
     expect((await vault.findCredentials(VAULT_SERVICE)).map((c) => c.account).sort()).toEqual(['gone/client_secret', 'gone/token', 'kept/client_secret', 'kept/token']);
 
-    expect(value(await service.removeAccount('gone'))).toBeNull();
+    // Applixure has no revocation endpoint: the tokens are only forgotten.
+    expect(value(await service.removeAccount('gone'))).toEqual({ revocation: 'not_supported', warning: null });
     expect(await vault.getPassword(VAULT_SERVICE, tokenEntry('gone'))).toBeNull();
     expect(await vault.getPassword(VAULT_SERVICE, clientSecretEntry('gone'))).toBeNull();
     expect((await vault.findCredentials(VAULT_SERVICE)).map((c) => c.account).sort()).toEqual(['kept/client_secret', 'kept/token']);
@@ -464,6 +465,32 @@ describe('against Applixure (client credentials)', () => {
     value(await service.addAccount({ name: 'gone', provider: 'applixure', overrides: { baseUrl: em.baseUrl } }));
     expect(value(service.account('gone'))).toMatchObject({ state: { kind: 'signed_out' }, issuedAt: null, clientId: null });
     expect(failure(await service.token('gone'))).toMatchObject({ kind: 'needs_sign_in' });
+  });
+
+  it('logout forgets the token and keeps the account; its client credentials renew nothing until it signs in again', async () => {
+    opened = await openService(dataDir);
+    const { service, vault } = opened;
+    await add(service, 'out');
+    value(await service.signIn('out'));
+    const calls = em.tokenCalls();
+
+    expect(value(await service.logout('out'))).toEqual({ revocation: 'not_supported', warning: null });
+    expect(await vault.getPassword(VAULT_SERVICE, tokenEntry('out'))).toBeNull();
+    expect(await vault.getPassword(VAULT_SERVICE, clientSecretEntry('out'))).not.toBeNull();
+    expect(value(service.account('out')).state).toEqual({ kind: 'signed_out' });
+    expect(failure(await service.token('out'))).toMatchObject({ kind: 'needs_sign_in' });
+    expect(em.tokenCalls()).toBe(calls);
+
+    value(await service.signIn('out'));
+    expect(value(await service.token('out')).access_token).toBe(em.issued.accessTokens.at(-1));
+    expect(value(await service.logout('out'))).toEqual({ revocation: 'not_supported', warning: null });
+    expect(value(await service.logout('out'))).toEqual({ revocation: 'nothing_to_revoke', warning: null });
+  });
+
+  it('openSignInPage says there is nothing to open when no sign-in waits', async () => {
+    opened = await openService(dataDir);
+    await add(opened.service, 'idle');
+    expect(failure(await opened.service.openSignInPage('idle'))).toMatchObject({ code: 'no_sign_in_page', kind: 'not_found' });
   });
 
   it('reopening the service from disk restores accounts and tokens without asking the provider', async () => {

@@ -32,6 +32,9 @@ export function accountView(overrides: Partial<AccountView> = {}): AccountView {
     identity: null,
     extraFields: [],
     signInFields: [],
+    signInFlows: ['password'],
+    endpoints: { issuer: null, authorization: null, deviceAuthorization: null, revocation: null, userinfo: null, jwks: null, redirect: null },
+    discovery: null,
     createdAt: NOW - 86_400_000,
     ...overrides,
   };

@@ -28,6 +28,11 @@ describe('overridesFrom()', () => {
     expect(overridesFrom(form, base, choices)).toEqual({ ok: true, value: { extraParams: { platform: 'portal', tenant: 'a' } } });
   });
 
+  it('sends the issuer and a fixed redirect URI when given, and nothing for the sign-in endpoints left empty', () => {
+    const form = { ...formFromSettings(base, choices), issuer: ' https://id.example.com ', redirectUri: 'http://127.0.0.1:8765/callback' };
+    expect(overridesFrom(form, base, choices)).toEqual({ ok: true, value: { issuer: 'https://id.example.com', redirectUri: 'http://127.0.0.1:8765/callback' } });
+  });
+
   it('keeps the current token URL when the field is emptied', () => {
     expect(overridesFrom({ ...formFromSettings(base, choices), tokenUrl: '  ' }, base, choices)).toEqual({ ok: true, value: {} });
   });
