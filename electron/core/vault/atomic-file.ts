@@ -248,6 +248,7 @@ export async function removeStaleTempFilesIn(dataDir: string): Promise<string[]>
     throw ioError('list', dataDir, error);
   }
   const removed: string[] = [];
-  for (const name of names.filter((n) => n.endsWith('.json'))) removed.push(...(await removeStaleTempFiles(join(dataDir, name))));
+  // The JSON files and the vault's journal (secrets.journal is rewritten through a temp file too).
+  for (const name of names.filter((n) => n.endsWith('.json') || n.endsWith('.journal'))) removed.push(...(await removeStaleTempFiles(join(dataDir, name))));
   return removed;
 }

@@ -1,11 +1,15 @@
-// The encrypted secret store: keytar's shape over secrets.json, with batched, serialized, durable writes.
-import { timingSafeEqual } from 'node:crypto';
+// The encrypted secret store: keytar's shape over secrets.json and its journal; each batch durable in milliseconds, serialized, guarded.
+import { hkdfSync, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
-import { createFileExclusive, ensurePrivateDir, readFileIfExists, writeFileAtomic } from './atomic-file.js';
+import { createFileExclusive, ensurePrivateDir, fsyncDir, readFileIfExists, writeFileAtomic } from './atomic-file.js';
 import { identityKey, isWellFormedText, newDataKey, openSecret, parseIdentityKey, type SealedBox, sealSecret } from './envelope.js';
+import { assertUnchanged, changedOnDisk, fingerprintOf, sameFingerprint, type Fingerprint } from './file-fingerprint.js';
 import type { KeyProtector, ProtectorKind, WrappedKey } from './protector.js';
+import { SerialQueue } from './serial-queue.js';
 import { isVaultError, VaultError } from './vault-error.js';
-import { parseVaultFile, SECRETS_FILE, serializeVaultFile, VAULT_FORMAT_VERSION, type VaultFileV1 } from './vault-file.js';
+import { parseVaultFile, SECRETS_FILE, serializeVaultFile, VAULT_FORMAT_VERSION, type VaultFile } from './vault-file.js';
+import { appendDurably, JOURNAL_FILE, parseJournal, serializeJournalRecord, truncateDurably, type JournalRecord } from './vault-journal.js';
+import { UNGUARDED, type WriteGuard } from './write-guard.js';
 
 /** keytar's interface, so that any protector can stand behind the same store. */
 export interface SecretStore {
@@ -28,8 +32,9 @@ export interface Vault extends SecretStore {
   /** The secrets file. */
   readonly path: string;
   /**
-   * Applies all changes in ONE atomic, fsynced write: after a crash either all of them or none
-   * are on disk (an account's secrets are added and removed together this way).
+   * Applies all changes as ONE record, durable (appended to the journal and fdatasync'ed) when
+   * it resolves: after a crash either all of them or none are there. A few milliseconds, however
+   * large the vault: secrets.json itself is rewritten afterwards, in the background.
    */
   setMany(changes: readonly SecretChange[]): Promise<void>;
   /** The kinds of protector that can currently unlock this vault. */
@@ -52,6 +57,14 @@ export interface Vault extends SecretStore {
    * Resolves whether anything was removed.
    */
   removeProtector(kind: ProtectorKind, protector?: KeyProtector): Promise<boolean>;
+  /**
+   * A 256-bit key for one purpose, derived from the data key (HKDF-SHA256, RFC 5869, with the
+   * purpose in its info): what authenticates the data files, say. Distinct purposes give
+   * unrelated keys, and none reveals the data key.
+   */
+  deriveKey(purpose: string): Buffer;
+  /** Resolves once secrets.json holds everything the journal holds (or the last attempt to fold it failed). */
+  folded(): Promise<void>;
   /** Waits for pending writes, then forgets the data key. Later calls reject with `closed`. */
   close(): Promise<void>;
 }
@@ -61,6 +74,13 @@ export interface VaultOptions {
   readonly dataDir: string;
   /** How to unlock (open) or protect (create) the data key. */
   readonly protector: KeyProtector;
+  /** Asked before every write: the owner's lock (see write-guard.ts). Unguarded by default. */
+  readonly guard?: WriteGuard;
+  /**
+   * Opens without ever writing (no rewrap, no journal fold; every change rejects): for a process
+   * that reads beside the directory's owner, e.g. to check the data files' authentication codes.
+   */
+  readonly readOnly?: boolean;
 }
 
 /** The secrets file of a data directory. */
@@ -68,19 +88,28 @@ export function secretsPath(dataDir: string): string {
   return join(dataDir, SECRETS_FILE);
 }
 
+/** The vault's journal in a data directory. */
+export function journalPath(dataDir: string): string {
+  return join(dataDir, JOURNAL_FILE);
+}
+
 /**
  * Opens the vault of `dataDir` with `protector`. Rejects with `no_vault` when there is none,
  * `damaged_file` / `unsupported_version` for an unreadable file (left untouched),
  * `no_matching_protector` when the vault is not protected by that kind, or the protector's
- * own error (`wrong_passphrase`, `key_not_found`, ...).
+ * own error (`wrong_passphrase`, `key_not_found`, ...). Journal records newer than secrets.json
+ * are applied, then (unless read-only) folded into it.
  */
 export async function openVault(options: VaultOptions): Promise<Vault> {
   const path = secretsPath(options.dataDir);
+  // Taken before reading: any change after this is seen as a change.
+  const fingerprint = await fingerprintOf(path);
   const bytes = await readFileIfExists(path);
   if (bytes === null) {
     throw new VaultError('no_vault', `There is no vault in ${options.dataDir} yet`, { path });
   }
   const file = parseVaultFile(bytes, path);
+  const journal = await readJournal(journalPath(options.dataDir));
   const { protector } = options;
   const candidates = file.protectors.filter((w) => w.kind === protector.kind);
   if (candidates.length === 0) {
@@ -98,11 +127,15 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
       failure = error;
       continue;
     }
-    const vault = new EncryptedVault(path, dataKey, stateFromFile(file));
-    if (protector.needsRewrap?.(wrapped) === true) {
-      // The old record still opens the vault, so a failed rewrap costs nothing: it is retried
-      // on the next open, and must not keep the person out of their tokens now.
-      await vault.addProtector(protector).catch(() => undefined);
+    const vault = new EncryptedVault({ path, dataKey, file, fingerprint, journal, options });
+    if (options.readOnly !== true) {
+      // secrets.json takes in what only the journal held; on failure the journal still holds it.
+      await vault.folded();
+      if (protector.needsRewrap?.(wrapped) === true) {
+        // The old record still opens the vault, so a failed rewrap costs nothing: it is retried
+        // on the next open, and must not keep the person out of their tokens now.
+        await vault.addProtector(protector).catch(() => undefined);
+      }
     }
     return vault;
   }
@@ -116,16 +149,20 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
 export async function createVault(options: VaultOptions): Promise<Vault> {
   await ensurePrivateDir(options.dataDir);
   const path = secretsPath(options.dataDir);
+  await options.guard?.verify();
   const dataKey = newDataKey();
   const wrapped = await options.protector.wrap(dataKey);
-  const file: VaultFileV1 = { version: VAULT_FORMAT_VERSION, protectors: [wrapped], entries: {} };
+  const file: VaultFile = { version: VAULT_FORMAT_VERSION, seq: 0, protectors: [wrapped], entries: {} };
   const created = await createFileExclusive(path, serializeVaultFile(file));
   if (!created) {
     dataKey.fill(0);
     await options.protector.discard?.(wrapped).catch(() => undefined);
     throw new VaultError('vault_exists', `A vault already exists in ${options.dataDir}`, { path });
   }
-  return new EncryptedVault(path, dataKey, stateFromFile(file));
+  // A journal left beside a vault that is gone belongs to no vault of this key.
+  const journal = await readJournal(journalPath(options.dataDir)).catch(() => null);
+  if (journal !== null && journal.size > 0) await truncateDurably(journalPath(options.dataDir), 0);
+  return new EncryptedVault({ path, dataKey, file, fingerprint: await fingerprintOf(path), journal: EMPTY_JOURNAL, options });
 }
 
 /** Opens the vault of `dataDir`, creating it first when there is none. */
@@ -150,16 +187,17 @@ interface StoredEntry {
   readonly box: SealedBox;
 }
 
-/** What is durably on disk. Reads only ever see this, so nothing not yet durable is handed out. */
+/** What is durably on disk (in secrets.json or the journal). Reads only ever see this, so nothing not yet durable is handed out. */
 interface State {
   readonly protectors: readonly WrappedKey[];
   readonly entries: ReadonlyMap<string, StoredEntry>;
+  /** The last journal record applied. */
+  readonly seq: number;
 }
 
-/** A copy of State that one batch of jobs mutates before it is written. */
+/** The protectors as one batch of protector jobs changes them before they are written. */
 interface Draft {
   protectors: WrappedKey[];
-  readonly entries: Map<string, StoredEntry>;
   changed: boolean;
 }
 
@@ -169,36 +207,107 @@ interface Job {
   reject(error: unknown): void;
 }
 
+/** The journal as read when the vault opened. */
+interface JournalOnDisk {
+  readonly records: readonly JournalRecord[];
+  /** Bytes in the file, a torn last line included. */
+  readonly size: number;
+  /** Bytes up to the end of the last complete line. */
+  readonly validSize: number;
+  readonly exists: boolean;
+}
+
+const EMPTY_JOURNAL: JournalOnDisk = { records: [], size: 0, validSize: 0, exists: false };
+
+async function readJournal(path: string): Promise<JournalOnDisk> {
+  const bytes = await readFileIfExists(path);
+  if (bytes === null) return EMPTY_JOURNAL;
+  const records = parseJournal(bytes, path);
+  return { records, size: bytes.length, validSize: bytes.lastIndexOf(0x0a) + 1, exists: true };
+}
+
 const MAX_NAME_LENGTH = 1024;
 const MAX_SECRET_LENGTH = 1024 * 1024;
 
-function stateFromFile(file: VaultFileV1): State {
+function applyChanges(entries: Map<string, StoredEntry>, changes: JournalRecord['changes']): void {
+  for (const [key, box] of changes) {
+    if (box === null) {
+      entries.delete(key);
+      continue;
+    }
+    const identity = parseIdentityKey(key);
+    // parseJournal already refused malformed keys.
+    if (identity !== null) entries.set(key, { ...identity, box });
+  }
+}
+
+function stateFrom(file: VaultFile, journal: JournalOnDisk): State {
   const entries = new Map<string, StoredEntry>();
   for (const [key, box] of Object.entries(file.entries)) {
     const identity = parseIdentityKey(key);
     // parseVaultFile already refused malformed keys.
     if (identity !== null) entries.set(key, { ...identity, box });
   }
-  return { protectors: [...file.protectors], entries };
+  let seq = file.seq;
+  for (const record of journal.records) {
+    if (record.seq <= file.seq) continue;
+    applyChanges(entries, record.changes);
+    seq = record.seq;
+  }
+  return { protectors: [...file.protectors], entries, seq };
 }
 
-function fileFromState(state: State | Draft): VaultFileV1 {
+function fileFromState(state: State, protectors: readonly WrappedKey[]): VaultFile {
   const entries: Record<string, SealedBox> = {};
   for (const [key, entry] of state.entries) entries[key] = entry.box;
-  return { version: VAULT_FORMAT_VERSION, protectors: state.protectors, entries };
+  return { version: VAULT_FORMAT_VERSION, seq: state.seq, protectors, entries };
 }
 
 class EncryptedVault implements Vault {
   readonly path: string;
+  readonly #journalPath: string;
+  readonly #dir: string;
+  readonly #guard: WriteGuard;
+  readonly #readOnly: boolean;
   #dataKey: Buffer | null;
   #state: State;
+  /** secrets.json as this process last read or wrote it. */
+  #fileFingerprint: Fingerprint;
+  /** The journal record secrets.json holds up to. */
+  #fileSeq: number;
+  /** Writes of secrets.json started by this process (so a check racing one is not mistaken for someone else's change). */
+  #fileWrites = 0;
+  /** Journal bytes this process knows of, all complete lines. */
+  #journalSize: number;
+  /** A failed append (or a crash before this open) may have left a partial line past #journalSize: cut it before appending. */
+  #journalTorn: boolean;
+  #journalExists: boolean;
+  /** Journal records not yet known to be in secrets.json, kept to rewrite the journal without the folded ones. */
+  #unfolded: Array<{ readonly seq: number; readonly line: string }>;
+  /** Appends and journal trims, one at a time. */
+  readonly #journalOps = new SerialQueue();
   #queue: Job[] = [];
+  #foldWanted: boolean;
   #writing: Promise<void> | null = null;
 
-  constructor(path: string, dataKey: Buffer, state: State) {
-    this.path = path;
-    this.#dataKey = dataKey;
-    this.#state = state;
+  constructor(init: { path: string; dataKey: Buffer; file: VaultFile; fingerprint: Fingerprint; journal: JournalOnDisk; options: VaultOptions }) {
+    this.path = init.path;
+    this.#dir = init.options.dataDir;
+    this.#journalPath = journalPath(init.options.dataDir);
+    this.#guard = init.options.guard ?? UNGUARDED;
+    this.#readOnly = init.options.readOnly === true;
+    this.#dataKey = init.dataKey;
+    this.#state = stateFrom(init.file, init.journal);
+    this.#fileFingerprint = init.fingerprint;
+    this.#fileSeq = init.file.seq;
+    this.#journalSize = init.journal.validSize;
+    this.#journalTorn = init.journal.size !== init.journal.validSize;
+    this.#journalExists = init.journal.exists;
+    this.#unfolded = init.journal.records
+      .filter((r) => r.seq > init.file.seq)
+      .map((r) => ({ seq: r.seq, line: serializeJournalRecord(r) }));
+    // Anything in the journal (records, or a torn line) is folded in and cleared at the first write.
+    this.#foldWanted = init.journal.size > 0;
   }
 
   async getPassword(service: string, account: string): Promise<string | null> {
@@ -217,11 +326,7 @@ class EncryptedVault implements Vault {
     checkName('service', service);
     checkName('account', account);
     const key = identityKey(service, account);
-    return this.#enqueue((draft) => {
-      const existed = draft.entries.delete(key);
-      if (existed) draft.changed = true;
-      return existed;
-    });
+    return this.#append([[key, null]]);
   }
 
   async findCredentials(service: string): Promise<Array<{ account: string; password: string }>> {
@@ -238,26 +343,16 @@ class EncryptedVault implements Vault {
 
   async setMany(changes: readonly SecretChange[]): Promise<void> {
     const dataKey = this.#key();
-    // Validate and encrypt everything before queueing, so a bad change refuses the whole batch.
-    const sealed = changes.map((change) => {
+    // Validate and encrypt everything before writing, so a bad change refuses the whole batch.
+    const sealed = changes.map((change): readonly [string, SealedBox | null] => {
       checkName('service', change.service);
       checkName('account', change.account);
       if (change.password !== null) checkSecret(change.password);
       const key = identityKey(change.service, change.account);
-      const box = change.password === null ? null : sealSecret(dataKey, change.service, change.account, change.password);
-      return { key, service: change.service, account: change.account, box };
+      return [key, change.password === null ? null : sealSecret(dataKey, change.service, change.account, change.password)];
     });
     if (sealed.length === 0) return;
-    await this.#enqueue((draft) => {
-      for (const change of sealed) {
-        if (change.box === null) {
-          if (draft.entries.delete(change.key)) draft.changed = true;
-        } else {
-          draft.entries.set(change.key, { service: change.service, account: change.account, box: change.box });
-          draft.changed = true;
-        }
-      }
-    });
+    await this.#append(sealed);
   }
 
   protectorKinds(): ProtectorKind[] {
@@ -281,6 +376,7 @@ class EncryptedVault implements Vault {
   }
 
   async addProtector(protector: KeyProtector): Promise<void> {
+    this.#writable();
     const wrapped = await protector.wrap(this.#key());
     const replaced = await this.#enqueue((draft) => {
       const old = draft.protectors.filter((w) => w.kind === protector.kind);
@@ -303,6 +399,7 @@ class EncryptedVault implements Vault {
 
   async removeProtector(kind: ProtectorKind, protector?: KeyProtector): Promise<boolean> {
     this.#key();
+    this.#writable();
     const removed = await this.#enqueue((draft) => {
       const kept = draft.protectors.filter((w) => w.kind !== kind);
       if (kept.length === draft.protectors.length) return [];
@@ -320,8 +417,19 @@ class EncryptedVault implements Vault {
     return removed.length > 0;
   }
 
+  deriveKey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.#key(), Buffer.alloc(0), `tokenry-vault/v2/derived/${purpose}`, 32));
+  }
+
+  async folded(): Promise<void> {
+    await this.#journalOps.idle();
+    if (!this.#readOnly && this.#foldWanted) this.#pump();
+    while (this.#writing !== null) await this.#writing;
+  }
+
   async close(): Promise<void> {
     if (this.#dataKey === null) return;
+    await this.#journalOps.idle();
     while (this.#writing !== null) await this.#writing;
     this.#dataKey.fill(0);
     this.#dataKey = null;
@@ -332,7 +440,94 @@ class EncryptedVault implements Vault {
     return this.#dataKey;
   }
 
-  /** Queues a mutation; it is applied and written with whatever else is queued at the next write. */
+  #writable(): void {
+    if (this.#readOnly) throw new VaultError('invalid_argument', `The vault in ${this.#dir} was opened read-only`, { path: this.path });
+  }
+
+  /**
+   * Appends one record to the journal and makes it the durable state: the whole cost of a write
+   * that a caller waits for (a rotated refresh token is durable within milliseconds). Resolves
+   * whether anything changed. secrets.json takes it in later (#pump).
+   */
+  #append(changes: JournalRecord['changes']): Promise<boolean> {
+    this.#key();
+    this.#writable();
+    return this.#journalOps.run(async () => {
+      this.#key();
+      const changed = changes.some(([key, box]) => box !== null || this.#state.entries.has(key));
+      if (!changed) return false;
+      await this.#guard.verify();
+      await this.#checkFile();
+      await this.#checkJournal();
+      const seq = this.#state.seq + 1;
+      const line = serializeJournalRecord({ seq, changes });
+      try {
+        await appendDurably(this.#journalPath, line);
+      } catch (error) {
+        // Part of the line may be in the file: cut it off before the next append.
+        this.#journalTorn = true;
+        throw error;
+      }
+      if (!this.#journalExists) {
+        await fsyncDir(this.#dir);
+        this.#journalExists = true;
+      }
+      this.#journalSize += Buffer.byteLength(line, 'utf8');
+      this.#unfolded.push({ seq, line });
+      const entries = new Map(this.#state.entries);
+      applyChanges(entries, changes);
+      this.#state = { ...this.#state, entries, seq };
+      this.#foldWanted = true;
+      this.#pump();
+      return true;
+    });
+  }
+
+  /**
+   * secrets.json must still be what this process last read or wrote: records appended over
+   * someone else's file would be applied on top of their newer secrets. While a fold is renaming
+   * the file into place its fingerprint is in flux; the fold checks the file itself first.
+   */
+  async #checkFile(): Promise<void> {
+    const writes = this.#fileWrites;
+    if (this.#writing !== null) return;
+    const now = await fingerprintOf(this.path);
+    if (this.#writing === null && writes === this.#fileWrites && !sameFingerprint(now, this.#fileFingerprint)) throw changedOnDisk(this.path, now);
+  }
+
+  /** The journal must still be what this process wrote: another writer's lines are never appended to. */
+  async #checkJournal(): Promise<void> {
+    const now = await fingerprintOf(this.#journalPath);
+    const size = now === null ? 0 : Number(now.size);
+    if (now === null && this.#journalExists) throw changedOnDisk(this.#journalPath, now);
+    if (size === this.#journalSize) return;
+    if (this.#journalTorn && size > this.#journalSize) {
+      await truncateDurably(this.#journalPath, this.#journalSize);
+      this.#journalTorn = false;
+      return;
+    }
+    throw changedOnDisk(this.#journalPath, now);
+  }
+
+  /** After secrets.json holds every record up to `seq`: the journal keeps only later ones (usually none: it is emptied). */
+  #trimJournal(seq: number): Promise<void> {
+    return this.#journalOps.run(async () => {
+      await this.#guard.verify();
+      const keep = this.#unfolded.filter((r) => r.seq > seq);
+      if (keep.length === this.#unfolded.length && !this.#journalTorn && this.#journalSize === 0) return;
+      await this.#checkJournal();
+      if (keep.length === 0) {
+        if (this.#journalExists) await truncateDurably(this.#journalPath, 0);
+      } else {
+        await writeFileAtomic(this.#journalPath, keep.map((r) => r.line).join(''));
+      }
+      this.#unfolded = keep;
+      this.#journalSize = keep.reduce((sum, r) => sum + Buffer.byteLength(r.line, 'utf8'), 0);
+      this.#journalTorn = false;
+    });
+  }
+
+  /** Queues a protector change; it is applied and written with whatever else is queued at the next write of secrets.json. */
   #enqueue<R>(apply: (draft: Draft) => R): Promise<R> {
     this.#key();
     return new Promise<R>((resolve, reject) => {
@@ -347,9 +542,9 @@ class EncryptedVault implements Vault {
     });
   }
 
-  /** Starts the writer unless one is running: one write in flight, later jobs coalesce into the next. */
+  /** Starts the writer of secrets.json unless one is running: one write in flight, later work coalesces into the next. */
   #pump(): void {
-    if (this.#writing !== null) return;
+    if (this.#writing !== null || this.#readOnly) return;
     this.#writing = this.#drain().finally(() => {
       this.#writing = null;
       if (this.#queue.length > 0) this.#pump();
@@ -357,13 +552,10 @@ class EncryptedVault implements Vault {
   }
 
   async #drain(): Promise<void> {
-    while (this.#queue.length > 0) {
+    while (this.#queue.length > 0 || this.#foldWanted) {
       const batch = this.#queue.splice(0);
-      const draft: Draft = {
-        protectors: [...this.#state.protectors],
-        entries: new Map(this.#state.entries),
-        changed: false,
-      };
+      this.#foldWanted = false;
+      const draft: Draft = { protectors: [...this.#state.protectors], changed: false };
       const accepted: Array<{ job: Job; settle: () => void }> = [];
       for (const job of batch) {
         try {
@@ -373,15 +565,25 @@ class EncryptedVault implements Vault {
           job.reject(error);
         }
       }
-      if (draft.changed) {
+      const snapshot = this.#state;
+      const journalPending = snapshot.seq > this.#fileSeq || this.#journalSize > 0 || this.#journalTorn;
+      if (draft.changed || journalPending) {
         try {
-          await writeFileAtomic(this.path, serializeVaultFile(fileFromState(draft)));
+          await this.#guard.verify();
+          await assertUnchanged(this.path, this.#fileFingerprint);
+          this.#fileWrites += 1;
+          await writeFileAtomic(this.path, serializeVaultFile(fileFromState(snapshot, draft.protectors)));
+          this.#fileFingerprint = await fingerprintOf(this.path);
+          this.#fileSeq = snapshot.seq;
         } catch (error) {
-          // Nothing of this batch is durable: its callers learn so, and memory keeps the old state.
+          // Nothing of this batch is durable: its callers learn so, and memory keeps the old
+          // protectors. Journal records stay in the journal, durable, to be folded at the next write.
           for (const { job } of accepted) job.reject(error);
           continue;
         }
-        this.#state = { protectors: draft.protectors, entries: draft.entries };
+        this.#state = { ...this.#state, protectors: draft.protectors };
+        // The journal's records are in secrets.json now; a failure to trim it costs nothing (they are skipped by seq).
+        await this.#trimJournal(snapshot.seq).catch(() => undefined);
       }
       for (const { settle } of accepted) settle();
     }

@@ -12,7 +12,8 @@ export const REPO_ROOT = resolve(import.meta.dirname, '../../../..');
 /** A fresh empty directory under the OS temp dir; `cleanup` removes it. */
 export async function makeTempDir(prefix = 'tokenry-vault-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
-  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  // Retries: a vault folds its journal into secrets.json in the background, which may still be running.
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true, maxRetries: 10 }) };
 }
 
 /** A real scrypt passphrase protector with test cost (2^10), so each unlock takes milliseconds. */
