@@ -248,7 +248,6 @@ export async function removeStaleTempFilesIn(dataDir: string): Promise<string[]>
     throw ioError('list', dataDir, error);
   }
   const removed: string[] = [];
-  // The JSON files and the vault's journal (secrets.journal is rewritten through a temp file too).
-  for (const name of names.filter((n) => n.endsWith('.json') || n.endsWith('.journal'))) removed.push(...(await removeStaleTempFiles(join(dataDir, name))));
+  for (const name of names.filter((n) => n.endsWith('.json'))) removed.push(...(await removeStaleTempFiles(join(dataDir, name))));
   return removed;
 }

@@ -1,7 +1,7 @@
 // One process owns a data directory at a time: an exclusive lock file naming its owner, stale-lock takeover,
 // a bounded wait for the owner to leave, and a check before every write that the lock is still ours.
 import { randomBytes } from 'node:crypto';
-import { readFileSync, unlinkSync } from 'node:fs';
+import { readFileSync, statSync, unlinkSync } from 'node:fs';
 import { stat, unlink } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -32,6 +32,8 @@ export interface DataDirLock extends WriteGuard {
    * `onLost` listeners once. Writers call this before every write.
    */
   verify(): Promise<void>;
+  /** `verify`, synchronously (for the vault's journal append). */
+  verifySync(): void;
   /** The `lock_lost` error once the lock was found lost, else null. */
   readonly lostError: VaultError | null;
   /** Calls `listener` once when the lock is found lost (by `verify` or the periodic check). Returns the unsubscribe. */
@@ -114,10 +116,9 @@ async function tryAcquire(dataDir: string, options: AcquireLockOptions): Promise
     purpose: options.purpose ?? 'tokenry',
   };
   const token = randomBytes(16).toString('hex');
+  const text = `${JSON.stringify({ version: LOCK_VERSION, ...owner, token })}\n`;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-    if (await createFileExclusive(path, `${JSON.stringify({ version: LOCK_VERSION, ...owner, token })}\n`)) {
-      return heldLock(path, owner, token, options.watchMs ?? DEFAULT_WATCH_MS);
-    }
+    if (await createFileExclusive(path, text)) return heldLock(path, owner, token, text, options.watchMs ?? DEFAULT_WATCH_MS);
     const current = await readOwnerFile(path);
     if (current === null) continue; // released between our attempt and our read
     if (!isStale(current)) throw lockedBy(current, dataDir, path);
@@ -231,8 +232,9 @@ async function identityOf(path: string): Promise<FileIdentity> {
   return { dev: info.dev, ino: info.ino };
 }
 
-async function heldLock(path: string, owner: LockOwner, token: string, watchMs: number): Promise<DataDirLock> {
+async function heldLock(path: string, owner: LockOwner, token: string, text: string, watchMs: number): Promise<DataDirLock> {
   const identity = await identityOf(path);
+  const content = Buffer.from(text, 'utf8');
   let released = false;
   let lostError: VaultError | null = null;
   let checking: Promise<void> | null = null;
@@ -269,9 +271,30 @@ async function heldLock(path: string, owner: LockOwner, token: string, watchMs: 
     }
     if (now.dev !== identity.dev || now.ino !== identity.ino) throw lose(await replacedBy(path));
     const bytes = await readFileIfExists(path);
-    const file = bytes === null ? null : parseOwnerOrNull(bytes, path);
-    if (file === null) throw lose(bytes === null ? 'was removed' : 'was overwritten');
-    if (file.token !== token || !sameOwner(file, owner)) throw lose(await replacedBy(path));
+    if (bytes === null) throw lose('was removed');
+    // The very bytes written (their token included): no parsing on a path taken before every write.
+    if (!bytes.equals(content)) throw lose(await replacedBy(path));
+  };
+
+  /** The same check as `check`, synchronous. */
+  const checkSync = (): void => {
+    let bytes: Buffer;
+    try {
+      const info = statSync(path);
+      if (info.dev !== identity.dev || info.ino !== identity.ino) throw lose('was replaced by another file');
+      bytes = readFileSync(path);
+    } catch (error) {
+      if (error instanceof VaultError) throw error;
+      if (nodeErrorCode(error) === 'ENOENT') throw lose('was removed');
+      throw ioError('check the lock', path, error);
+    }
+    if (!bytes.equals(content)) throw lose('was overwritten');
+  };
+
+  const verifySync = (): void => {
+    if (lostError !== null) throw lostError;
+    if (released) throw new VaultError('lock_lost', `The lock on ${dirname(path)} was released: nothing more is written there`, { path });
+    checkSync();
   };
 
   const verify = (): Promise<void> => {
@@ -308,6 +331,7 @@ async function heldLock(path: string, owner: LockOwner, token: string, watchMs: 
     path,
     owner,
     verify,
+    verifySync,
     get lostError() {
       return lostError;
     },

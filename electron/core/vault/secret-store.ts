@@ -1,14 +1,13 @@
 // The encrypted secret store: keytar's shape over secrets.json and its journal; each batch durable in milliseconds, serialized, guarded.
 import { hkdfSync, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
-import { createFileExclusive, ensurePrivateDir, fsyncDir, readFileIfExists, writeFileAtomic } from './atomic-file.js';
+import { createFileExclusive, ensurePrivateDir, readFileIfExists, writeFileAtomic } from './atomic-file.js';
 import { identityKey, isWellFormedText, newDataKey, openSecret, parseIdentityKey, type SealedBox, sealSecret } from './envelope.js';
-import { assertUnchanged, changedOnDisk, fingerprintOf, sameFingerprint, type Fingerprint } from './file-fingerprint.js';
+import { assertUnchanged, changedOnDisk, fingerprintOf, fingerprintOfSync, sameFingerprint, type Fingerprint } from './file-fingerprint.js';
 import type { KeyProtector, ProtectorKind, WrappedKey } from './protector.js';
-import { SerialQueue } from './serial-queue.js';
 import { isVaultError, VaultError } from './vault-error.js';
 import { parseVaultFile, SECRETS_FILE, serializeVaultFile, VAULT_FORMAT_VERSION, type VaultFile } from './vault-file.js';
-import { appendDurably, JOURNAL_FILE, parseJournal, serializeJournalRecord, truncateDurably, type JournalRecord } from './vault-journal.js';
+import { JournalWriter, NO_JOURNAL, readJournal, serializeJournalRecord, type JournalOnDisk, type JournalRecord } from './vault-journal.js';
 import { UNGUARDED, type WriteGuard } from './write-guard.js';
 
 /** keytar's interface, so that any protector can stand behind the same store. */
@@ -88,11 +87,6 @@ export function secretsPath(dataDir: string): string {
   return join(dataDir, SECRETS_FILE);
 }
 
-/** The vault's journal in a data directory. */
-export function journalPath(dataDir: string): string {
-  return join(dataDir, JOURNAL_FILE);
-}
-
 /**
  * Opens the vault of `dataDir` with `protector`. Rejects with `no_vault` when there is none,
  * `damaged_file` / `unsupported_version` for an unreadable file (left untouched),
@@ -109,7 +103,7 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
     throw new VaultError('no_vault', `There is no vault in ${options.dataDir} yet`, { path });
   }
   const file = parseVaultFile(bytes, path);
-  const journal = await readJournal(journalPath(options.dataDir));
+  const journal = await readJournal(options.dataDir);
   const { protector } = options;
   const candidates = file.protectors.filter((w) => w.kind === protector.kind);
   if (candidates.length === 0) {
@@ -159,10 +153,11 @@ export async function createVault(options: VaultOptions): Promise<Vault> {
     await options.protector.discard?.(wrapped).catch(() => undefined);
     throw new VaultError('vault_exists', `A vault already exists in ${options.dataDir}`, { path });
   }
-  // A journal left beside a vault that is gone belongs to no vault of this key.
-  const journal = await readJournal(journalPath(options.dataDir)).catch(() => null);
-  if (journal !== null && journal.size > 0) await truncateDurably(journalPath(options.dataDir), 0);
-  return new EncryptedVault({ path, dataKey, file, fingerprint: await fingerprintOf(path), journal: EMPTY_JOURNAL, options });
+  // Journal files left beside a vault that is gone were sealed under another data key: they belong to no vault now.
+  const leftover = await readJournal(options.dataDir).catch(() => NO_JOURNAL);
+  const vault = new EncryptedVault({ path, dataKey, file, fingerprint: await fingerprintOf(path), journal: { ...NO_JOURNAL, files: leftover.files, lastGeneration: leftover.lastGeneration }, options });
+  await vault.folded();
+  return vault;
 }
 
 /** Opens the vault of `dataDir`, creating it first when there is none. */
@@ -207,24 +202,10 @@ interface Job {
   reject(error: unknown): void;
 }
 
-/** The journal as read when the vault opened. */
-interface JournalOnDisk {
-  readonly records: readonly JournalRecord[];
-  /** Bytes in the file, a torn last line included. */
-  readonly size: number;
-  /** Bytes up to the end of the last complete line. */
-  readonly validSize: number;
-  readonly exists: boolean;
-}
-
-const EMPTY_JOURNAL: JournalOnDisk = { records: [], size: 0, validSize: 0, exists: false };
-
-async function readJournal(path: string): Promise<JournalOnDisk> {
-  const bytes = await readFileIfExists(path);
-  if (bytes === null) return EMPTY_JOURNAL;
-  const records = parseJournal(bytes, path);
-  return { records, size: bytes.length, validSize: bytes.lastIndexOf(0x0a) + 1, exists: true };
-}
+/** How long after the last append secrets.json takes the journal in. */
+const FOLD_DELAY_MS = 1000;
+/** A journal this large is folded in at once. */
+const FOLD_AT_BYTES = 256 * 1024;
 
 const MAX_NAME_LENGTH = 1024;
 const MAX_SECRET_LENGTH = 1024 * 1024;
@@ -265,49 +246,34 @@ function fileFromState(state: State, protectors: readonly WrappedKey[]): VaultFi
 
 class EncryptedVault implements Vault {
   readonly path: string;
-  readonly #journalPath: string;
   readonly #dir: string;
   readonly #guard: WriteGuard;
   readonly #readOnly: boolean;
   #dataKey: Buffer | null;
+  /** What is durable: what reads see. */
   #state: State;
+  /** What is written (in the operating system, maybe not yet on the disk): the next record's base. */
+  #written: State;
   /** secrets.json as this process last read or wrote it. */
   #fileFingerprint: Fingerprint;
-  /** The journal record secrets.json holds up to. */
-  #fileSeq: number;
-  /** Writes of secrets.json started by this process (so a check racing one is not mistaken for someone else's change). */
-  #fileWrites = 0;
-  /** Journal bytes this process knows of, all complete lines. */
-  #journalSize: number;
-  /** A failed append (or a crash before this open) may have left a partial line past #journalSize: cut it before appending. */
-  #journalTorn: boolean;
-  #journalExists: boolean;
-  /** Journal records not yet known to be in secrets.json, kept to rewrite the journal without the folded ones. */
-  #unfolded: Array<{ readonly seq: number; readonly line: string }>;
-  /** Appends and journal trims, one at a time. */
-  readonly #journalOps = new SerialQueue();
+  readonly #journal: JournalWriter;
   #queue: Job[] = [];
   #foldWanted: boolean;
+  #foldTimer: ReturnType<typeof setTimeout> | null = null;
   #writing: Promise<void> | null = null;
 
   constructor(init: { path: string; dataKey: Buffer; file: VaultFile; fingerprint: Fingerprint; journal: JournalOnDisk; options: VaultOptions }) {
     this.path = init.path;
     this.#dir = init.options.dataDir;
-    this.#journalPath = journalPath(init.options.dataDir);
     this.#guard = init.options.guard ?? UNGUARDED;
     this.#readOnly = init.options.readOnly === true;
     this.#dataKey = init.dataKey;
     this.#state = stateFrom(init.file, init.journal);
+    this.#written = this.#state;
     this.#fileFingerprint = init.fingerprint;
-    this.#fileSeq = init.file.seq;
-    this.#journalSize = init.journal.validSize;
-    this.#journalTorn = init.journal.size !== init.journal.validSize;
-    this.#journalExists = init.journal.exists;
-    this.#unfolded = init.journal.records
-      .filter((r) => r.seq > init.file.seq)
-      .map((r) => ({ seq: r.seq, line: serializeJournalRecord(r) }));
-    // Anything in the journal (records, or a torn line) is folded in and cleared at the first write.
-    this.#foldWanted = init.journal.size > 0;
+    this.#journal = new JournalWriter(init.options.dataDir, init.journal);
+    // Journal files found on opening are folded in (and removed) at the first write of secrets.json.
+    this.#foldWanted = init.journal.files.length > 0;
   }
 
   async getPassword(service: string, account: string): Promise<string | null> {
@@ -422,14 +388,17 @@ class EncryptedVault implements Vault {
   }
 
   async folded(): Promise<void> {
-    await this.#journalOps.idle();
+    await this.#journal.idle();
+    this.#cancelFoldTimer();
     if (!this.#readOnly && this.#foldWanted) this.#pump();
     while (this.#writing !== null) await this.#writing;
   }
 
   async close(): Promise<void> {
     if (this.#dataKey === null) return;
-    await this.#journalOps.idle();
+    // secrets.json takes in the journal before the key is forgotten (a failure leaves it in the journal, durable).
+    if (!this.#readOnly) await this.folded();
+    await this.#journal.idle();
     while (this.#writing !== null) await this.#writing;
     this.#dataKey.fill(0);
     this.#dataKey = null;
@@ -445,40 +414,27 @@ class EncryptedVault implements Vault {
   }
 
   /**
-   * Appends one record to the journal and makes it the durable state: the whole cost of a write
-   * that a caller waits for (a rotated refresh token is durable within milliseconds). Resolves
-   * whether anything changed. secrets.json takes it in later (#pump).
+   * Writes one record to the journal at once (in this tick: its bytes are safe from a crash of
+   * this process when this returns) and resolves once it is on the disk; reads see it from then.
+   * This is the whole cost of a write a caller waits for; secrets.json takes it in later (#pump).
+   * Resolves whether anything changed.
    */
   #append(changes: JournalRecord['changes']): Promise<boolean> {
     this.#key();
     this.#writable();
-    return this.#journalOps.run(async () => {
-      this.#key();
-      const changed = changes.some(([key, box]) => box !== null || this.#state.entries.has(key));
-      if (!changed) return false;
-      await this.#guard.verify();
-      await this.#checkFile();
-      await this.#checkJournal();
-      const seq = this.#state.seq + 1;
-      const line = serializeJournalRecord({ seq, changes });
-      try {
-        await appendDurably(this.#journalPath, line);
-      } catch (error) {
-        // Part of the line may be in the file: cut it off before the next append.
-        this.#journalTorn = true;
-        throw error;
-      }
-      if (!this.#journalExists) {
-        await fsyncDir(this.#dir);
-        this.#journalExists = true;
-      }
-      this.#journalSize += Buffer.byteLength(line, 'utf8');
-      this.#unfolded.push({ seq, line });
-      const entries = new Map(this.#state.entries);
-      applyChanges(entries, changes);
-      this.#state = { ...this.#state, entries, seq };
-      this.#foldWanted = true;
-      this.#pump();
+    const changed = changes.some(([key, box]) => box !== null || this.#written.entries.has(key));
+    if (!changed) return Promise.resolve(false);
+    // Synchronous checks and write: nothing may run between the caller's request and the bytes reaching the OS.
+    this.#guard.verifySync();
+    this.#checkFile();
+    const seq = this.#written.seq + 1;
+    const durable = this.#journal.append(serializeJournalRecord({ seq, changes }));
+    this.#written = applied(this.#written, changes, seq);
+    this.#foldWanted = true;
+    this.#scheduleFold();
+    return durable.then(() => {
+      // Durability completes in append order, so the durable state advances record by record.
+      this.#state = applied(this.#state, changes, seq);
       return true;
     });
   }
@@ -486,45 +442,38 @@ class EncryptedVault implements Vault {
   /**
    * secrets.json must still be what this process last read or wrote: records appended over
    * someone else's file would be applied on top of their newer secrets. While a fold is renaming
-   * the file into place its fingerprint is in flux; the fold checks the file itself first.
+   * the file into place its fingerprint is in flux (the fold checks the file itself first); the
+   * check is synchronous, so no fold can start or end halfway through it.
    */
-  async #checkFile(): Promise<void> {
-    const writes = this.#fileWrites;
+  #checkFile(): void {
     if (this.#writing !== null) return;
-    const now = await fingerprintOf(this.path);
-    if (this.#writing === null && writes === this.#fileWrites && !sameFingerprint(now, this.#fileFingerprint)) throw changedOnDisk(this.path, now);
+    const now = fingerprintOfSync(this.path);
+    if (!sameFingerprint(now, this.#fileFingerprint)) throw changedOnDisk(this.path, now);
   }
 
-  /** The journal must still be what this process wrote: another writer's lines are never appended to. */
-  async #checkJournal(): Promise<void> {
-    const now = await fingerprintOf(this.#journalPath);
-    const size = now === null ? 0 : Number(now.size);
-    if (now === null && this.#journalExists) throw changedOnDisk(this.#journalPath, now);
-    if (size === this.#journalSize) return;
-    if (this.#journalTorn && size > this.#journalSize) {
-      await truncateDurably(this.#journalPath, this.#journalSize);
-      this.#journalTorn = false;
+  /**
+   * Folds the journal into secrets.json a moment after the last append (or at once when the
+   * journal grows large): a rewrite of a large vault costs several fsyncs, and one per renewal
+   * would keep the disk busy when the next renewal's append must be quick.
+   */
+  #scheduleFold(): void {
+    if (this.#journal.activeBytes >= FOLD_AT_BYTES) {
+      this.#cancelFoldTimer();
+      this.#pump();
       return;
     }
-    throw changedOnDisk(this.#journalPath, now);
+    if (this.#foldTimer !== null) return;
+    this.#foldTimer = setTimeout(() => {
+      this.#foldTimer = null;
+      this.#pump();
+    }, FOLD_DELAY_MS);
+    // Never keeps a process alive: close() folds what is left.
+    this.#foldTimer.unref();
   }
 
-  /** After secrets.json holds every record up to `seq`: the journal keeps only later ones (usually none: it is emptied). */
-  #trimJournal(seq: number): Promise<void> {
-    return this.#journalOps.run(async () => {
-      await this.#guard.verify();
-      const keep = this.#unfolded.filter((r) => r.seq > seq);
-      if (keep.length === this.#unfolded.length && !this.#journalTorn && this.#journalSize === 0) return;
-      await this.#checkJournal();
-      if (keep.length === 0) {
-        if (this.#journalExists) await truncateDurably(this.#journalPath, 0);
-      } else {
-        await writeFileAtomic(this.#journalPath, keep.map((r) => r.line).join(''));
-      }
-      this.#unfolded = keep;
-      this.#journalSize = keep.reduce((sum, r) => sum + Buffer.byteLength(r.line, 'utf8'), 0);
-      this.#journalTorn = false;
-    });
+  #cancelFoldTimer(): void {
+    if (this.#foldTimer !== null) clearTimeout(this.#foldTimer);
+    this.#foldTimer = null;
   }
 
   /** Queues a protector change; it is applied and written with whatever else is queued at the next write of secrets.json. */
@@ -554,6 +503,7 @@ class EncryptedVault implements Vault {
   async #drain(): Promise<void> {
     while (this.#queue.length > 0 || this.#foldWanted) {
       const batch = this.#queue.splice(0);
+      const fold = this.#foldWanted;
       this.#foldWanted = false;
       const draft: Draft = { protectors: [...this.#state.protectors], changed: false };
       const accepted: Array<{ job: Job; settle: () => void }> = [];
@@ -565,29 +515,36 @@ class EncryptedVault implements Vault {
           job.reject(error);
         }
       }
+      // Later appends go to a new journal file; the earlier ones are removed once secrets.json holds them.
+      const files = fold ? await this.#journal.rotate() : [];
       const snapshot = this.#state;
-      const journalPending = snapshot.seq > this.#fileSeq || this.#journalSize > 0 || this.#journalTorn;
-      if (draft.changed || journalPending) {
+      if (draft.changed || fold) {
         try {
           await this.#guard.verify();
           await assertUnchanged(this.path, this.#fileFingerprint);
-          this.#fileWrites += 1;
           await writeFileAtomic(this.path, serializeVaultFile(fileFromState(snapshot, draft.protectors)));
           this.#fileFingerprint = await fingerprintOf(this.path);
-          this.#fileSeq = snapshot.seq;
         } catch (error) {
           // Nothing of this batch is durable: its callers learn so, and memory keeps the old
-          // protectors. Journal records stay in the journal, durable, to be folded at the next write.
+          // protectors. Journal records stay in their files, durable, to be folded at the next write.
           for (const { job } of accepted) job.reject(error);
           continue;
         }
         this.#state = { ...this.#state, protectors: draft.protectors };
-        // The journal's records are in secrets.json now; a failure to trim it costs nothing (they are skipped by seq).
-        await this.#trimJournal(snapshot.seq).catch(() => undefined);
+        this.#written = { ...this.#written, protectors: draft.protectors };
+        // A file that cannot be removed costs nothing: its records are skipped by seq.
+        await this.#journal.remove(files).catch(() => undefined);
       }
       for (const { settle } of accepted) settle();
     }
   }
+}
+
+/** `state` with one record's changes applied. */
+function applied(state: State, changes: JournalRecord['changes'], seq: number): State {
+  const entries = new Map(state.entries);
+  applyChanges(entries, changes);
+  return { protectors: state.protectors, entries, seq: Math.max(seq, state.seq) };
 }
 
 async function discardAll(protector: KeyProtector, records: readonly WrappedKey[]): Promise<void> {

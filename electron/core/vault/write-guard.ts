@@ -10,10 +10,15 @@ import type { VaultError } from './vault-error.js';
  */
 export interface WriteGuard {
   verify(): Promise<void>;
+  /**
+   * The same check, synchronously (a stat and a small read): for the vault's journal, whose
+   * append must reach the operating system in the same tick it is asked for.
+   */
+  verifySync(): void;
 }
 
 /** For a writer that runs without an owner (a read-only open, tests of the writer alone). */
-export const UNGUARDED: WriteGuard = Object.freeze({ verify: () => Promise.resolve() });
+export const UNGUARDED: WriteGuard = Object.freeze({ verify: () => Promise.resolve(), verifySync: () => undefined });
 
 /** Called once when the owner finds it no longer holds the directory. */
 export type LockLostListener = (error: VaultError) => void;

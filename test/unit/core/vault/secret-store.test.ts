@@ -2,14 +2,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createVault, journalPath, openOrCreateVault, openVault, secretsPath } from '../../../../electron/core/vault/secret-store.js';
+import { createVault, openOrCreateVault, openVault, secretsPath } from '../../../../electron/core/vault/secret-store.js';
 import type { WrappedKey } from '../../../../electron/core/vault/protector.js';
 import { keyRecordCheck, VAULT_FORMAT_VERSION } from '../../../../electron/core/vault/vault-file.js';
 import { passphraseProtector, TEST_SCRYPT } from '../../../../electron/core/vault/protectors/passphrase.js';
 import { safeStorageProtector, type SafeStorageLike } from '../../../../electron/core/vault/protectors/safe-storage.js';
 import { isVaultError } from '../../../../electron/core/vault/vault-error.js';
 import type * as AtomicFile from '../../../../electron/core/vault/atomic-file.js';
-import { listFiles, makeTempDir, modeOf, rejectionCode, testPassphrase } from './vault-test-helpers.js';
+import { journalFiles, journalLines, listFiles, makeTempDir, modeOf, rejectionCode, testPassphrase } from './vault-test-helpers.js';
 
 /** Durable writes of secrets.json, counted by wrapping the one function every vault write goes through. */
 const writes = vi.hoisted(() => ({ count: 0 }));
@@ -271,14 +271,14 @@ describe('durability and batching', () => {
       { service: 'tokenry', account: 'work/refresh_token', password: 'rt-2' },
       { service: 'tokenry', account: 'work/old', password: null },
     ]);
-    const journal = (await readFile(journalPath(dataDir), 'utf8')).split('\n').filter((line) => line !== '');
+    const journal = await journalLines(dataDir);
     expect(journal).toHaveLength(1);
     expect((JSON.parse(journal[0]!) as { set: unknown[] }).set).toHaveLength(3);
     await vault.folded();
     expect(writes.count).toBe(before + 1);
     // Folded: secrets.json holds the batch, and the journal is empty again.
     expect(Object.keys((await readRaw()).entries).sort()).toEqual([JSON.stringify(['tokenry', 'work/access_token']), JSON.stringify(['tokenry', 'work/refresh_token'])]);
-    expect(await readFile(journalPath(dataDir), 'utf8')).toBe('');
+    expect(await journalFiles(dataDir)).toEqual([]);
     const reopened = await openVault({ dataDir, protector: testPassphrase() });
     expect(await reopened.getPassword('tokenry', 'work/access_token')).toBe('at-2');
     expect(await reopened.getPassword('tokenry', 'work/refresh_token')).toBe('rt-2');
