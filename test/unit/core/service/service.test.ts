@@ -233,10 +233,14 @@ describe('against Team Server', () => {
       expect(password).not.toContain('wrong-canary-pw');
     }
 
+    // Before the vault's journal is folded into secrets.json, and after.
+    const inJournal = await allFiles(dataDir);
+    expect(inJournal.some((f) => /secrets-\d+\.journal$/.test(f.path))).toBe(true);
+    await vault.folded();
     const files = await allFiles(dataDir);
     expect(files.map((f) => f.path.slice(dataDir.length + 1)).sort()).toEqual(['accounts.json', 'secrets.json']);
     const secrets = [TEAMSERVER_DEFAULTS.password, 'wrong-canary-pw', TEAMSERVER_DEFAULTS.clientSecret, ...em.issued.accessTokens, ...em.issued.refreshTokens];
-    for (const { path, bytes } of files) {
+    for (const { path, bytes } of [...inJournal, ...files]) {
       for (const secret of secrets) {
         for (const form of clearForms(secret)) expect(bytes.includes(Buffer.from(form, 'utf8')), `${form} in ${path}`).toBe(false);
       }
