@@ -8,6 +8,7 @@ import { CliError, EXIT, readStdin, type CliIo } from './cli-io.js';
 import { str, unwrap, type Command, type CommandContext, type Values } from './command.js';
 import { openService } from './open-service.js';
 import { LOOPBACK_COMMANDS, tokenViaLoopback } from './loopback-commands.js';
+import { DATA_COMMANDS } from './data-commands.js';
 import { passphraseFromEnvOrPrompt } from '../core/vault/protectors/passphrase-prompt.js';
 
 /** Asks on the terminal with echo off (the vault's prompt, which never waits on a non-terminal). */
@@ -262,5 +263,5 @@ const CORE_COMMANDS: readonly Command[] = [
   },
 ];
 
-export const COMMANDS: readonly Command[] = [...CORE_COMMANDS, ...LOOPBACK_COMMANDS];
+export const COMMANDS: readonly Command[] = [...CORE_COMMANDS, ...LOOPBACK_COMMANDS, ...DATA_COMMANDS];
 export type { Command, CommandContext } from './command.js';

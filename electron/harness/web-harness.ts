@@ -186,6 +186,7 @@ export async function startWebHarness(options: WebHarnessOptions): Promise<WebHa
     ...(options.logger === undefined ? {} : { log: options.logger }),
     ...(options.loopbackPort === undefined ? {} : { loopbackPort: options.loopbackPort }),
     onLoopbackProblem: (error) => log(`Loopback endpoint not started: ${error.message}`),
+    onLockLost: (error) => log(`Stopped writing: ${error.message}. Stop this harness.`),
     ...(options.grantDeps === undefined ? {} : { grantDeps: options.grantDeps }),
     osStore: options.osStore === undefined ? keyringOsStore() : options.osStore,
     ...(options.passphraseProtector === undefined ? {} : { passphraseProtector: options.passphraseProtector }),

@@ -118,6 +118,12 @@ async function start(): Promise<void> {
         onLoopbackProblem: (error) => loopbackProblem(error.message),
         // Pinned accounts live in the settings: the tray follows them.
         onSettingsChanged: () => tray?.refresh(),
+        // Another process took the data directory: nothing more can be saved, so say so and stop.
+        onLockLost: (error) => {
+          dialog.showErrorBox('Tokenry stopped', `${error.message}.`);
+          exitCode = 1;
+          app.quit();
+        },
       },
     });
   } catch (error) {

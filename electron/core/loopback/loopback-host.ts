@@ -6,6 +6,7 @@ import { ok, type Result } from '../../../shared/result.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import type { StoreOpener } from '../vault/data-store.js';
 import { SerialQueue } from '../vault/serial-queue.js';
+import type { WriteGuard } from '../vault/write-guard.js';
 import { AuditLog, type AuditEntry, type AuditLogOptions } from './audit-log.js';
 import { ClientStore, type ClientStoreOptions } from './client-store.js';
 import { removeLoopbackInfo, writeLoopbackInfo } from './discovery.js';
@@ -34,6 +35,8 @@ export interface LoopbackHostOptions {
   readonly openStore?: StoreOpener;
   readonly clientStore?: Omit<ClientStoreOptions, 'openStore'>;
   readonly auditLog?: AuditLogOptions;
+  /** The owner's lock, checked before every write of the audit log and loopback.json (clients.json: through `openStore`). */
+  readonly guard?: WriteGuard;
 }
 
 export interface LoopbackHost {
@@ -64,7 +67,7 @@ export async function openLoopbackHost(options: LoopbackHostOptions): Promise<Lo
   const clients = await ClientStore.open(options.dataDir, { ...options.clientStore, ...(options.openStore === undefined ? {} : { openStore: options.openStore }) });
   let auditLog: AuditLog;
   try {
-    auditLog = await AuditLog.open(options.dataDir, options.auditLog);
+    auditLog = await AuditLog.open(options.dataDir, { ...options.auditLog, ...(options.guard === undefined ? {} : { guard: options.guard }) });
   } catch (error) {
     await clients.close();
     throw error;
@@ -100,7 +103,9 @@ export async function openLoopbackHost(options: LoopbackHostOptions): Promise<Lo
     const stopListening = options.onNeedsSignIn === undefined ? () => undefined : server.onNeedsSignIn(options.onNeedsSignIn);
     running = { server, requested: port, stopListening };
     // `tokenry token` with TOKENRY_CLIENT_KEY finds the server here; serving goes on without it.
-    await writeLoopbackInfo(options.dataDir, { url: server.url, pid: process.pid }).catch((error: unknown) =>
+    await (options.guard?.verify() ?? Promise.resolve())
+      .then(() => writeLoopbackInfo(options.dataDir, { url: server.url, pid: process.pid }))
+      .catch((error: unknown) =>
       log.warn('could not write loopback.json', { cause: error }),
     );
     log.info('loopback provider serving', { url: server.url });

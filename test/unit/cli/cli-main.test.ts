@@ -12,7 +12,7 @@ import { main } from '../../../electron/cli/main.js';
 import type { ErrorKind } from '../../../shared/errors.js';
 import { acquireLock } from '../../../electron/core/vault/lock.js';
 import { passphraseProtector, TEST_SCRYPT } from '../../../electron/core/vault/protectors/passphrase.js';
-import { createVault } from '../../../electron/core/vault/secret-store.js';
+import { makeDataDir } from '../../fixtures/data-dir.js';
 
 interface Captured {
   readonly io: CliIo;
@@ -160,7 +160,7 @@ describe('tokenry main over a real data directory', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'tokenry-cli-unit-'));
-    await (await createVault({ dataDir, protector: passphraseProtector('unit pass', { scrypt: TEST_SCRYPT }) })).close();
+    await (await makeDataDir(dataDir, passphraseProtector('unit pass', { scrypt: TEST_SCRYPT }))).vault.close();
   });
   afterAll(async () => {
     await rm(dataDir, { recursive: true, force: true });

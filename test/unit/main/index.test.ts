@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openSettings } from '../../../electron/core/settings/settings-store.js';
+import { passphraseProtector, TEST_SCRYPT } from '../../../electron/core/vault/protectors/passphrase.js';
+import { makeDataDir } from '../../fixtures/data-dir.js';
 
 const fake = vi.hoisted(() => {
   type Listener = (...args: unknown[]) => unknown;
@@ -173,8 +175,10 @@ const call = (channel: string, event: unknown, ...args: unknown[]) => fake.ipc.g
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'tokenry-shell-'));
   // The provider starts disabled here; a test turns it on through the settings channel.
-  const settings = await openSettings(dataDir);
+  const made = await makeDataDir(dataDir, passphraseProtector('shell test passphrase', { scrypt: TEST_SCRYPT }));
+  const settings = await openSettings(dataDir, made.openStore);
   await settings.set({ ...settings.get(), loopbackEnabled: false });
+  await made.vault.close();
   process.env['TOKENRY_DATA_DIR'] = dataDir;
   process.env['TOKENRY_PASSPHRASE'] = 'shell test passphrase';
   delete process.env['ELECTRON_RENDERER_URL'];
