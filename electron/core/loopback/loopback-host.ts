@@ -13,9 +13,15 @@ import { removeLoopbackInfo, writeLoopbackInfo } from './discovery.js';
 import { startLoopbackServer, type LoopbackServer, type LoopbackTokenSource } from './loopback-server.js';
 import type { RateLimit } from './rate-limiter.js';
 
-/** Audit entries as the IPC contract's rows (time as epoch milliseconds). */
+/** Audit entries as the IPC contract's rows (time as epoch milliseconds); a row of counted refusals says how many and from where. */
 export function auditRows(entries: readonly AuditEntry[]): AuditRow[] {
-  return entries.map((e) => ({ time: Date.parse(e.time), client: e.client, account: e.account, outcome: e.outcome, status: e.status }));
+  return entries.map((e) => ({ time: Date.parse(e.time), client: e.client, account: e.account, outcome: describeOutcome(e), status: e.status }));
+}
+
+function describeOutcome(e: AuditEntry): string {
+  if (e.count === undefined) return e.outcome;
+  const from = e.source === undefined ? '' : e.source === '*' ? ' from other addresses' : ` from ${e.source}`;
+  return `${e.outcome} ×${e.count} in that minute${from}`;
 }
 
 /** The port the provider should serve on: a fixed one (tests, `--loopback-port`) wins; else the settings; null: none. */

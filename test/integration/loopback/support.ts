@@ -131,10 +131,11 @@ export interface Answer {
 }
 
 /** A GET (or `method`) through node:http with exactly the headers given (Host defaults to 127.0.0.1:port). */
-export function get(port: number, path: string, options: { key?: string; method?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+export function get(port: number, path: string, options: { key?: string; method?: string; headers?: Record<string, string>; from?: string } = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...(options.key === undefined ? {} : { Authorization: `Bearer ${options.key}` }), ...options.headers };
-    const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers, agent: false }, (res) => {
+    // `from`: the local address to send from (any of 127.0.0.0/8 on Linux).
+    const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers, agent: false, ...(options.from === undefined ? {} : { localAddress: options.from }) }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve(answer(res.statusCode ?? 0, res.headers, Buffer.concat(chunks).toString('utf8'))));
