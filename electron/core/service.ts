@@ -29,6 +29,7 @@ import type { ProviderProfile } from './providers/profile.js';
 import { profileOverridesSchema } from './providers/profile-schema.js';
 import { PRESETS } from './providers/presets.js';
 import { endpointFor, resolveProfile } from './providers/resolve-profile.js';
+import { secretInSettings, type SecretSetting } from './providers/secret-params.js';
 import { systemClock, type Clock } from './refresh/clock.js';
 import { DEFAULT_REFRESH_SETTINGS, RefreshEngine, type RefreshSettings } from './refresh/refresh-engine.js';
 import type { DataStore } from './vault/data-store.js';
@@ -146,6 +147,8 @@ export class TokenryService {
     }
     const overrides = profileOverridesSchema.safeParse(input.overrides ?? {});
     if (!overrides.success) return err(invalidProfile(overrides.error.issues[0]));
+    const secret = secretInSettings(input.provider, overrides.data);
+    if (secret !== null) return err(secretSetting(secret));
     const now = this.#clock.now();
     const account: Account = {
       name: input.name,
@@ -271,6 +274,8 @@ export class TokenryService {
     const account = session.account;
     const overrides = profileOverridesSchema.safeParse({ ...account.overrides, ...(patch.overrides ?? {}) });
     if (!overrides.success) return err(invalidProfile(overrides.error.issues[0]));
+    const secret = secretInSettings(account.provider, patch.overrides ?? {});
+    if (secret !== null) return err(secretSetting(secret));
     const next: Account = {
       ...account,
       overrides: overrides.data,
@@ -570,6 +575,13 @@ function unsavedError(name: string, cause: unknown): VaultError {
     `The token the provider just issued for "${name}" could not be saved: ${reason}. Tokenry keeps it in memory and saves it before asking the provider again`,
     { cause, ...(cause instanceof VaultError && cause.path !== undefined ? { path: cause.path } : {}) },
   );
+}
+
+/** A setting that would keep a secret in clear in the accounts file (and show it with the account): refused. */
+function secretSetting(secret: SecretSetting): ErrorValue {
+  const where = secret.kind === 'param' ? `The extra parameter "${secret.name}"` : `The ${secret.setting ?? 'URL'} setting's ${secret.name === 'user info' ? 'user name and password' : `"${secret.name}" parameter`}`;
+  const instead = secret.clientSecret ? 'give the client secret in its own field (it is kept in the vault)' : 'Tokenry keeps secrets only in its vault, so it cannot be part of an account\'s settings';
+  return serviceError('secret_in_settings', 'invalid_input', `${where} would hold a secret in clear: ${instead}.`);
 }
 
 function invalidProfile(issue: { path: PropertyKey[]; message: string } | undefined): ErrorValue {

@@ -6,6 +6,7 @@ import { effectiveScope, parseScope, type TokenRecord } from '../grants/token-re
 import { displayUrl } from '../grants/token-request.js';
 import type { ProviderProfile } from '../providers/profile.js';
 import { endpointFor } from '../providers/resolve-profile.js';
+import { isSecretParam } from '../providers/secret-params.js';
 import type { Account } from './account-store.js';
 
 /** The token as `tokenry token --json` and the loopback endpoint hand it out. */
@@ -46,17 +47,22 @@ const UNKNOWN_PRESET_SETTINGS: AccountSettingsView = {
 };
 
 /** A URL or URL template as shown to the UI: no user name or password, no query, no fragment (they may carry secrets). */
+const MASK = '••••••';
+
 const publicUrl = (url: string): string => url.replace(/[?#][\s\S]*$/, '').replace(/^([a-z][\w+.-]*:\/\/)[^/@]*@/i, '$1');
 
 /** The non-secret settings the edit form shows, taken from a resolved profile (or a preset). */
-export function settingsView(profile: Pick<ProviderProfile, Exclude<keyof AccountSettingsView, 'basicEncoding' | 'timeoutSeconds'>> & Partial<Pick<ProviderProfile, 'basicEncoding' | 'timeoutSeconds'>>): AccountSettingsView {
+export function settingsView(
+  profile: Pick<ProviderProfile, Exclude<keyof AccountSettingsView, 'basicEncoding' | 'timeoutSeconds'>> & Partial<Pick<ProviderProfile, 'basicEncoding' | 'timeoutSeconds' | 'clientSecretParam'>>,
+): AccountSettingsView {
   return {
     baseUrl: publicUrl(profile.baseUrl),
     tokenUrl: publicUrl(profile.tokenUrl),
     method: profile.method,
     encoding: profile.encoding,
     clientAuth: profile.clientAuth,
-    extraParams: { ...profile.extraParams },
+    // A secret-named parameter (kept from before such settings were refused) is shown masked.
+    extraParams: Object.fromEntries(Object.entries(profile.extraParams).map(([name, value]) => [name, isSecretParam(name, profile.clientSecretParam) ? MASK : value])),
     allowInsecureHttp: profile.allowInsecureHttp,
     ...(profile.basicEncoding === undefined ? {} : { basicEncoding: profile.basicEncoding }),
     ...(profile.timeoutSeconds === undefined ? {} : { timeoutSeconds: profile.timeoutSeconds }),

@@ -2,11 +2,11 @@
 
 import { GrantError } from '../grants/grant-error.js';
 import type { GrantType, ProfileOverrides, ProviderProfile } from './profile.js';
-import { PRESETS } from './presets.js';
+import { findPreset, PRESETS } from './presets.js';
 
 /** A preset with an account's overrides laid over it; any field may be changed. */
 export function resolveProfile(presetId: string, overrides: ProfileOverrides = {}): ProviderProfile {
-  const preset = PRESETS[presetId];
+  const preset = findPreset(presetId);
   if (preset === undefined) {
     throw new GrantError('invalid_config', `Unknown provider "${presetId}". Known providers: ${Object.keys(PRESETS).join(', ')}.`);
   }
