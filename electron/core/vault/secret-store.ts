@@ -274,6 +274,9 @@ class EncryptedVault implements Vault {
     this.#journal = new JournalWriter(init.options.dataDir, init.journal);
     // Journal files found on opening are folded in (and removed) at the first write of secrets.json.
     this.#foldWanted = init.journal.files.length > 0;
+    // The first seal of a process initialises the cipher (about a millisecond): paid here, at open, rather
+    // than between a provider's answer and the write of the refresh token it rotated.
+    if (!this.#readOnly) sealSecret(init.dataKey, 'tokenry-vault', 'warm-up', '');
   }
 
   async getPassword(service: string, account: string): Promise<string | null> {
