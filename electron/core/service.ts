@@ -30,13 +30,12 @@ import { profileOverridesSchema } from './providers/profile-schema.js';
 import { PRESETS } from './providers/presets.js';
 import { endpointFor, resolveProfile } from './providers/resolve-profile.js';
 import { secretInSettings, type SecretSetting } from './providers/secret-params.js';
-import { systemClock, type Clock } from './refresh/clock.js';
+import { systemClock, type Clock, type TimerHandle } from './refresh/clock.js';
 import { DEFAULT_REFRESH_SETTINGS, RefreshEngine, type RefreshSettings } from './refresh/refresh-engine.js';
 import type { DataStore } from './vault/data-store.js';
 import type { SecretStore, Vault } from './vault/secret-store.js';
 import { VaultError } from './vault/vault-error.js';
 import type { WriteGuard } from './vault/write-guard.js';
-import type { TimerHandle } from './refresh/clock.js';
 
 /** What the service needs of the vault: keytar's shape and atomic batches. */
 export type ServiceSecrets = Pick<Vault, keyof SecretStore | 'setMany'>;
