@@ -43,7 +43,7 @@ export interface AuditLogOptions {
   readonly retentionDays?: number;
   /** At most this many bytes of hand-outs; the oldest go first (default 1 GiB, far above any refusal flood, which never counts here). */
   readonly maxHandoutBytes?: number;
-  /** At most this many bytes of counted refusals (default 64 MiB); hand-outs are never removed to make room for them. */
+  /** At most this many bytes of counted refusals besides the segment being written (default 64 MiB); hand-outs are never removed to make room for them. */
   readonly maxRefusalBytes?: number;
   /** A new segment file is started past this size (default 8 MiB). */
   readonly segmentBytes?: number;

@@ -120,7 +120,7 @@ describe('refusals', () => {
 });
 
 describe('a flood of refusals (issue 12, item 3)', () => {
-  it('of 1,000,000 from 400 sources over 16 hours removes no hand-out, and keeps the refusals within their own cap', async () => {
+  it('of 1,000,000 from 400 sources at 1,000 a second (17 minutes) removes no hand-out, and keeps the refusals within their own cap', async () => {
     const clock = new FakeClock(Date.UTC(2026, 0, 1));
     const caps = { maxRefusalBytes: 256 * 1024, segmentBytes: 32 * 1024 };
     const log = await AuditLog.open(dir, { clock, ...caps, maxHandoutBytes: 64 * 1024 });
@@ -129,9 +129,9 @@ describe('a flood of refusals (issue 12, item 3)', () => {
     const FLOOD = 1_000_000;
     for (let i = 0; i < FLOOD; i++) {
       log.record(null, null, 'token', 401, 'invalid_client_key', `127.0.${(i % 400) >> 8}.${(i % 400) & 255}`);
-      // 1,000 refused requests a second (the issue's rate), for 1,000 seconds.
+      // 1,000 refused requests a second (the issue's rate), for 1,000 seconds; written minute by minute.
       if (i % 1000 === 999) {
-        clock.time += 60;
+        clock.time += 1000;
         if (i % 60_000 === 59_999) await log.flush();
       }
     }
@@ -141,9 +141,10 @@ describe('a flood of refusals (issue 12, item 3)', () => {
     const all = await readAudit(dir, { limit: 1_000_000 });
     const handouts = all.filter((e) => e.status === 200);
     expect(handouts.map((e) => e.account).sort()).toEqual([...Array.from({ length: 50 }, (_, i) => `account-${i}`), 'after'].sort());
-    let refusalBytes = 0;
-    for (const name of await segments('refusals')) refusalBytes += (await stat(join(dir, AUDIT_DIR, name))).size;
-    expect(refusalBytes).toBeLessThanOrEqual(caps.maxRefusalBytes + caps.segmentBytes);
+    const sizes = await Promise.all((await segments('refusals')).map(async (name) => (await stat(join(dir, AUDIT_DIR, name))).size));
+    // The cap bounds the refusals kept, beside the segment being written (a minute's counts go into one segment whole).
+    expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(caps.maxRefusalBytes + Math.max(caps.segmentBytes, ...sizes));
+    expect(sizes.length).toBeGreaterThan(1);
     // What is left of the flood still says what happened: counted refusals, newest first.
     expect(all.find((e) => e.status === 401)).toMatchObject({ outcome: 'invalid_client_key' });
   }, 60_000);
