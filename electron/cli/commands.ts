@@ -2,12 +2,15 @@
 
 import type { AccountView, NewAccountInput, SignInInput, SignInProgress, SignOutOutcome } from '../../shared/accounts.js';
 import { describeState } from '../../shared/account-state.js';
-import { PRESETS } from '../core/providers/presets.js';
+import { findPreset, PRESETS } from '../core/providers/presets.js';
+import type { ProfileOverrides } from '../core/providers/profile.js';
+import { secretInSettings } from '../core/providers/secret-params.js';
 import type { TokenryService } from '../core/service.js';
 import { CliError, EXIT, readStdin, type CliIo } from './cli-io.js';
 import { str, unwrap, type Command, type CommandContext, type Values } from './command.js';
 import { openService } from './open-service.js';
 import { LOOPBACK_COMMANDS, tokenViaLoopback } from './loopback-commands.js';
+import { DATA_COMMANDS } from './data-commands.js';
 import { passphraseFromEnvOrPrompt } from '../core/vault/protectors/passphrase-prompt.js';
 import { systemBrowser } from '../core/flows/system-browser.js';
 
@@ -115,17 +118,42 @@ function seconds(values: Values, key: string, min: number, max: number): number 
   return n;
 }
 
+/** Names that mean something to JavaScript objects: never a parameter name. */
+const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
 function parseParams(values: Values): Record<string, string> {
   const raw = values['param'];
   const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
   const params: Record<string, string> = {};
   for (const item of list) {
-    if (typeof item !== 'string' || !item.includes('=') || item.startsWith('=')) throw CliError.usage(`--param needs KEY=VALUE, got "${String(item)}"`);
+    // The value is never echoed: it may be a secret given by mistake.
+    if (typeof item !== 'string' || !item.includes('=') || item.startsWith('=')) throw CliError.usage(`--param needs KEY=VALUE, got "${typeof item === 'string' ? item.split('=')[0] : ''}…"`);
     const at = item.indexOf('=');
-    params[item.slice(0, at)] = item.slice(at + 1);
+    const name = item.slice(0, at);
+    if (RESERVED_NAMES.has(name)) throw CliError.usage(`--param ${name}=… is not a parameter name Tokenry accepts`);
+    params[name] = item.slice(at + 1);
   }
   return params;
 }
+
+/**
+ * A secret on the command line is seen by every user in the process list and kept in shell
+ * history, and as a setting it would be stored in clear: refused, saying where it goes instead.
+ */
+function refuseSecretSettings(provider: string, overrides: Record<string, unknown>): void {
+  const secret = secretInSettings(provider, overrides as ProfileOverrides);
+  if (secret === null) return;
+  const flag = secret.kind === 'param' ? `--param ${secret.name}=…` : `the ${secret.name === 'user info' ? 'user name and password' : `"${secret.name}" parameter`} in --${kebab(secret.setting ?? 'url')}`;
+  const instead = secret.clientSecret
+    ? 'give the client secret with --client-secret-stdin (read from stdin, kept in the vault)'
+    : 'Tokenry keeps secrets only in its vault and cannot send this one as a setting';
+  throw CliError.usage(`${flag} would put a secret on the command line and store it in clear: ${instead}`);
+}
+
+const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** The longest --min-valid: a token asked to last more than a day would be renewed on every call (the loopback endpoint's bound too). */
+const MAX_MIN_VALID_SECONDS = 86_400;
 
 function oneOf<T extends string>(values: Values, key: string, allowed: readonly T[], transform: (s: string) => string = (s) => s): T | undefined {
   const v = str(values, key);
@@ -222,7 +250,8 @@ const CORE_COMMANDS: readonly Command[] = [
       }
       if (provider === 'oidc' && overrides['issuer'] === undefined) throw CliError.usage('account add --provider oidc needs --issuer URL');
       const params = parseParams(values);
-      if (Object.keys(params).length > 0) overrides['extraParams'] = { ...(PRESETS[provider]?.extraParams ?? {}), ...params };
+      if (Object.keys(params).length > 0) overrides['extraParams'] = { ...(findPreset(provider)?.extraParams ?? {}), ...params };
+      refuseSecretSettings(provider, overrides);
       const clientSecret = values['client-secret-stdin'] ? await readStdin(ctx.io, 'Client secret') : undefined;
       const clientId = str(values, 'client-id');
       const scope = str(values, 'scope');
@@ -392,7 +421,10 @@ const CORE_COMMANDS: readonly Command[] = [
     async run(ctx, args, values) {
       const minValidText = str(values, 'min-valid');
       const minValidSeconds = minValidText === undefined ? 0 : Number(minValidText);
-      if (!Number.isInteger(minValidSeconds) || minValidSeconds < 0) throw CliError.usage('--min-valid needs a whole number of seconds');
+      if (minValidText !== undefined && !/^\d+$/.test(minValidText)) throw CliError.usage('--min-valid needs a whole number of seconds');
+      if (!Number.isInteger(minValidSeconds) || minValidSeconds < 0 || minValidSeconds > MAX_MIN_VALID_SECONDS) {
+        throw CliError.usage(`--min-valid needs a whole number of seconds from 0 to ${MAX_MIN_VALID_SECONDS}`);
+      }
       const name = args[0] ?? '';
       // With a client key, ask the running owner (desktop app or `tokenry serve`) over loopback.
       const token = ctx.io.env['TOKENRY_CLIENT_KEY']
@@ -418,5 +450,5 @@ const CORE_COMMANDS: readonly Command[] = [
   },
 ];
 
-export const COMMANDS: readonly Command[] = [...CORE_COMMANDS, ...LOOPBACK_COMMANDS];
+export const COMMANDS: readonly Command[] = [...CORE_COMMANDS, ...LOOPBACK_COMMANDS, ...DATA_COMMANDS];
 export type { Command, CommandContext } from './command.js';

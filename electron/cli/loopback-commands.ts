@@ -11,10 +11,12 @@ import {
   readLoopbackInfo,
   type ClientView,
 } from '../core/loopback/index.js';
-import { openDataStore } from '../core/vault/data-store.js';
+import { DATA_FILES_MAC_PURPOSE } from '../core/data-files.js';
+import { openDataStore, type StoreOpener } from '../core/vault/data-store.js';
+import type { VaultError } from '../core/vault/vault-error.js';
 import { CliError, EXIT } from './cli-io.js';
 import { str, type Command, type CommandContext } from './command.js';
-import { lockDataDir, openService } from './open-service.js';
+import { openService, unlockVault, type OpenedService } from './open-service.js';
 import { watchForWake } from '../core/refresh/wake-detector.js';
 
 /** The client key a script uses to ask a running Tokenry (desktop app or `tokenry serve`) for tokens. */
@@ -43,26 +45,30 @@ function untilStopSignal(): Promise<NodeJS.Signals> {
 
 /**
  * Changes to clients.json happen only in the process that owns the data directory, so that a
- * running server never overwrites them with its own copy.
+ * running server never overwrites them with its own copy. The vault is opened too: clients.json
+ * is authenticated with a key derived from it.
  */
-async function withOwnedClients<T>(ctx: CommandContext, purpose: string, use: (clients: ClientStore) => Promise<T>): Promise<T> {
-  const lock = await lockDataDir(ctx.dataDir, purpose, 'Loopback clients can only be changed by that process (in the desktop app: Loopback clients), or after stopping it.');
+async function withOwnedClients<T>(ctx: CommandContext, purpose: string, use: (clients: ClientStore, opened: OpenedService) => Promise<T>): Promise<T> {
+  const opened = await openService(ctx.dataDir, ctx.io, purpose, {
+    log: ctx.log,
+    hint: 'Loopback clients can only be changed by that process (in the desktop app: Loopback clients), or after stopping it.',
+  });
   try {
-    const clients = await ClientStore.open(ctx.dataDir);
+    const clients = await ClientStore.open(ctx.dataDir, { openStore: opened.openStore });
     try {
-      return await use(clients);
+      return await use(clients, opened);
     } finally {
       await clients.close();
     }
   } finally {
-    await lock.release();
+    await opened.close();
   }
 }
 
-/** Account names in the data directory, or `null` when they cannot be read (a warning is not worth failing for). */
-async function knownAccounts(dataDir: string): Promise<Set<string> | null> {
+/** Account names in the data directory (read through the owner's authenticated opener), or `null` when they cannot be read. */
+async function knownAccounts(dataDir: string, openStore: StoreOpener): Promise<Set<string> | null> {
   try {
-    const store = await openDataStore({ dataDir, name: 'accounts', schema: accountsFileSchema, defaults: EMPTY_ACCOUNTS });
+    const store = await openStore({ dataDir, name: 'accounts', schema: accountsFileSchema, defaults: EMPTY_ACCOUNTS });
     return new Set(store.get().accounts.map((a) => a.name));
   } catch {
     return null;
@@ -80,11 +86,23 @@ export const LOOPBACK_COMMANDS: readonly Command[] = [
     positionals: [],
     async run(ctx, _args, values) {
       const port = parsePort(str(values, 'port'));
-      const opened = await openService(ctx.dataDir, ctx.io, 'tokenry serve', { background: true, log: ctx.log });
+      // Losing the directory (its lock file removed, or taken) ends serving: nothing more could be saved.
+      let lost: VaultError | null = null;
+      let stopOnLoss = (): void => undefined;
+      const opened = await openService(ctx.dataDir, ctx.io, 'tokenry serve', {
+        background: true,
+        log: ctx.log,
+        onLockLost: (error) => {
+          lost = error;
+          stopOnLoss();
+        },
+      });
       try {
         const host = await openLoopbackHost({
           dataDir: ctx.dataDir,
           service: opened.service,
+          openStore: opened.openStore,
+          guard: opened.guard,
           log: ctx.log.child('loopback'),
           onNeedsSignIn: (name) => ctx.io.stderr.write(`tokenry: account "${name}" needs you to sign in: run \`tokenry login ${name}\`\n`),
         });
@@ -92,7 +110,13 @@ export const LOOPBACK_COMMANDS: readonly Command[] = [
         try {
           const served = await host.serve(port);
           if (!served.ok) throw CliError.from(served.error);
-          const stopped = untilStopSignal();
+          const stopped = Promise.race([
+            untilStopSignal(),
+            new Promise<'lock lost'>((resolve) => {
+              stopOnLoss = () => resolve('lock lost');
+              if (lost !== null) resolve('lock lost');
+            }),
+          ]);
           // After the machine sleeps, renew at once what fell due while timers stood still.
           stopWatching = watchForWake(() => opened.service.resume());
           const url = host.url() ?? '';
@@ -100,7 +124,8 @@ export const LOOPBACK_COMMANDS: readonly Command[] = [
           ctx.io.stdout.write(`${url}\n`);
           ctx.io.stderr.write(`tokenry: serving tokens on ${url} (${loopbackInfoPath(ctx.dataDir)}); Ctrl-C to stop\n`);
           const signal = await stopped;
-          ctx.io.stderr.write(`tokenry: ${signal}: stopping\n`);
+          if (signal === 'lock lost') ctx.io.stderr.write(`tokenry: ${lost === null ? 'lost the data directory' : (lost as VaultError).message}: stopping\n`);
+          else ctx.io.stderr.write(`tokenry: ${signal}: stopping\n`);
         } finally {
           stopWatching();
           await host.close();
@@ -108,7 +133,7 @@ export const LOOPBACK_COMMANDS: readonly Command[] = [
       } finally {
         await opened.close();
       }
-      return EXIT.ok;
+      return lost === null ? EXIT.ok : EXIT.other;
     },
   },
   {
@@ -122,12 +147,11 @@ export const LOOPBACK_COMMANDS: readonly Command[] = [
       if (list === undefined) throw CliError.usage('client add needs --accounts A,B');
       const accounts = list.split(',').map((a) => a.trim()).filter((a) => a !== '');
       const name = args[0] ?? '';
-      const created = await withOwnedClients(ctx, 'tokenry client add', async (clients) => {
+      const { created, known } = await withOwnedClients(ctx, 'tokenry client add', async (clients, opened) => {
         const result = await clients.addClient(name, accounts);
         if (!result.ok) throw CliError.from(result.error);
-        return result.value;
+        return { created: result.value, known: await knownAccounts(ctx.dataDir, opened.openStore) };
       });
-      const known = await knownAccounts(ctx.dataDir);
       const missing = known === null ? [] : created.client.accounts.filter((a) => !known.has(a));
       // The key alone on stdout (for `$(tokenry client add ...)`); everything else on stderr.
       ctx.io.stdout.write(`${created.key}\n`);
@@ -143,8 +167,16 @@ export const LOOPBACK_COMMANDS: readonly Command[] = [
     options: { json: { type: 'boolean' } },
     positionals: [],
     async run(ctx, _args, values) {
-      // Reading needs no lock; a running server may hold newer last-used times in memory.
-      const clients = (await ClientStore.open(ctx.dataDir)).listClients();
+      // Reading needs no lock (a running server may hold newer last-used times in memory), but the
+      // vault's key: clients.json is authenticated with it. Opened read-only, beside any owner.
+      const vault = await unlockVault(ctx.dataDir, ctx.io, { readOnly: true });
+      let clients: ClientView[];
+      try {
+        const macKey = vault.deriveKey(DATA_FILES_MAC_PURPOSE);
+        clients = (await ClientStore.open(ctx.dataDir, { openStore: (o) => openDataStore({ ...o, macKey, ifMissing: 'error' }) })).listClients();
+      } finally {
+        await vault.close();
+      }
       if (values['json']) {
         ctx.io.stdout.write(`${JSON.stringify(clients.map(jsonView), null, 2)}\n`);
       } else if (clients.length === 0) {

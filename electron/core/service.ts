@@ -45,10 +45,13 @@ import type { ProfileOverrides, ProviderProfile } from './providers/profile.js';
 import { profileOverridesSchema } from './providers/profile-schema.js';
 import { PRESETS } from './providers/presets.js';
 import { endpointFor, optionalEndpoint, resolveAccountProfile, resolveProfile } from './providers/resolve-profile.js';
-import { systemClock, type Clock } from './refresh/clock.js';
+import { secretInSettings, type SecretSetting } from './providers/secret-params.js';
+import { systemClock, type Clock, type TimerHandle } from './refresh/clock.js';
 import { DEFAULT_REFRESH_SETTINGS, RefreshEngine, type RefreshSettings } from './refresh/refresh-engine.js';
 import type { DataStore } from './vault/data-store.js';
 import type { SecretStore, Vault } from './vault/secret-store.js';
+import { VaultError } from './vault/vault-error.js';
+import type { WriteGuard } from './vault/write-guard.js';
 
 /** What the service needs of the vault: keytar's shape and atomic batches. */
 export type ServiceSecrets = Pick<Vault, keyof SecretStore | 'setMany'>;
@@ -76,6 +79,11 @@ export interface ServiceOptions {
   readonly listen?: RedirectListen;
   /** Randomness for PKCE, state and nonce (tests may fix it). */
   readonly randomBytes?: RandomBytes;
+  /**
+   * The data directory's lock: checked before a token request as well as before every write, so
+   * that a process that lost the directory never spends a refresh token another owner holds now.
+   */
+  readonly ownership?: WriteGuard;
 }
 
 export type StatusListener = (name: string, state: AccountState) => void;
@@ -104,6 +112,8 @@ export class TokenryService {
   readonly #progress = new Set<SignInProgressListener>();
   /** The page each waiting sign-in asks the person to open (authorization URL, verification URI), for "Open again". */
   readonly #pages = new Map<string, { readonly url: string; readonly open: OpenExternal | undefined; readonly signIn: AbortSignal | undefined }>();
+  /** Retries of records the provider issued that could not be written yet, per account. */
+  readonly #saveRetries = new Map<string, TimerHandle>();
 
   private constructor(options: ServiceOptions) {
     this.#options = options;
@@ -178,6 +188,8 @@ export class TokenryService {
     }
     const overrides = profileOverridesSchema.safeParse(input.overrides ?? {});
     if (!overrides.success) return err(invalidProfile(overrides.error.issues[0]));
+    const secret = secretInSettings(input.provider, overrides.data);
+    if (secret !== null) return err(secretSetting(secret));
     const hasClientSecret = input.clientSecret !== undefined && input.clientSecret !== '';
     // An account with an issuer is found from it alone (OIDC Discovery, else RFC 8414) before anything is written.
     const found = await this.#discoverFor(resolveProfile(input.provider, overrides.data));
@@ -221,6 +233,8 @@ export class TokenryService {
     if (!session) return err(notFound(name));
     // Retired first: a renewal or sign-in still running finds out and keeps nothing it gets.
     session.retire();
+    this.#saveRetries.get(name)?.cancel();
+    this.#saveRetries.delete(name);
     this.#engine.forget(name);
     this.#sessions.delete(name);
     const revoked = await this.#revokeTokens(session.account, session.record);
@@ -353,7 +367,7 @@ export class TokenryService {
   async token(name: string, options: { minValidSeconds?: number } = {}): Promise<Result<TokenView, ErrorValue>> {
     const session = this.#sessions.get(name);
     if (!session) return err(notFound(name));
-    if (session.record === null && !this.#canRenew(session)) {
+    if (session.record === null && session.unsaved === null && !this.#canRenew(session)) {
       const problem = session.recordProblem;
       if (problem !== null) return err(problem);
       return err(
@@ -385,6 +399,8 @@ export class TokenryService {
     const account = session.account;
     const overrides = profileOverridesSchema.safeParse({ ...account.overrides, ...(patch.overrides ?? {}) });
     if (!overrides.success) return err(invalidProfile(overrides.error.issues[0]));
+    const secret = secretInSettings(account.provider, patch.overrides ?? {});
+    if (secret !== null) return err(secretSetting(secret));
     // Another issuer: its metadata replaces the old one's (never endpoints of one issuer under another's name).
     let discovery = account.discovery;
     const issuer = resolveProfile(account.provider, overrides.data).issuer;
@@ -454,11 +470,23 @@ export class TokenryService {
 
   close(): void {
     this.#engine.stop();
+    for (const timer of this.#saveRetries.values()) timer.cancel();
+    this.#saveRetries.clear();
   }
 
-  /** Waits for every renewal in flight (and so its writes); for orderly shutdown and tests. */
+  /**
+   * Waits for every renewal in flight (and so its writes), then tries once more to write any
+   * record that could not be written; for orderly shutdown and tests. A record that still cannot
+   * be written is logged as an error: it is lost when the process ends.
+   */
   async flush(): Promise<void> {
     await Promise.allSettled([...this.#sessions.values()].map((s) => s.idle()));
+    for (const session of this.#sessions.values()) {
+      if (session.unsaved === null) continue;
+      await this.#saveUnsaved(session).catch((error: unknown) =>
+        this.#log.error('a renewed token could not be written and is lost when Tokenry stops: the account will need a new sign-in', { account: session.name, cause: error }),
+      );
+    }
   }
 
   // --- internals ---
@@ -561,6 +589,12 @@ export class TokenryService {
    * the person.
    */
   async #renew(session: AccountSession): Promise<Renewal> {
+    if (session.unsaved !== null) {
+      // Written before anything else is asked of the provider: its refresh token may be the only one still valid.
+      await this.#saveUnsaved(session);
+      const saved = session.record;
+      if (saved !== null && (saved.expiresAt === null || saved.expiresAt > this.#clock.now())) return ok(saved);
+    }
     for (;;) {
       if (session.retired) return err(removedMeanwhile(session.name));
       const facts = this.#facts(session);
@@ -608,6 +642,8 @@ export class TokenryService {
     const client = await this.#client(account);
     const { signal } = run;
     this.#log.debug('requesting a token', { account: account.name, flow: flow.id });
+    // A process that lost the directory must not spend a refresh token its new owner holds.
+    await this.#options.ownership?.verify();
     const outcome = await flow.run(
       {
         account,
@@ -697,10 +733,61 @@ export class TokenryService {
     return ok(record);
   }
 
+  /**
+   * Writes the record, alone and first (one journal append: milliseconds), and only then makes it
+   * the session's current one. When the write fails the record is kept in memory as unsaved and
+   * written again (on a timer, and before any further request to the provider): it may hold the
+   * only refresh token the provider still accepts. The failure is a storage error naming its
+   * cause (ENOSPC...).
+   */
   async #persistRecord(session: AccountSession, record: TokenRecord): Promise<void> {
     if (session.retired) return;
-    await this.#options.secrets.setPassword(VAULT_SERVICE, tokenEntry(session.name), encodeTokenRecord(record));
+    try {
+      await this.#options.secrets.setPassword(VAULT_SERVICE, tokenEntry(session.name), encodeTokenRecord(record));
+    } catch (error) {
+      if (session.retired) throw error;
+      session.holdUnsaved(record);
+      this.#scheduleSave(session, 0);
+      this.#log.error('could not write a token the provider issued; kept in memory and written again before the next request', { account: session.name, cause: error });
+      throw unsavedError(session.name, error);
+    }
     session.adopt(record);
+  }
+
+  /** Writes the session's unsaved record; rejects (a storage error) while it still cannot. */
+  async #saveUnsaved(session: AccountSession): Promise<void> {
+    const record = session.unsaved;
+    if (record === null || session.retired) return;
+    try {
+      await this.#options.secrets.setPassword(VAULT_SERVICE, tokenEntry(session.name), encodeTokenRecord(record));
+    } catch (error) {
+      throw unsavedError(session.name, error);
+    }
+    session.adopt(record);
+    this.#saveRetries.get(session.name)?.cancel();
+    this.#saveRetries.delete(session.name);
+    this.#log.info('wrote the token that could not be written before', { account: session.name });
+  }
+
+  /** Tries the write again later, backing off (1 s, 2 s, 4 s... at most a minute), until it succeeds or the account goes. */
+  #scheduleSave(session: AccountSession, attempt: number): void {
+    this.#saveRetries.get(session.name)?.cancel();
+    const delay = Math.min(60_000, 1000 * 2 ** attempt);
+    this.#saveRetries.set(
+      session.name,
+      this.#clock.setTimer(() => {
+        this.#saveRetries.delete(session.name);
+        if (session.unsaved === null || session.retired || this.#sessions.get(session.name) !== session) return;
+        this.#saveUnsaved(session).then(
+          () => {
+            // The account's failure was the write: it is over.
+            session.setFailure(null);
+            this.#engine.reschedule(session);
+          },
+          () => this.#scheduleSave(session, attempt + 1),
+        );
+      }, delay),
+    );
   }
 
   /** Writes the account's new settings (the file first, then memory) and reschedules it. */
@@ -711,6 +798,24 @@ export class TokenryService {
     session.setAccount(updated);
     this.#engine.reschedule(session);
   }
+}
+
+/** A record that could not be written: a storage failure naming its cause, and what Tokenry does about it. */
+function unsavedError(name: string, cause: unknown): VaultError {
+  const reason = cause instanceof Error ? cause.message.replace(/\.$/, '') : 'the write failed';
+  const code = cause instanceof VaultError && cause.code !== 'io' ? cause.code : 'io';
+  return new VaultError(
+    code,
+    `The token the provider just issued for "${name}" could not be saved: ${reason}. Tokenry keeps it in memory and saves it before asking the provider again`,
+    { cause, ...(cause instanceof VaultError && cause.path !== undefined ? { path: cause.path } : {}) },
+  );
+}
+
+/** A setting that would keep a secret in clear in the accounts file (and show it with the account): refused. */
+function secretSetting(secret: SecretSetting): ErrorValue {
+  const where = secret.kind === 'param' ? `The extra parameter "${secret.name}"` : `The ${secret.setting ?? 'URL'} setting's ${secret.name === 'user info' ? 'user name and password' : `"${secret.name}" parameter`}`;
+  const instead = secret.clientSecret ? 'give the client secret in its own field (it is kept in the vault)' : 'Tokenry keeps secrets only in its vault, so it cannot be part of an account\'s settings';
+  return serviceError('secret_in_settings', 'invalid_input', `${where} would hold a secret in clear: ${instead}.`);
 }
 
 function invalidProfile(issue: { path: PropertyKey[]; message: string } | undefined): ErrorValue {

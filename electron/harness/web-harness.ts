@@ -35,6 +35,7 @@ import { passphraseProtector } from '../core/vault/protectors/passphrase.js';
 import { keyringProblem, keyringProtector } from '../core/vault/protectors/keyring.js';
 import type { OsStore } from '../core/vault/protection-change.js';
 import { forwardAuditRows } from '../core/loopback/audit-events.js';
+import { withHarnessSocket } from './harness-csp.js';
 import { parseVaultFile } from '../core/vault/vault-file.js';
 import { readFileIfExists } from '../core/vault/atomic-file.js';
 import { secretsPath } from '../core/vault/secret-store.js';
@@ -180,7 +181,8 @@ export async function startWebHarness(options: WebHarnessOptions): Promise<WebHa
     }),
     bundleBridge(),
   ]);
-  const page = injectBridge(indexHtml);
+  // Known once the server listens: the page's policy names the harness's own socket (see harness-csp.ts).
+  let page = '';
   const secret = options.secret ?? randomBytes(32).toString('base64url');
 
   const core = await openAppCore({
@@ -193,6 +195,7 @@ export async function startWebHarness(options: WebHarnessOptions): Promise<WebHa
     ...(options.logger === undefined ? {} : { log: options.logger }),
     ...(options.loopbackPort === undefined ? {} : { loopbackPort: options.loopbackPort }),
     onLoopbackProblem: (error) => log(`Loopback endpoint not started: ${error.message}`),
+    onLockLost: (error) => log(`Stopped writing: ${error.message}. Stop this harness.`),
     ...(options.grantDeps === undefined ? {} : { grantDeps: options.grantDeps }),
     osStore: options.osStore === undefined ? keyringOsStore() : options.osStore,
     ...(options.passphraseProtector === undefined ? {} : { passphraseProtector: options.passphraseProtector }),
@@ -338,6 +341,7 @@ export async function startWebHarness(options: WebHarnessOptions): Promise<WebHa
   }
   const port = listening.value;
   allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  page = injectBridge(withHarnessSocket(indexHtml, port));
   allowedOrigins = new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
 
   const origin = `http://127.0.0.1:${port}`;

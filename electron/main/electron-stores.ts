@@ -1,5 +1,4 @@
 // The app's non-secret files through electron-store, with the same options and file format as conf under plain Node.
-import { join } from 'node:path';
 import ElectronStore from 'electron-store';
 import { ensurePrivateDir } from '../core/vault/atomic-file.js';
 import { openConfDataStore, STRICT_CONF_OPTIONS, type StoreOpener } from '../core/vault/data-store.js';
@@ -10,8 +9,6 @@ export const openElectronStore: StoreOpener = async (options) => {
   await ensurePrivateDir(options.dataDir);
   return openConfDataStore(
     () => new ElectronStore<Record<string, unknown>>({ ...STRICT_CONF_OPTIONS, cwd: options.dataDir, name: options.name, fileExtension: 'json' }),
-    options.schema,
-    options.defaults,
-    join(options.dataDir, `${options.name}.json`),
+    options,
   );
 };

@@ -1,7 +1,8 @@
 // Electron main process: the thin shell that owns the window, the tray and the vault's OS protection;
 // all behaviour lives in electron/core (opened through openAppCore) and the small modules beside this one.
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { app, BrowserWindow, clipboard, dialog, Menu, nativeImage, powerMonitor, session, shell, type NativeImage } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, Menu, nativeImage, powerMonitor, protocol, session, shell, type NativeImage } from 'electron';
 import type { AppCore } from '../core/bridge/app-core.js';
 import { resolveDataDir } from '../core/vault/data-dir.js';
 import { isWebUrl } from '../core/flows/web-url.js';
@@ -14,7 +15,16 @@ import { openElectronStore } from './electron-stores.js';
 import { copyNotice, createSignInNotifier, loopbackSignInNotice, showNotice } from './notifications.js';
 import { openCoreForApp } from './open-core.js';
 import { createPassphrasePrompt } from './passphrase-window.js';
-import { contentSecurityPolicy, isAllowedExternalUrl, rendererLocation, type RendererLocation } from './renderer-location.js';
+import {
+  APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
+  appFileFor,
+  appResponseHeaders,
+  contentSecurityPolicy,
+  isAllowedExternalUrl,
+  rendererLocation,
+  type RendererLocation,
+} from './renderer-location.js';
 import { createRecentList, createTray, type TokenryTray } from './tray.js';
 import { hardenContents, hardenSession, WINDOW_WEB_PREFERENCES } from './window-security.js';
 
@@ -24,6 +34,8 @@ const dataDir = resolveDataDir(undefined, process.env);
 app.setPath('userData', dataDir);
 // Every renderer sandboxed, whatever a window's options say.
 app.enableSandbox();
+// The app's own scheme (app://tokenry/), standard and secure like https; registered before the app is ready.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 
 const tokens = createTokenClipboard(clipboard);
 /** Accounts copied lately, for the tray's "Recently used" when there are too many to list. */
@@ -64,8 +76,7 @@ function createWindow(location: RendererLocation): BrowserWindow {
   window.on('closed', () => {
     if (mainWindow === window) mainWindow = null;
   });
-  if (location.kind === 'dev-server') void window.loadURL(location.url);
-  else void window.loadFile(location.path);
+  void window.loadURL(location.url);
   return window;
 }
 
@@ -105,7 +116,18 @@ async function copyFromTray(name: string): Promise<void> {
 async function start(): Promise<void> {
   const location = rendererLocation({ devUrl: process.env['ELECTRON_RENDERER_URL'], isPackaged: app.isPackaged, mainDir: import.meta.dirname });
   renderer = location;
-  hardenSession(session.defaultSession, contentSecurityPolicy(location));
+  const csp = contentSecurityPolicy(location);
+  hardenSession(session.defaultSession, csp);
+  if (location.kind === 'app') {
+    // The built renderer's files, and nothing else; each answer carries the window's CSP itself.
+    const dir = location.dir;
+    protocol.handle(APP_SCHEME, async (request) => {
+      const file = appFileFor(request.url, dir);
+      const body = file === null ? null : await readFile(file).catch(() => null);
+      if (file === null || body === null) return new Response(null, { status: 404 });
+      return new Response(body, { status: 200, headers: appResponseHeaders(file, csp) });
+    });
+  }
   setApplicationMenu();
 
   const prompt = createPassphrasePrompt(appIcon());
@@ -127,6 +149,12 @@ async function start(): Promise<void> {
         onSettingsChanged: () => tray?.refresh(),
         // Browser sign-in (authorization code + PKCE) opens the system browser, never a window of ours (RFC 8252 §8.12).
         openExternal: openSignInPage,
+        // Another process took the data directory: nothing more can be saved, so say so and stop.
+        onLockLost: (error) => {
+          dialog.showErrorBox('Tokenry stopped', `${error.message}.`);
+          exitCode = 1;
+          app.quit();
+        },
       },
     });
   } catch (error) {

@@ -2,6 +2,7 @@
 // passphrase, or the CLI's keyring), ask for a passphrase when needed, and hand back the AppCore.
 import { safeStorage } from 'electron';
 import { openAppCore, type AppCore, type AppCoreOptions } from '../core/bridge/app-core.js';
+import { assertVaultMayBeCreated } from '../core/data-files.js';
 import { readFileIfExists } from '../core/vault/atomic-file.js';
 import type { KeyProtector, ProtectorKind } from '../core/vault/protector.js';
 import { keyringProtector } from '../core/vault/protectors/keyring.js';
@@ -80,6 +81,8 @@ export async function openCoreForApp(options: OpenCoreOptions): Promise<AppCore 
     openAppCore({ osStore, passphraseProtector: passphrase, ...options.core, dataDir, protector, purpose: APP_PURPOSE, vaultWarning });
 
   const kinds = await readVaultKinds(dataDir);
+  // No vault beside accounts or clients is a missing vault, not a new one: say so before asking for a new passphrase.
+  if (kinds === null) await assertVaultMayBeCreated(dataDir);
   const envPassphrase = options.env[PASSPHRASE_ENV];
   // TOKENRY_PASSPHRASE (headless, CI) never touches safeStorage, not even to offer it in the settings.
   if (envPassphraseApplies(envPassphrase, kinds) && envPassphrase !== undefined) return open(passphrase(envPassphrase), null, null);

@@ -39,6 +39,7 @@ export class AccountSession {
   #signIn: AbortController | null = null;
   #retired = false;
   #lastRenewedAt: number | null = null;
+  #unsaved: TokenRecord | null = null;
   #view: { readonly record: TokenRecord; readonly view: TokenView } | null = null;
 
   constructor(account: Account, stored: StoredTokenRecord) {
@@ -106,11 +107,28 @@ export class AccountSession {
   /** A new record is durably in the vault: it is now the current one. */
   adopt(record: TokenRecord): void {
     this.#stored = { kind: 'ok', record };
+    if (this.#unsaved === record) this.#unsaved = null;
+  }
+
+  /**
+   * A record the provider issued that could not be written (a full disk...). It may hold the only
+   * refresh token the provider still accepts (it rotated the old one away), so it is kept here
+   * until it is written, and nothing else is asked of the provider before that. It is not the
+   * current record: nothing of it is handed out before it is durable.
+   */
+  holdUnsaved(record: TokenRecord): void {
+    this.#unsaved = record;
+  }
+
+  /** The record waiting to be written, or null. */
+  get unsaved(): TokenRecord | null {
+    return this.#unsaved;
   }
 
   /** The record was removed from the vault (sign-out). */
   forgetRecord(): void {
     this.#stored = { kind: 'none' };
+    this.#unsaved = null;
     this.#view = null;
   }
 

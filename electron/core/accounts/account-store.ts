@@ -72,15 +72,18 @@ export type Account = z.infer<typeof accountSchema> & {
   readonly discovery?: ServerMetadata;
 };
 
+/** accounts.json's format. 2: authenticated (a `mac` beside the content, see vault/data-store.ts); 1 had none. */
+export const ACCOUNTS_VERSION = 2;
+
 export const accountsFileSchema = z
   .object({
-    version: z.literal(1),
+    version: z.literal(ACCOUNTS_VERSION),
     accounts: z.array(accountSchema).max(100_000),
   })
   .strict();
 
 export type AccountsFile = z.infer<typeof accountsFileSchema>;
-export const EMPTY_ACCOUNTS: AccountsFile = { version: 1, accounts: [] };
+export const EMPTY_ACCOUNTS: AccountsFile = { version: ACCOUNTS_VERSION, accounts: [] };
 
 /** The format of a token record as stored in the vault; a record without `version` is from before versions (1). */
 export const TOKEN_RECORD_VERSION = 1;

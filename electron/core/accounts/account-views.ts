@@ -17,6 +17,7 @@ import { effectiveScope, parseScope, type TokenRecord } from '../grants/token-re
 import { displayUrl } from '../grants/token-request.js';
 import type { GrantType, ProviderProfile } from '../providers/profile.js';
 import { endpointFor, optionalEndpoint, type EndpointField } from '../providers/resolve-profile.js';
+import { isSecretParam } from '../providers/secret-params.js';
 import type { Account } from './account-store.js';
 
 /** The token as `tokenry token --json` and the loopback endpoint hand it out. */
@@ -57,13 +58,17 @@ const UNKNOWN_PRESET_SETTINGS: AccountSettingsView = {
 };
 
 /** A URL or URL template as shown to the UI: no user name or password, no query, no fragment (they may carry secrets). */
+const MASK = '••••••';
+
 const publicUrl = (url: string): string => url.replace(/[?#][\s\S]*$/, '').replace(/^([a-z][\w+.-]*:\/\/)[^/@]*@/i, '$1');
 
 /** The settings a profile may leave out. */
 type OptionalSetting = 'basicEncoding' | 'timeoutSeconds' | 'issuer' | 'authorizationUrl' | 'deviceAuthorizationUrl' | 'revocationUrl' | 'redirectUri';
 
 /** The non-secret settings the edit form shows, taken from a resolved profile (or a preset). */
-export function settingsView(profile: Pick<ProviderProfile, Exclude<keyof AccountSettingsView, OptionalSetting>> & Partial<Pick<ProviderProfile, OptionalSetting>>): AccountSettingsView {
+export function settingsView(
+  profile: Pick<ProviderProfile, Exclude<keyof AccountSettingsView, OptionalSetting>> & Partial<Pick<ProviderProfile, OptionalSetting | 'clientSecretParam'>>,
+): AccountSettingsView {
   const urls = (['issuer', 'authorizationUrl', 'deviceAuthorizationUrl', 'revocationUrl', 'redirectUri'] as const).flatMap((key) => {
     const value = profile[key];
     return value === undefined ? [] : [[key, publicUrl(value)] as const];
@@ -75,7 +80,8 @@ export function settingsView(profile: Pick<ProviderProfile, Exclude<keyof Accoun
     method: profile.method,
     encoding: profile.encoding,
     clientAuth: profile.clientAuth,
-    extraParams: { ...profile.extraParams },
+    // A secret-named parameter (kept from before such settings were refused) is shown masked.
+    extraParams: Object.fromEntries(Object.entries(profile.extraParams).map(([name, value]) => [name, isSecretParam(name, profile.clientSecretParam) ? MASK : value])),
     allowInsecureHttp: profile.allowInsecureHttp,
     ...(profile.basicEncoding === undefined ? {} : { basicEncoding: profile.basicEncoding }),
     ...(profile.timeoutSeconds === undefined ? {} : { timeoutSeconds: profile.timeoutSeconds }),

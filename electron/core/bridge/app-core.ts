@@ -16,6 +16,7 @@ import type { Clock } from '../refresh/clock.js';
 import type { TokenryService } from '../service.js';
 import { openSettings, type Settings } from '../settings/settings-store.js';
 import { openDataStore, type DataStore, type StoreOpener } from '../vault/data-store.js';
+import type { VaultError } from '../vault/vault-error.js';
 import type { KeyProtector } from '../vault/protector.js';
 import { openOrCreateVault, type Vault } from '../vault/secret-store.js';
 import { createHandlers, type HandlerDeps } from './handlers.js';
@@ -55,6 +56,12 @@ export interface AppCoreOptions {
    * opener or a second page in the web harness. Absent: the page is only shown to the person.
    */
   readonly openExternal?: OpenExternal;
+  /**
+   * This process lost the data directory (its lock file was removed or taken by another process):
+   * nothing more is written. The shell should say so and quit rather than run on with changes it
+   * can no longer save.
+   */
+  readonly onLockLost?: (error: VaultError) => void;
 }
 
 export interface AppCore {
@@ -84,11 +91,13 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore> {
     openStore,
     log,
     ...(logFile === null ? {} : { onLocked: () => logFile.open(options.dataDir) }),
+    ...(options.onLockLost === undefined ? {} : { onLockLost: options.onLockLost }),
     dataDir: options.dataDir,
     purpose: options.purpose,
-    unlock: () => openOrCreateVault({ dataDir: options.dataDir, protector: options.protector }),
-    service: async () => {
-      settings = await openSettings(options.dataDir, openStore);
+    // openOwnedService has checked that a new vault may be made here (a new, empty directory).
+    unlock: (guard) => openOrCreateVault({ dataDir: options.dataDir, protector: options.protector, guard }),
+    service: async (protectedStore) => {
+      settings = await openSettings(options.dataDir, protectedStore);
       return {
         background: true,
         refresh: { leadMs: settings.get().leadSeconds * 1000 },
@@ -104,11 +113,12 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore> {
   let loopback: LoopbackHost | undefined;
   try {
     const { service, vault } = owned;
-    const settingsStore = settings ?? (await openSettings(options.dataDir, openStore));
+    const settingsStore = settings ?? (await openSettings(options.dataDir, owned.openStore));
     const host = await openLoopbackHost({
       dataDir: options.dataDir,
       service,
-      openStore,
+      openStore: owned.openStore,
+      guard: owned.guard,
       log: log.child('loopback'),
       ...(options.onNeedsSignIn === undefined ? {} : { onNeedsSignIn: options.onNeedsSignIn }),
     });

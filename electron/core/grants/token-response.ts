@@ -256,7 +256,7 @@ export function processTokenResponse(response: TokenHttpResponse, context: Proce
     return raise(badResponse(response, 'an answer without an access token', [...secrets, ...stringValues(fields)]));
   }
   const rawType = asText(fields['token_type']);
-  const tokenType = rawType === undefined || rawType === '' ? 'Bearer' : (TOKEN_TYPES[rawType.toLowerCase()] ?? rawType);
+  const tokenType = rawType === undefined || rawType === '' ? 'Bearer' : ((Object.hasOwn(TOKEN_TYPES, rawType.toLowerCase()) ? TOKEN_TYPES[rawType.toLowerCase()] : undefined) ?? rawType);
 
   const expiresIn = seconds(fields['expires_in'], 'expires_in', response);
   const jwtExp = expiresIn === null ? jwtExpiry(accessToken) : null;

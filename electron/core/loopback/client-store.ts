@@ -23,16 +23,19 @@ const clientSchema = z
   })
   .strict();
 
+/** clients.json's format. 2: authenticated (a `mac` beside the content, see vault/data-store.ts); 1 had none. */
+export const CLIENTS_VERSION = 2;
+
 export const clientsFileSchema = z
   .object({
-    version: z.literal(1),
+    version: z.literal(CLIENTS_VERSION),
     clients: z.array(clientSchema).max(10_000),
   })
   .strict();
 
 export type StoredClient = z.infer<typeof clientSchema>;
 export type ClientsFile = z.infer<typeof clientsFileSchema>;
-export const EMPTY_CLIENTS: ClientsFile = { version: 1, clients: [] };
+export const EMPTY_CLIENTS: ClientsFile = { version: CLIENTS_VERSION, clients: [] };
 
 /** What the UI and `tokenry client list` see of a client: never its key, nor the key's hash. */
 export interface ClientView {

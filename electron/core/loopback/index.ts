@@ -1,6 +1,6 @@
 // The loopback token provider's public face: a host over a data directory and a service (loopback-host.ts), and its parts.
 
-export { AUDIT_FILE, AUDIT_FILE_OLD, AuditLog, readAudit, type AuditEntry, type AuditLogOptions, type AuditRoute } from './audit-log.js';
+export { AUDIT_DIR, AUDIT_FILE, AUDIT_FILE_OLD, AuditLog, readAudit, type AuditEntry, type AuditLogOptions, type AuditRoute } from './audit-log.js';
 export { STATUS_OF, type LoopbackErrorCode } from './answers.js';
 export { CLIENT_KEY_PATTERN, CLIENT_KEY_PREFIX, hashClientKey, newClientKey } from './client-keys.js';
 export { CLIENT_NAME, ClientStore, clientsFileSchema, EMPTY_CLIENTS, type ClientStoreOptions, type ClientView, type ClientsFile, type LoopbackClient } from './client-store.js';

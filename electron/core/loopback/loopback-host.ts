@@ -6,15 +6,22 @@ import { ok, type Result } from '../../../shared/result.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import type { StoreOpener } from '../vault/data-store.js';
 import { SerialQueue } from '../vault/serial-queue.js';
+import type { WriteGuard } from '../vault/write-guard.js';
 import { AuditLog, type AuditEntry, type AuditLogOptions } from './audit-log.js';
 import { ClientStore, type ClientStoreOptions } from './client-store.js';
 import { removeLoopbackInfo, writeLoopbackInfo } from './discovery.js';
 import { startLoopbackServer, type LoopbackServer, type LoopbackTokenSource } from './loopback-server.js';
 import type { RateLimit } from './rate-limiter.js';
 
-/** Audit entries as the IPC contract's rows (time as epoch milliseconds). */
+/** Audit entries as the IPC contract's rows (time as epoch milliseconds); a row of counted refusals says how many and from where. */
 export function auditRows(entries: readonly AuditEntry[]): AuditRow[] {
-  return entries.map((e) => ({ time: Date.parse(e.time), client: e.client, account: e.account, outcome: e.outcome, status: e.status }));
+  return entries.map((e) => ({ time: Date.parse(e.time), client: e.client, account: e.account, outcome: describeOutcome(e), status: e.status }));
+}
+
+function describeOutcome(e: AuditEntry): string {
+  if (e.count === undefined) return e.outcome;
+  const from = e.source === undefined ? '' : e.source === '*' ? ' from other addresses' : ` from ${e.source}`;
+  return `${e.outcome} ×${e.count} in that minute${from}`;
 }
 
 /** The port the provider should serve on: a fixed one (tests, `--loopback-port`) wins; else the settings; null: none. */
@@ -34,6 +41,8 @@ export interface LoopbackHostOptions {
   readonly openStore?: StoreOpener;
   readonly clientStore?: Omit<ClientStoreOptions, 'openStore'>;
   readonly auditLog?: AuditLogOptions;
+  /** The owner's lock, checked before every write of the audit log and loopback.json (clients.json: through `openStore`). */
+  readonly guard?: WriteGuard;
 }
 
 export interface LoopbackHost {
@@ -64,7 +73,7 @@ export async function openLoopbackHost(options: LoopbackHostOptions): Promise<Lo
   const clients = await ClientStore.open(options.dataDir, { ...options.clientStore, ...(options.openStore === undefined ? {} : { openStore: options.openStore }) });
   let auditLog: AuditLog;
   try {
-    auditLog = await AuditLog.open(options.dataDir, options.auditLog);
+    auditLog = await AuditLog.open(options.dataDir, { ...options.auditLog, ...(options.guard === undefined ? {} : { guard: options.guard }) });
   } catch (error) {
     await clients.close();
     throw error;
@@ -100,7 +109,9 @@ export async function openLoopbackHost(options: LoopbackHostOptions): Promise<Lo
     const stopListening = options.onNeedsSignIn === undefined ? () => undefined : server.onNeedsSignIn(options.onNeedsSignIn);
     running = { server, requested: port, stopListening };
     // `tokenry token` with TOKENRY_CLIENT_KEY finds the server here; serving goes on without it.
-    await writeLoopbackInfo(options.dataDir, { url: server.url, pid: process.pid }).catch((error: unknown) =>
+    await (options.guard?.verify() ?? Promise.resolve())
+      .then(() => writeLoopbackInfo(options.dataDir, { url: server.url, pid: process.pid }))
+      .catch((error: unknown) =>
       log.warn('could not write loopback.json', { cause: error }),
     );
     log.info('loopback provider serving', { url: server.url });

@@ -67,6 +67,9 @@ export interface LoopbackServer {
   close(): Promise<void>;
 }
 
+/** The rate limiter's one key: failed authentications are counted for all local sources together. */
+const LOCAL_SOURCES = 'loopback';
+
 /** An account that still needs sign-in is announced again after this long. */
 const ANNOUNCE_AGAIN_MS = 15 * 60_000;
 /** min_valid above a day is a client bug: it would renew on every request. */
@@ -211,6 +214,7 @@ class LoopbackHandler {
     let origin = false;
     let browser = false;
     let authorization: string | undefined;
+    let authorizations = 0;
     for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i] as string;
       switch (name.length) {
@@ -224,7 +228,10 @@ class LoopbackHandler {
           if (name.toLowerCase() === 'origin') origin = true;
           break;
         case 13:
-          if (name.toLowerCase() === 'authorization') authorization = raw[i + 1];
+          if (name.toLowerCase() === 'authorization') {
+            authorizations += 1;
+            authorization = raw[i + 1];
+          }
           break;
         case 14: {
           // Fetch metadata: browsers send Sec-Fetch-Site and -Dest; Node's fetch sends only -Mode, so that one is not a sign.
@@ -245,9 +252,11 @@ class LoopbackHandler {
       return this.refuse(res, null, route.account, route.route, 'method_not_allowed', 'Only GET is served.', ['Allow', 'GET']);
     }
 
+    // Two Authorization headers: which one counts is not ours to guess (RFC 6750 §3.1: invalid_request).
+    if (authorizations > 1) return this.refuseAuth(res, route, 'duplicate');
     const key = bearerKey(authorization);
     const client = key === null ? null : this.options.clients.authenticate(key);
-    if (client === null) return this.refuseAuth(req, res, route, key === null);
+    if (client === null) return this.refuseAuth(res, route, key === null ? 'missing' : 'invalid');
     if (!route.known) return this.refuse(res, client.name, null, 'other', 'not_found', 'No such endpoint: use /v1/accounts or /v1/accounts/{name}/token.');
     this.options.clients.markUsed(client.name);
 
@@ -312,16 +321,28 @@ class LoopbackHandler {
     sendJson(res, 200, JSON.stringify({ accounts }));
   }
 
-  private refuseAuth(req: IncomingMessage, res: ServerResponse, route: Route, missing: boolean): void {
-    const retryMs = this.limiter.fail(req.socket.remoteAddress ?? 'unknown');
+  private refuseAuth(res: ServerResponse, route: Route, problem: 'missing' | 'invalid' | 'duplicate'): void {
+    // One bucket for every source: the server listens on 127.0.0.1 only, so every request is local, and a
+    // local process can send from any of 127.0.0.0/8's 16 million addresses.
+    const retryMs = this.limiter.fail(LOCAL_SOURCES);
     if (retryMs > 0) {
       return this.refuse(res, null, route.account, route.route, 'rate_limited', 'Too many failed authentications: wait before trying again.', retryAfterHeader(retryMs));
     }
-    // RFC 6750 §3: a Bearer challenge, with invalid_token only when a credential was offered.
-    const challenge = missing ? 'Bearer realm="tokenry"' : 'Bearer realm="tokenry", error="invalid_token"';
-    return missing
-      ? this.refuse(res, null, route.account, route.route, 'missing_client_key', 'Send the client key as "Authorization: Bearer tkr_...".', ['WWW-Authenticate', challenge])
-      : this.refuse(res, null, route.account, route.route, 'invalid_client_key', 'The client key is not valid (unknown or revoked).', ['WWW-Authenticate', challenge]);
+    // RFC 6750 §3: a Bearer challenge, with an error code only when a credential was offered.
+    switch (problem) {
+      case 'missing':
+        return this.refuse(res, null, route.account, route.route, 'missing_client_key', 'Send the client key as "Authorization: Bearer tkr_...".', ['WWW-Authenticate', 'Bearer realm="tokenry"']);
+      case 'invalid':
+        return this.refuse(res, null, route.account, route.route, 'invalid_client_key', 'The client key is not valid (unknown or revoked).', [
+          'WWW-Authenticate',
+          'Bearer realm="tokenry", error="invalid_token"',
+        ]);
+      case 'duplicate':
+        return this.refuse(res, null, route.account, route.route, 'invalid_request', 'Send exactly one Authorization header.', [
+          'WWW-Authenticate',
+          'Bearer realm="tokenry", error="invalid_request"',
+        ]);
+    }
   }
 
   private serviceError(res: ServerResponse, client: string, account: string, error: ErrorValue): void {
@@ -350,7 +371,8 @@ class LoopbackHandler {
   private refuse(res: ServerResponse, client: string | null, account: string | null, route: AuditRoute, code: LoopbackErrorCode, description: string, extra: readonly string[] = []): void {
     const status = STATUS_OF[code];
     this.count(status);
-    this.options.audit.record(client, account, route, status, code);
+    // Refusals are counted per minute by reason and source (the address, before authentication): see audit-log.ts.
+    this.options.audit.record(client, account, route, status, code, res.req.socket.remoteAddress ?? null);
     sendError(res, code, description, extra);
   }
 

@@ -134,14 +134,17 @@ export const oidc: ProviderProfile = {
   defaultScope: 'openid profile email offline_access',
 };
 
-export const PRESETS: Readonly<Record<string, ProviderProfile>> = Object.freeze({
-  axosoft,
-  sugarcrm,
-  teamserver,
-  saasu,
-  applixure,
-  oauth2,
-  oidc,
-});
+/**
+ * The presets by id. Without a prototype, so that no id ("constructor", "__proto__") finds
+ * Object's members; look one up with findPreset.
+ */
+export const PRESETS: Readonly<Record<string, ProviderProfile>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, ProviderProfile>, { axosoft, sugarcrm, teamserver, saasu, applixure, oauth2, oidc }),
+);
+
+/** The preset called `id`, or undefined: only the presets' own ids, never an inherited name. */
+export function findPreset(id: string): ProviderProfile | undefined {
+  return Object.hasOwn(PRESETS, id) ? PRESETS[id] : undefined;
+}
 
 export const PRESET_IDS = Object.keys(PRESETS) as readonly string[];

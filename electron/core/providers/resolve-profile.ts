@@ -4,14 +4,14 @@ import { GrantError } from '../grants/grant-error.js';
 import type { ServerMetadata } from '../grants/discovery.js';
 import { discoveredSettings } from './discovered-profile.js';
 import type { GrantType, ProfileOverrides, ProviderProfile } from './profile.js';
-import { PRESETS } from './presets.js';
+import { findPreset, PRESETS } from './presets.js';
 import { isLoopbackHost } from './loopback-address.js';
 
 export { isLoopbackHost };
 
 /** A preset with an account's overrides laid over it; any field may be changed. */
 export function resolveProfile(presetId: string, overrides: ProfileOverrides = {}): ProviderProfile {
-  const preset = PRESETS[presetId];
+  const preset = findPreset(presetId);
   if (preset === undefined) {
     throw new GrantError('invalid_config', `Unknown provider "${presetId}". Known providers: ${Object.keys(PRESETS).join(', ')}.`);
   }

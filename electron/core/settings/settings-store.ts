@@ -13,17 +13,19 @@ export const DEFAULT_SETTINGS: Settings = {
   loopbackEnabled: true,
 };
 
-/** settings.json's format; files from before versions have none and read as 1. */
-export const SETTINGS_VERSION = 1;
+/** settings.json's format. 2: authenticated (a `mac` beside the content, see vault/data-store.ts); 1 had none. */
+export const SETTINGS_VERSION = 2;
 
-const settingsFileSchema = settingsSchema.extend({ version: z.literal(SETTINGS_VERSION).default(SETTINGS_VERSION) });
-type SettingsFile = z.infer<typeof settingsFileSchema>;
+export const settingsFileSchema = settingsSchema.extend({ version: z.literal(SETTINGS_VERSION).default(SETTINGS_VERSION) });
+export type SettingsFile = z.infer<typeof settingsFileSchema>;
+export const SETTINGS_FILE = 'settings';
+export const DEFAULT_SETTINGS_FILE: SettingsFile = { version: SETTINGS_VERSION, ...DEFAULT_SETTINGS };
 
 const withoutVersion = ({ version: _version, ...settings }: SettingsFile): Settings => settings;
 
 /** The settings of a data directory; on disk they carry their format version, the rest of the program never sees it. */
 export async function openSettings(dataDir: string, openStore: StoreOpener = openDataStore): Promise<DataStore<Settings>> {
-  const file = await openStore<SettingsFile>({ dataDir, name: 'settings', schema: settingsFileSchema, defaults: { version: SETTINGS_VERSION, ...DEFAULT_SETTINGS } });
+  const file = await openStore<SettingsFile>({ dataDir, name: SETTINGS_FILE, schema: settingsFileSchema, defaults: DEFAULT_SETTINGS_FILE });
   let cached: { file: SettingsFile; settings: Settings } | null = null;
   const current = (): Settings => {
     const now = file.get();

@@ -1,11 +1,14 @@
-// The encrypted secret store: keytar's shape over secrets.json, with batched, serialized, durable writes.
-import { timingSafeEqual } from 'node:crypto';
+// The encrypted secret store: keytar's shape over secrets.json and its journal; each batch durable in milliseconds, serialized, guarded.
+import { hkdfSync, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import { createFileExclusive, ensurePrivateDir, readFileIfExists, writeFileAtomic } from './atomic-file.js';
 import { identityKey, isWellFormedText, newDataKey, openSecret, parseIdentityKey, type SealedBox, sealSecret } from './envelope.js';
+import { assertUnchanged, changedOnDisk, fingerprintOf, fingerprintOfSync, sameFingerprint, type Fingerprint } from './file-fingerprint.js';
 import type { KeyProtector, ProtectorKind, WrappedKey } from './protector.js';
 import { isVaultError, VaultError } from './vault-error.js';
-import { parseVaultFile, SECRETS_FILE, serializeVaultFile, VAULT_FORMAT_VERSION, type VaultFileV1 } from './vault-file.js';
+import { parseVaultFile, SECRETS_FILE, serializeVaultFile, VAULT_FORMAT_VERSION, type VaultFile } from './vault-file.js';
+import { JournalWriter, NO_JOURNAL, readJournal, serializeJournalRecord, type JournalOnDisk, type JournalRecord } from './vault-journal.js';
+import { UNGUARDED, type WriteGuard } from './write-guard.js';
 
 /** keytar's interface, so that any protector can stand behind the same store. */
 export interface SecretStore {
@@ -28,8 +31,9 @@ export interface Vault extends SecretStore {
   /** The secrets file. */
   readonly path: string;
   /**
-   * Applies all changes in ONE atomic, fsynced write: after a crash either all of them or none
-   * are on disk (an account's secrets are added and removed together this way).
+   * Applies all changes as ONE record, durable (appended to the journal and fdatasync'ed) when
+   * it resolves: after a crash either all of them or none are there. A few milliseconds, however
+   * large the vault: secrets.json itself is rewritten afterwards, in the background.
    */
   setMany(changes: readonly SecretChange[]): Promise<void>;
   /** The kinds of protector that can currently unlock this vault. */
@@ -52,6 +56,14 @@ export interface Vault extends SecretStore {
    * Resolves whether anything was removed.
    */
   removeProtector(kind: ProtectorKind, protector?: KeyProtector): Promise<boolean>;
+  /**
+   * A 256-bit key for one purpose, derived from the data key (HKDF-SHA256, RFC 5869, with the
+   * purpose in its info): what authenticates the data files, say. Distinct purposes give
+   * unrelated keys, and none reveals the data key.
+   */
+  deriveKey(purpose: string): Buffer;
+  /** Resolves once secrets.json holds everything the journal holds (or the last attempt to fold it failed). */
+  folded(): Promise<void>;
   /** Waits for pending writes, then forgets the data key. Later calls reject with `closed`. */
   close(): Promise<void>;
 }
@@ -61,6 +73,13 @@ export interface VaultOptions {
   readonly dataDir: string;
   /** How to unlock (open) or protect (create) the data key. */
   readonly protector: KeyProtector;
+  /** Asked before every write: the owner's lock (see write-guard.ts). Unguarded by default. */
+  readonly guard?: WriteGuard;
+  /**
+   * Opens without ever writing (no rewrap, no journal fold; every change rejects): for a process
+   * that reads beside the directory's owner, e.g. to check the data files' authentication codes.
+   */
+  readonly readOnly?: boolean;
 }
 
 /** The secrets file of a data directory. */
@@ -72,15 +91,19 @@ export function secretsPath(dataDir: string): string {
  * Opens the vault of `dataDir` with `protector`. Rejects with `no_vault` when there is none,
  * `damaged_file` / `unsupported_version` for an unreadable file (left untouched),
  * `no_matching_protector` when the vault is not protected by that kind, or the protector's
- * own error (`wrong_passphrase`, `key_not_found`, ...).
+ * own error (`wrong_passphrase`, `key_not_found`, ...). Journal records newer than secrets.json
+ * are applied, then (unless read-only) folded into it.
  */
 export async function openVault(options: VaultOptions): Promise<Vault> {
   const path = secretsPath(options.dataDir);
+  // Taken before reading: any change after this is seen as a change.
+  const fingerprint = await fingerprintOf(path);
   const bytes = await readFileIfExists(path);
   if (bytes === null) {
     throw new VaultError('no_vault', `There is no vault in ${options.dataDir} yet`, { path });
   }
   const file = parseVaultFile(bytes, path);
+  const journal = await readJournal(options.dataDir);
   const { protector } = options;
   const candidates = file.protectors.filter((w) => w.kind === protector.kind);
   if (candidates.length === 0) {
@@ -98,11 +121,15 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
       failure = error;
       continue;
     }
-    const vault = new EncryptedVault(path, dataKey, stateFromFile(file));
-    if (protector.needsRewrap?.(wrapped) === true) {
-      // The old record still opens the vault, so a failed rewrap costs nothing: it is retried
-      // on the next open, and must not keep the person out of their tokens now.
-      await vault.addProtector(protector).catch(() => undefined);
+    const vault = new EncryptedVault({ path, dataKey, file, fingerprint, journal, options });
+    if (options.readOnly !== true) {
+      // secrets.json takes in what only the journal held; on failure the journal still holds it.
+      await vault.folded();
+      if (protector.needsRewrap?.(wrapped) === true) {
+        // The old record still opens the vault, so a failed rewrap costs nothing: it is retried
+        // on the next open, and must not keep the person out of their tokens now.
+        await vault.addProtector(protector).catch(() => undefined);
+      }
     }
     return vault;
   }
@@ -116,16 +143,21 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
 export async function createVault(options: VaultOptions): Promise<Vault> {
   await ensurePrivateDir(options.dataDir);
   const path = secretsPath(options.dataDir);
+  await options.guard?.verify();
   const dataKey = newDataKey();
   const wrapped = await options.protector.wrap(dataKey);
-  const file: VaultFileV1 = { version: VAULT_FORMAT_VERSION, protectors: [wrapped], entries: {} };
+  const file: VaultFile = { version: VAULT_FORMAT_VERSION, seq: 0, protectors: [wrapped], entries: {} };
   const created = await createFileExclusive(path, serializeVaultFile(file));
   if (!created) {
     dataKey.fill(0);
     await options.protector.discard?.(wrapped).catch(() => undefined);
     throw new VaultError('vault_exists', `A vault already exists in ${options.dataDir}`, { path });
   }
-  return new EncryptedVault(path, dataKey, stateFromFile(file));
+  // Journal files left beside a vault that is gone were sealed under another data key: they belong to no vault now.
+  const leftover = await readJournal(options.dataDir).catch(() => NO_JOURNAL);
+  const vault = new EncryptedVault({ path, dataKey, file, fingerprint: await fingerprintOf(path), journal: { ...NO_JOURNAL, files: leftover.files, lastGeneration: leftover.lastGeneration }, options });
+  await vault.folded();
+  return vault;
 }
 
 /** Opens the vault of `dataDir`, creating it first when there is none. */
@@ -150,16 +182,17 @@ interface StoredEntry {
   readonly box: SealedBox;
 }
 
-/** What is durably on disk. Reads only ever see this, so nothing not yet durable is handed out. */
+/** What is durably on disk (in secrets.json or the journal). Reads only ever see this, so nothing not yet durable is handed out. */
 interface State {
   readonly protectors: readonly WrappedKey[];
   readonly entries: ReadonlyMap<string, StoredEntry>;
+  /** The last journal record applied. */
+  readonly seq: number;
 }
 
-/** A copy of State that one batch of jobs mutates before it is written. */
+/** The protectors as one batch of protector jobs changes them before they are written. */
 interface Draft {
   protectors: WrappedKey[];
-  readonly entries: Map<string, StoredEntry>;
   changed: boolean;
 }
 
@@ -169,36 +202,81 @@ interface Job {
   reject(error: unknown): void;
 }
 
+/** How long after the last append secrets.json takes the journal in. */
+const FOLD_DELAY_MS = 1000;
+/** A journal this large is folded in at once. */
+const FOLD_AT_BYTES = 256 * 1024;
+
 const MAX_NAME_LENGTH = 1024;
 const MAX_SECRET_LENGTH = 1024 * 1024;
 
-function stateFromFile(file: VaultFileV1): State {
+function applyChanges(entries: Map<string, StoredEntry>, changes: JournalRecord['changes']): void {
+  for (const [key, box] of changes) {
+    if (box === null) {
+      entries.delete(key);
+      continue;
+    }
+    const identity = parseIdentityKey(key);
+    // parseJournal already refused malformed keys.
+    if (identity !== null) entries.set(key, { ...identity, box });
+  }
+}
+
+function stateFrom(file: VaultFile, journal: JournalOnDisk): State {
   const entries = new Map<string, StoredEntry>();
   for (const [key, box] of Object.entries(file.entries)) {
     const identity = parseIdentityKey(key);
     // parseVaultFile already refused malformed keys.
     if (identity !== null) entries.set(key, { ...identity, box });
   }
-  return { protectors: [...file.protectors], entries };
+  let seq = file.seq;
+  for (const record of journal.records) {
+    if (record.seq <= file.seq) continue;
+    applyChanges(entries, record.changes);
+    seq = record.seq;
+  }
+  return { protectors: [...file.protectors], entries, seq };
 }
 
-function fileFromState(state: State | Draft): VaultFileV1 {
+function fileFromState(state: State, protectors: readonly WrappedKey[]): VaultFile {
   const entries: Record<string, SealedBox> = {};
   for (const [key, entry] of state.entries) entries[key] = entry.box;
-  return { version: VAULT_FORMAT_VERSION, protectors: state.protectors, entries };
+  return { version: VAULT_FORMAT_VERSION, seq: state.seq, protectors, entries };
 }
 
 class EncryptedVault implements Vault {
   readonly path: string;
+  readonly #dir: string;
+  readonly #guard: WriteGuard;
+  readonly #readOnly: boolean;
   #dataKey: Buffer | null;
+  /** What is durable: what reads see. */
   #state: State;
+  /** What is written (in the operating system, maybe not yet on the disk): the next record's base. */
+  #written: State;
+  /** secrets.json as this process last read or wrote it. */
+  #fileFingerprint: Fingerprint;
+  readonly #journal: JournalWriter;
   #queue: Job[] = [];
+  #foldWanted: boolean;
+  #foldTimer: ReturnType<typeof setTimeout> | null = null;
   #writing: Promise<void> | null = null;
 
-  constructor(path: string, dataKey: Buffer, state: State) {
-    this.path = path;
-    this.#dataKey = dataKey;
-    this.#state = state;
+  constructor(init: { path: string; dataKey: Buffer; file: VaultFile; fingerprint: Fingerprint; journal: JournalOnDisk; options: VaultOptions }) {
+    this.path = init.path;
+    this.#dir = init.options.dataDir;
+    this.#guard = init.options.guard ?? UNGUARDED;
+    this.#readOnly = init.options.readOnly === true;
+    this.#dataKey = init.dataKey;
+    this.#state = stateFrom(init.file, init.journal);
+    this.#written = this.#state;
+    this.#fileFingerprint = init.fingerprint;
+    this.#journal = new JournalWriter(init.options.dataDir, init.journal);
+    // Journal files found on opening are folded in (and removed) at the first write of secrets.json.
+    this.#foldWanted = init.journal.files.length > 0;
+    // The first seal of a process initialises the cipher (about a millisecond): paid here, at open, rather
+    // than between a provider's answer and the write of the refresh token it rotated.
+    if (!this.#readOnly) sealSecret(init.dataKey, 'tokenry-vault', 'warm-up', '');
   }
 
   async getPassword(service: string, account: string): Promise<string | null> {
@@ -217,11 +295,7 @@ class EncryptedVault implements Vault {
     checkName('service', service);
     checkName('account', account);
     const key = identityKey(service, account);
-    return this.#enqueue((draft) => {
-      const existed = draft.entries.delete(key);
-      if (existed) draft.changed = true;
-      return existed;
-    });
+    return this.#append([[key, null]]);
   }
 
   async findCredentials(service: string): Promise<Array<{ account: string; password: string }>> {
@@ -238,26 +312,16 @@ class EncryptedVault implements Vault {
 
   async setMany(changes: readonly SecretChange[]): Promise<void> {
     const dataKey = this.#key();
-    // Validate and encrypt everything before queueing, so a bad change refuses the whole batch.
-    const sealed = changes.map((change) => {
+    // Validate and encrypt everything before writing, so a bad change refuses the whole batch.
+    const sealed = changes.map((change): readonly [string, SealedBox | null] => {
       checkName('service', change.service);
       checkName('account', change.account);
       if (change.password !== null) checkSecret(change.password);
       const key = identityKey(change.service, change.account);
-      const box = change.password === null ? null : sealSecret(dataKey, change.service, change.account, change.password);
-      return { key, service: change.service, account: change.account, box };
+      return [key, change.password === null ? null : sealSecret(dataKey, change.service, change.account, change.password)];
     });
     if (sealed.length === 0) return;
-    await this.#enqueue((draft) => {
-      for (const change of sealed) {
-        if (change.box === null) {
-          if (draft.entries.delete(change.key)) draft.changed = true;
-        } else {
-          draft.entries.set(change.key, { service: change.service, account: change.account, box: change.box });
-          draft.changed = true;
-        }
-      }
-    });
+    await this.#append(sealed);
   }
 
   protectorKinds(): ProtectorKind[] {
@@ -281,6 +345,7 @@ class EncryptedVault implements Vault {
   }
 
   async addProtector(protector: KeyProtector): Promise<void> {
+    this.#writable();
     const wrapped = await protector.wrap(this.#key());
     const replaced = await this.#enqueue((draft) => {
       const old = draft.protectors.filter((w) => w.kind === protector.kind);
@@ -303,6 +368,7 @@ class EncryptedVault implements Vault {
 
   async removeProtector(kind: ProtectorKind, protector?: KeyProtector): Promise<boolean> {
     this.#key();
+    this.#writable();
     const removed = await this.#enqueue((draft) => {
       const kept = draft.protectors.filter((w) => w.kind !== kind);
       if (kept.length === draft.protectors.length) return [];
@@ -320,8 +386,22 @@ class EncryptedVault implements Vault {
     return removed.length > 0;
   }
 
+  deriveKey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.#key(), Buffer.alloc(0), `tokenry-vault/v2/derived/${purpose}`, 32));
+  }
+
+  async folded(): Promise<void> {
+    await this.#journal.idle();
+    this.#cancelFoldTimer();
+    if (!this.#readOnly && this.#foldWanted) this.#pump();
+    while (this.#writing !== null) await this.#writing;
+  }
+
   async close(): Promise<void> {
     if (this.#dataKey === null) return;
+    // secrets.json takes in the journal before the key is forgotten (a failure leaves it in the journal, durable).
+    if (!this.#readOnly) await this.folded();
+    await this.#journal.idle();
     while (this.#writing !== null) await this.#writing;
     this.#dataKey.fill(0);
     this.#dataKey = null;
@@ -332,7 +412,74 @@ class EncryptedVault implements Vault {
     return this.#dataKey;
   }
 
-  /** Queues a mutation; it is applied and written with whatever else is queued at the next write. */
+  #writable(): void {
+    if (this.#readOnly) throw new VaultError('invalid_argument', `The vault in ${this.#dir} was opened read-only`, { path: this.path });
+  }
+
+  /**
+   * Writes one record to the journal at once (in this tick: its bytes are safe from a crash of
+   * this process when this returns) and resolves once it is on the disk; reads see it from then.
+   * This is the whole cost of a write a caller waits for; secrets.json takes it in later (#pump).
+   * Resolves whether anything changed.
+   */
+  #append(changes: JournalRecord['changes']): Promise<boolean> {
+    this.#key();
+    this.#writable();
+    const changed = changes.some(([key, box]) => box !== null || this.#written.entries.has(key));
+    if (!changed) return Promise.resolve(false);
+    // Synchronous checks and write: nothing may run between the caller's request and the bytes reaching the OS.
+    this.#guard.verifySync();
+    this.#checkFile();
+    const seq = this.#written.seq + 1;
+    const durable = this.#journal.append(serializeJournalRecord({ seq, changes }));
+    this.#written = applied(this.#written, changes, seq);
+    this.#foldWanted = true;
+    this.#scheduleFold();
+    return durable.then(() => {
+      // Durability completes in append order, so the durable state advances record by record.
+      this.#state = applied(this.#state, changes, seq);
+      return true;
+    });
+  }
+
+  /**
+   * secrets.json must still be what this process last read or wrote: records appended over
+   * someone else's file would be applied on top of their newer secrets. While a fold is renaming
+   * the file into place its fingerprint is in flux (the fold checks the file itself first); the
+   * check is synchronous, so no fold can start or end halfway through it.
+   */
+  #checkFile(): void {
+    if (this.#writing !== null) return;
+    const now = fingerprintOfSync(this.path);
+    if (!sameFingerprint(now, this.#fileFingerprint)) throw changedOnDisk(this.path, now);
+  }
+
+  /**
+   * Folds the journal into secrets.json a moment after the last append (or at once when the
+   * journal grows large): a rewrite of a large vault costs several fsyncs, and one per renewal
+   * would keep the disk busy when the next renewal's append must be quick.
+   */
+  #scheduleFold(): void {
+    if (this.#journal.activeBytes >= FOLD_AT_BYTES) {
+      this.#cancelFoldTimer();
+      this.#pump();
+      return;
+    }
+    if (this.#foldTimer !== null) return;
+    this.#foldTimer = setTimeout(() => {
+      this.#foldTimer = null;
+      this.#pump();
+    }, FOLD_DELAY_MS);
+    // Never keeps a process alive: close() folds what is left.
+    this.#foldTimer.unref();
+  }
+
+  #cancelFoldTimer(): void {
+    if (this.#foldTimer !== null) clearTimeout(this.#foldTimer);
+    this.#foldTimer = null;
+  }
+
+  /** Queues a protector change; it is applied and written with whatever else is queued at the next write of secrets.json. */
   #enqueue<R>(apply: (draft: Draft) => R): Promise<R> {
     this.#key();
     return new Promise<R>((resolve, reject) => {
@@ -347,9 +494,9 @@ class EncryptedVault implements Vault {
     });
   }
 
-  /** Starts the writer unless one is running: one write in flight, later jobs coalesce into the next. */
+  /** Starts the writer of secrets.json unless one is running: one write in flight, later work coalesces into the next. */
   #pump(): void {
-    if (this.#writing !== null) return;
+    if (this.#writing !== null || this.#readOnly) return;
     this.#writing = this.#drain().finally(() => {
       this.#writing = null;
       if (this.#queue.length > 0) this.#pump();
@@ -357,13 +504,11 @@ class EncryptedVault implements Vault {
   }
 
   async #drain(): Promise<void> {
-    while (this.#queue.length > 0) {
+    while (this.#queue.length > 0 || this.#foldWanted) {
       const batch = this.#queue.splice(0);
-      const draft: Draft = {
-        protectors: [...this.#state.protectors],
-        entries: new Map(this.#state.entries),
-        changed: false,
-      };
+      const fold = this.#foldWanted;
+      this.#foldWanted = false;
+      const draft: Draft = { protectors: [...this.#state.protectors], changed: false };
       const accepted: Array<{ job: Job; settle: () => void }> = [];
       for (const job of batch) {
         try {
@@ -373,19 +518,36 @@ class EncryptedVault implements Vault {
           job.reject(error);
         }
       }
-      if (draft.changed) {
+      // Later appends go to a new journal file; the earlier ones are removed once secrets.json holds them.
+      const files = fold ? await this.#journal.rotate() : [];
+      const snapshot = this.#state;
+      if (draft.changed || fold) {
         try {
-          await writeFileAtomic(this.path, serializeVaultFile(fileFromState(draft)));
+          await this.#guard.verify();
+          await assertUnchanged(this.path, this.#fileFingerprint);
+          await writeFileAtomic(this.path, serializeVaultFile(fileFromState(snapshot, draft.protectors)));
+          this.#fileFingerprint = await fingerprintOf(this.path);
         } catch (error) {
-          // Nothing of this batch is durable: its callers learn so, and memory keeps the old state.
+          // Nothing of this batch is durable: its callers learn so, and memory keeps the old
+          // protectors. Journal records stay in their files, durable, to be folded at the next write.
           for (const { job } of accepted) job.reject(error);
           continue;
         }
-        this.#state = { protectors: draft.protectors, entries: draft.entries };
+        this.#state = { ...this.#state, protectors: draft.protectors };
+        this.#written = { ...this.#written, protectors: draft.protectors };
+        // A file that cannot be removed costs nothing: its records are skipped by seq.
+        await this.#journal.remove(files).catch(() => undefined);
       }
       for (const { settle } of accepted) settle();
     }
   }
+}
+
+/** `state` with one record's changes applied. */
+function applied(state: State, changes: JournalRecord['changes'], seq: number): State {
+  const entries = new Map(state.entries);
+  applyChanges(entries, changes);
+  return { protectors: state.protectors, entries, seq: Math.max(seq, state.seq) };
 }
 
 async function discardAll(protector: KeyProtector, records: readonly WrappedKey[]): Promise<void> {

@@ -20,6 +20,16 @@ export type VaultErrorCode =
   | 'unsupported_version'
   /** Another live process owns the data directory. */
   | 'locked_by_other'
+  /** This process no longer holds the data directory's lock (removed or taken): it stopped writing. */
+  | 'lock_lost'
+  /** A file changed on disk since this process read it: it is not overwritten from memory. */
+  | 'changed_on_disk'
+  /** A data file fails its authentication code (altered, planted, or from before data files had one): not used, not overwritten. */
+  | 'unauthenticated_file'
+  /** A data file that belongs beside the vault is missing: not read as empty. */
+  | 'missing_file'
+  /** secrets.json is missing while the directory holds accounts or clients: no new vault is made over them. */
+  | 'vault_missing'
   /** The OS keyring cannot be reached or refused the operation. */
   | 'keyring_unavailable'
   /** Only a non-persistent keyring (Linux kernel keyutils) is available: the key would be lost. */

@@ -137,7 +137,7 @@ describe.skipIf(skipReason !== null)('Tokenry desktop app (Electron)', () => {
 
   it('refuses navigation away from the app and window.open', async () => {
     const before = page.url();
-    expect(before).toMatch(/^file:.*\/out\/renderer\/index\.html/);
+    expect(before).toMatch(/^app:\/\/tokenry\/index\.html/);
     // Resolves when main has seen (and, through the app's own listener registered first, refused) the attempt.
     const attempted = app.evaluate(
       ({ BrowserWindow }) =>

@@ -4,11 +4,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect } from 'vitest';
-import { accountsFileSchema, EMPTY_ACCOUNTS, readTokenRecord, tokenEntry, VAULT_SERVICE } from '../../../electron/core/accounts/account-store.js';
+import { readTokenRecord, tokenEntry, VAULT_SERVICE, type AccountsFile } from '../../../electron/core/accounts/account-store.js';
 import type { TokenRecord } from '../../../electron/core/grants/token-record.js';
-import { openDataStore } from '../../../electron/core/vault/data-store.js';
+import { makeDataDir, readAccountsFile } from '../../fixtures/data-dir.js';
 import { passphraseProtector, TEST_SCRYPT } from '../../../electron/core/vault/protectors/passphrase.js';
-import { createVault, openVault } from '../../../electron/core/vault/secret-store.js';
+import { openVault } from '../../../electron/core/vault/secret-store.js';
 
 /** The repository root: the CLI runs from here, as `node bin/tokenry.js`. */
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
@@ -41,7 +41,7 @@ export interface CliSandbox {
   /** The token record the vault holds for `name` (read from disk, after the CLI has exited). */
   readRecord(name: string): Promise<TokenRecord | null>;
   /** The non-secret accounts file. */
-  readAccounts(): Promise<typeof EMPTY_ACCOUNTS>;
+  readAccounts(): Promise<AccountsFile>;
   cleanup(): Promise<void>;
 }
 
@@ -51,7 +51,7 @@ export interface CliSandbox {
  */
 export async function makeSandbox(prefix = 'tokenry-cli-'): Promise<CliSandbox> {
   const dataDir = await mkdtemp(join(tmpdir(), prefix));
-  const vault = await createVault({ dataDir, protector: passphraseProtector(PASSPHRASE, { scrypt: TEST_SCRYPT }) });
+  const { vault } = await makeDataDir(dataDir, passphraseProtector(PASSPHRASE, { scrypt: TEST_SCRYPT }));
   await vault.close();
   const transcript: CliRun[] = [];
   return {
@@ -72,8 +72,7 @@ export async function makeSandbox(prefix = 'tokenry-cli-'): Promise<CliSandbox> 
       }
     },
     async readAccounts() {
-      const store = await openDataStore({ dataDir, name: 'accounts', schema: accountsFileSchema, defaults: EMPTY_ACCOUNTS });
-      return store.get();
+      return readAccountsFile(dataDir, passphraseProtector(PASSPHRASE, { scrypt: TEST_SCRYPT }));
     },
     cleanup: () => rm(dataDir, { recursive: true, force: true }),
   };

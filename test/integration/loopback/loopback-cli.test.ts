@@ -10,8 +10,11 @@ import { CliError } from '../../../electron/cli/cli-io.js';
 import { tokenViaLoopback } from '../../../electron/cli/loopback-commands.js';
 import { newClientKey, readAudit, readLoopbackInfo } from '../../../electron/core/loopback/index.js';
 import { makeTempDir, REPO_ROOT } from '../../unit/core/vault/vault-test-helpers.js';
-import { capture } from './cli-harness.js';
+import { capture as captureWith } from './cli-harness.js';
 import { closedPort, makeWorld, PASSPHRASE, type World } from './support.js';
+
+/** Every command that opens the vault (client commands too: clients.json is authenticated with its key) needs the passphrase. */
+const capture = (dataDir: string, words: readonly string[], env: Record<string, string | undefined> = {}) => captureWith(dataDir, words, { TOKENRY_PASSPHRASE: PASSPHRASE, ...env });
 
 let world: World;
 let key: string;

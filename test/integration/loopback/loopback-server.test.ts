@@ -1,8 +1,8 @@
 // The loopback token provider against a real service, vault and OAuth server: what it hands out and what it refuses.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newClientKey, startLoopbackServer, type LoopbackServer } from '../../../electron/core/loopback/index.js';
+import { AUDIT_DIR, newClientKey, startLoopbackServer, type LoopbackServer } from '../../../electron/core/loopback/index.js';
 import { FakeClock } from '../../fixtures/fake-clock.js';
 import { get, makeWorld, must, rawRequest, serve, type Served, type World } from './support.js';
 
@@ -223,6 +223,40 @@ describe('rate limiting failed authentication', () => {
   });
 });
 
+describe('rate limiting across source addresses (issue 12, item 6)', () => {
+  it('answers 429 to wrong keys sent from 400 different addresses of 127.0.0.0/8: they share one budget', async () => {
+    const server = must(await startLoopbackServer({ service: world.service, clients: loopback.clients, audit: loopback.audit, port: 0, authRateLimit: { burst: 10, perSecond: 0.01 } }));
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 400; i++) {
+        statuses.push((await get(server.port, token(), { key: newClientKey(), from: `127.1.${i >> 7}.${(i & 127) + 1}` })).status);
+      }
+      expect(statuses.filter((s) => s === 401)).toHaveLength(10);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(390);
+      // A valid key still gets its token, from any address.
+      expect((await get(server.port, token(), { key, from: '127.9.9.9' })).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('a duplicated Authorization header (issue 12, item 6)', () => {
+  for (const [first, second] of [
+    ['valid', 'invalid'],
+    ['invalid', 'valid'],
+    ['valid', 'valid'],
+  ] as const) {
+    it(`is refused with 400 invalid_request, never served (${first} key first, ${second} second)`, async () => {
+      const pick = (which: 'valid' | 'invalid'): string => (which === 'valid' ? key : newClientKey());
+      const answer = await rawRequest(port, [`GET ${token()} HTTP/1.1`, `Host: 127.0.0.1:${port}`, `Authorization: Bearer ${pick(first)}`, `Authorization: Bearer ${pick(second)}`]);
+      expect(answer.status).toBe(400);
+      expect(answer.json()).toMatchObject({ error: 'invalid_request' });
+      expect(answer.body).not.toContain('access_token');
+    });
+  }
+});
+
 describe('the audit log', () => {
   it('records each request with client, account and outcome', async () => {
     await get(port, token('work'), { key: narrowKey });
@@ -238,8 +272,10 @@ describe('the audit log', () => {
   });
 
   it('never holds a token or a client key', async () => {
-    await loopback.audit.flush();
-    const text = await readFile(join(world.dataDir, 'audit.log'), 'utf8');
+    await loopback.audit.close();
+    let text = '';
+    for (const name of await readdir(join(world.dataDir, AUDIT_DIR))) text += await readFile(join(world.dataDir, AUDIT_DIR, name), 'utf8');
+    expect(text).toContain('"outcome":"ok"');
     const secrets = [...world.oauth.issued.accessTokens, key, narrowKey, revokedKey];
     expect(secrets.filter((s) => text.includes(s))).toEqual([]);
   });

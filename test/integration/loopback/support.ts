@@ -1,7 +1,6 @@
 // Test world for the loopback provider: a real vault, service and OAuth server in a temp dir, and raw HTTP helpers.
 import { request } from 'node:http';
 import { createServer, connect } from 'node:net';
-import { accountsFileSchema, EMPTY_ACCOUNTS } from '../../../electron/core/accounts/account-store.js';
 import {
   openLoopbackHost,
   type AuditLog,
@@ -13,9 +12,10 @@ import {
 import { systemGrantDeps } from '../../../electron/core/grants/grant-client.js';
 import type { Clock } from '../../../electron/core/refresh/clock.js';
 import { TokenryService } from '../../../electron/core/service.js';
-import { openDataStore } from '../../../electron/core/vault/data-store.js';
+import { makeDataDir } from '../../fixtures/data-dir.js';
+import type { StoreOpener } from '../../../electron/core/vault/data-store.js';
 import { passphraseProtector, TEST_SCRYPT } from '../../../electron/core/vault/protectors/passphrase.js';
-import { createVault, type Vault } from '../../../electron/core/vault/secret-store.js';
+import type { Vault } from '../../../electron/core/vault/secret-store.js';
 import { APPLIXURE_DEFAULTS, startApplixure } from '../../fixtures/emulators/index.js';
 import { OAUTH2_DEFAULTS, startOAuth2Server, type OAuth2ServerHandle, type OAuth2ServerOptions } from '../../fixtures/oauth2-server.js';
 import { makeTempDir } from '../../unit/core/vault/vault-test-helpers.js';
@@ -27,6 +27,8 @@ export interface World {
   readonly oauth: OAuth2ServerHandle;
   readonly service: TokenryService;
   readonly vault: Vault;
+  /** Opens the directory's data files as its owner does (authenticated with the vault's key). */
+  readonly openStore: StoreOpener;
   /** Closes the service and the vault, leaving the data directory and the OAuth server to another owner. */
   release(): Promise<void>;
   close(): Promise<void>;
@@ -49,8 +51,7 @@ export async function closedPort(): Promise<number> {
 export async function makeWorld(oauthOptions: OAuth2ServerOptions = {}, options: { clock?: Clock } = {}): Promise<World> {
   const { dir, cleanup } = await makeTempDir('tokenry-loopback-');
   const oauth = await startOAuth2Server(oauthOptions);
-  const vault = await createVault({ dataDir: dir, protector: passphraseProtector(PASSPHRASE, { scrypt: TEST_SCRYPT }) });
-  const accounts = await openDataStore({ dataDir: dir, name: 'accounts', schema: accountsFileSchema, defaults: EMPTY_ACCOUNTS });
+  const { vault, accounts, openStore } = await makeDataDir(dir, passphraseProtector(PASSPHRASE, { scrypt: TEST_SCRYPT }));
   const { clock } = options;
   const service = await TokenryService.open({
     secrets: vault,
@@ -89,6 +90,7 @@ export async function makeWorld(oauthOptions: OAuth2ServerOptions = {}, options:
     oauth,
     service,
     vault,
+    openStore,
     release,
     async close() {
       await release();
@@ -114,7 +116,7 @@ export interface Served {
 
 /** Starts the provider over a world on a free port, the way the app and `tokenry serve` do. */
 export async function serve(world: World, options: Partial<LoopbackHostOptions> = {}): Promise<Served> {
-  const host = await openLoopbackHost({ dataDir: world.dataDir, service: world.service, ...options });
+  const host = await openLoopbackHost({ dataDir: world.dataDir, service: world.service, openStore: world.openStore, ...options });
   must(await host.serve(0));
   const server = host.server();
   if (server === null) throw new Error('the loopback host is not serving');
@@ -129,10 +131,11 @@ export interface Answer {
 }
 
 /** A GET (or `method`) through node:http with exactly the headers given (Host defaults to 127.0.0.1:port). */
-export function get(port: number, path: string, options: { key?: string; method?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+export function get(port: number, path: string, options: { key?: string; method?: string; headers?: Record<string, string>; from?: string } = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...(options.key === undefined ? {} : { Authorization: `Bearer ${options.key}` }), ...options.headers };
-    const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers, agent: false }, (res) => {
+    // `from`: the local address to send from (any of 127.0.0.0/8 on Linux).
+    const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers, agent: false, ...(options.from === undefined ? {} : { localAddress: options.from }) }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve(answer(res.statusCode ?? 0, res.headers, Buffer.concat(chunks).toString('utf8'))));

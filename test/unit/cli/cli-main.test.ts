@@ -1,6 +1,6 @@
 // The `tokenry` entry point in-process: help for every command, usage errors (exit 2), exit codes, stdin and unlock errors.
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -12,7 +12,7 @@ import { main } from '../../../electron/cli/main.js';
 import type { ErrorKind } from '../../../shared/errors.js';
 import { acquireLock } from '../../../electron/core/vault/lock.js';
 import { passphraseProtector, TEST_SCRYPT } from '../../../electron/core/vault/protectors/passphrase.js';
-import { createVault } from '../../../electron/core/vault/secret-store.js';
+import { makeDataDir } from '../../fixtures/data-dir.js';
 
 interface Captured {
   readonly io: CliIo;
@@ -160,7 +160,7 @@ describe('tokenry main over a real data directory', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'tokenry-cli-unit-'));
-    await (await createVault({ dataDir, protector: passphraseProtector('unit pass', { scrypt: TEST_SCRYPT }) })).close();
+    await (await makeDataDir(dataDir, passphraseProtector('unit pass', { scrypt: TEST_SCRYPT }))).vault.close();
   });
   afterAll(async () => {
     await rm(dataDir, { recursive: true, force: true });
@@ -298,5 +298,119 @@ describe('tokenry main over a real data directory', () => {
     const result = await run(['login', 'pw', '--username', 'bob'], { env: env() });
     expect(result.code).toBe(EXIT.usage);
     expect(result.stderr).toMatch(/needs a password\./);
+  });
+});
+
+describe('tokenry refuses secrets and odd names on the command line (issue 12, item 6)', () => {
+  let dataDir: string;
+  const env = (): Record<string, string> => ({ TOKENRY_DATA_DIR: dataDir, TOKENRY_PASSPHRASE: 'unit pass' });
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'tokenry-cli-secrets-'));
+    await (await makeDataDir(dataDir, passphraseProtector('unit pass', { scrypt: TEST_SCRYPT }))).vault.close();
+  });
+  afterAll(async () => rm(dataDir, { recursive: true, force: true }));
+
+  const add = (...extra: string[]) => run(['account', 'add', 'a', '--provider', 'oauth2', '--base-url', 'https://id.example.test', ...extra], { env: env() });
+
+  it.each([
+    [['--param', 'client_secret=canary-s3cret'], /--param client_secret=… would put a secret on the command line.*--client-secret-stdin/],
+    [['--param', 'api_key=canary-s3cret'], /--param api_key=… would put a secret.*only in its vault/],
+    [['--token-url', 'https://id.example.test/token?client_secret=canary-s3cret'], /"client_secret" parameter in --token-url.*--client-secret-stdin/],
+    [['--token-url', '{baseUrl}/token?access_token=canary-s3cret'], /"access_token" parameter in --token-url/],
+    [['--base-url', 'https://user:canary-s3cret@id.example.test'], /user name and password in --base-url/],
+    [['--param', '__proto__=canary-s3cret'], /--param __proto__=… is not a parameter name/],
+  ])('%j: exit 2 without echoing the secret, and nothing is stored', async (extra, pattern) => {
+    const result = await add(...extra);
+    expect(result.code).toBe(EXIT.usage);
+    expect(result.stderr).toMatch(pattern);
+    expect(result.stderr).not.toContain('canary-s3cret');
+    expect(JSON.parse((await run(['account', 'list', '--json'], { env: env() })).stdout)).toEqual([]);
+  });
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('--provider %s is an unknown provider (exit 2), not a crash', async (provider) => {
+    const result = await run(['account', 'add', 'a', '--provider', provider, '--param', 'platform=x'], { env: env() });
+    expect(result.code).toBe(EXIT.usage);
+    expect(result.stderr).toMatch(new RegExp(`Unknown provider "${provider.replace(/[_$]/g, '\\$&')}"`));
+  });
+
+  it('--min-valid above a day (86400 s) is a usage error, like the loopback endpoint', async () => {
+    const result = await run(['token', 'a', '--min-valid', '86401'], { env: env() });
+    expect(result.code).toBe(EXIT.usage);
+    expect(result.stderr).toMatch(/--min-valid needs a whole number of seconds from 0 to 86400/);
+  });
+});
+
+describe('tokenry and its data directory (issue 12, items 4 and 5)', () => {
+  let root: string;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'tokenry-cli-data-'));
+  });
+  afterAll(async () => rm(root, { recursive: true, force: true }));
+  let n = 0;
+  const fresh = (): string => join(root, `dir-${n++}`);
+  const envFor = (dir: string, passphrase = 'a long passphrase'): Record<string, string> => ({ TOKENRY_DATA_DIR: dir, TOKENRY_PASSPHRASE: passphrase });
+
+  it('refuses a one-character passphrase for a new vault (the app asks for 8), and makes no vault', async () => {
+    const dir = fresh();
+    const result = await run(['account', 'list'], { env: envFor(dir, 'x') });
+    expect(result.code).toBe(EXIT.usage);
+    expect(result.stderr).toMatch(/TOKENRY_PASSPHRASE is too short for a new vault: use at least 8 characters/);
+    expect(existsSync(join(dir, 'secrets.json'))).toBe(false);
+  });
+
+  it('tokenry init makes the vault and every data file, once', async () => {
+    const dir = fresh();
+    expect(await run(['init'], { env: envFor(dir) })).toMatchObject({ code: 0, stdout: `Created a vault in ${dir}, protected by a passphrase.\n` });
+    for (const file of ['secrets.json', 'accounts.json', 'clients.json', 'settings.json']) expect(existsSync(join(dir, file)), file).toBe(true);
+    expect(await run(['init'], { env: envFor(dir) })).toMatchObject({ code: EXIT.other, stderr: `tokenry: ${dir} already has a vault.\n` });
+    const files = await run(['files'], { env: envFor(dir) });
+    expect(files.code).toBe(0);
+    expect(files.stdout).toMatch(/^accounts\.json +ok +0 accounts\nclients\.json +ok +0 loopback clients\nsettings\.json +ok +settings/);
+  });
+
+  it('a missing vault beside accounts is an error naming what is missing; no new, empty vault is made', async () => {
+    const dir = fresh();
+    expect((await run(['account', 'add', 'a', '--provider', 'oauth2', '--base-url', 'https://id.example.test'], { env: envFor(dir) })).code).toBe(0);
+    await rm(join(dir, 'secrets.json'));
+    for (const argv of [['account', 'list'], ['init'], ['files']]) {
+      const result = await run(argv, { env: envFor(dir) });
+      expect(result.code, argv.join(' ')).toBe(EXIT.other);
+      expect(result.stderr).toMatch(/The vault \(secrets\.json\) is missing from .*, but accounts\.json, clients\.json, settings\.json are there.*Restore secrets\.json from a backup/);
+    }
+    expect(existsSync(join(dir, 'secrets.json'))).toBe(false);
+  });
+
+  it('a tampered clients.json is refused by every command, shown by `tokenry files` with what to do, and usable again once accepted', async () => {
+    const dir = fresh();
+    const env = envFor(dir);
+    expect((await run(['init'], { env })).code).toBe(0);
+    // A client planted with a key hash of the planter's choosing.
+    const planted = { version: 2, clients: [{ name: 'planted', keyHash: 'a'.repeat(64), accounts: ['work'], createdAt: 0, lastUsedAt: null }], mac: 'b'.repeat(64) };
+    await writeFile(join(dir, 'clients.json'), JSON.stringify(planted));
+    const list = await run(['client', 'list'], { env });
+    expect(list.code).toBe(EXIT.other);
+    expect(list.stderr).toMatch(/clients\.json fails its authentication code.*tokenry files accept clients\.json/);
+    const files = await run(['files'], { env });
+    expect(files.code).toBe(EXIT.other);
+    expect(files.stdout).toMatch(/clients\.json +REFUSED +\(unauthenticated_file\) .*clients\.json fails its authentication code/);
+    expect(files.stdout).toMatch(/accounts\.json +ok/);
+    // The person looked, and accepts the file as it is (here: with the planted client in it).
+    expect(await run(['files', 'accept', 'clients.json'], { env })).toMatchObject({ code: 0, stdout: 'Accepted clients.json: 1 loopback client.\n' });
+    expect((await run(['client', 'list'], { env })).stdout).toMatch(/^planted /);
+    expect((await run(['files', 'accept', 'secrets.json'], { env })).code).toBe(EXIT.usage);
+  });
+
+  it('a damaged key record is reported as damaged, not as a wrong passphrase', async () => {
+    const dir = fresh();
+    expect((await run(['init'], { env: envFor(dir) })).code).toBe(0);
+    const file = JSON.parse(await readFile(join(dir, 'secrets.json'), 'utf8')) as { protectors: Array<{ box: { tag: string } }> };
+    const tag = Buffer.from(file.protectors[0]!.box.tag, 'base64');
+    tag[3] = (tag[3] ?? 0) ^ 0x10;
+    file.protectors[0]!.box.tag = tag.toString('base64');
+    await writeFile(join(dir, 'secrets.json'), JSON.stringify(file));
+    const result = await run(['account', 'list'], { env: envFor(dir) });
+    expect(result.code).toBe(EXIT.other);
+    expect(result.stderr).toMatch(/secrets\.json is damaged \(key record 1 \(passphrase\) does not match its checksum/);
+    expect(result.stderr).not.toMatch(/does not open/);
   });
 });

@@ -7,15 +7,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openSettings } from '../../../electron/core/settings/settings-store.js';
+import { passphraseProtector, TEST_SCRYPT } from '../../../electron/core/vault/protectors/passphrase.js';
+import { makeDataDir } from '../../fixtures/data-dir.js';
 
 const fake = vi.hoisted(() => {
   type Listener = (...args: unknown[]) => unknown;
   const appListeners = new Map<string, Listener[]>();
   const ipc = new Map<string, Listener>();
   const windows: Array<Record<string, unknown>> = [];
+  const protocolHandlers = new Map<string, (request: { url: string }) => Promise<Response>>();
   const trays: Array<{ menu: { template: Array<{ label?: string }> } | null; tooltip: string; destroyed: boolean }> = [];
   const sessionCalls: Record<string, unknown> = {};
   let exitCode: number | null = null;
@@ -31,7 +33,7 @@ const fake = vi.hoisted(() => {
     readonly options: Record<string, unknown>;
     readonly webContents: Record<string, unknown>;
     destroyed = false;
-    loadedFile: string | null = null;
+    loadedUrl: string | null = null;
     constructor(options: Record<string, unknown>) {
       const id = nextId++;
       this.options = options;
@@ -45,10 +47,10 @@ const fake = vi.hoisted(() => {
       };
       windows.push(this as unknown as Record<string, unknown>);
     }
-    loadFile = vi.fn(async (path: string) => {
-      this.loadedFile = path;
+    loadFile = vi.fn(async () => undefined);
+    loadURL = vi.fn(async (url: string) => {
+      this.loadedUrl = url;
     });
-    loadURL = vi.fn(async () => undefined);
     once = () => this;
     on = () => this;
     show = vi.fn();
@@ -134,13 +136,17 @@ const fake = vi.hoisted(() => {
         webRequest: { onHeadersReceived: (h: unknown) => (sessionCalls['headers'] = h) },
       },
     },
+    protocol: {
+      registerSchemesAsPrivileged: vi.fn(),
+      handle: vi.fn((scheme: string, handler: (request: { url: string }) => Promise<Response>) => protocolHandlers.set(scheme, handler)),
+    },
     ipcMain: {
       on: vi.fn(),
       handle: (channel: string, handler: Listener) => ipc.set(channel, handler),
       removeHandler: (channel: string) => ipc.delete(channel),
     },
   };
-  return { electron, ipc, windows, trays, sessionCalls, exited, started, exitCode: () => exitCode, appListeners };
+  return { electron, ipc, windows, trays, sessionCalls, exited, started, exitCode: () => exitCode, appListeners, protocolHandlers };
 });
 
 // electron-store (through the app's store opener) imports electron's default export.
@@ -161,20 +167,27 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-type Window = { options: { webPreferences: Record<string, unknown> }; webContents: { id: number; mainFrame: { processId: number; routingId: number } }; loadedFile: string | null };
+type Window = {
+  options: { webPreferences: Record<string, unknown> };
+  webContents: { id: number; mainFrame: { processId: number; routingId: number } };
+  loadedUrl: string | null;
+  loadFile: (...args: unknown[]) => unknown;
+};
 
 const mainWindow = () => fake.windows[0] as unknown as Window;
 const trusted = () => {
   const window = mainWindow();
-  return { sender: window.webContents, senderFrame: { ...window.webContents.mainFrame, parent: null, url: pathToFileURL(window.loadedFile ?? '').href } };
+  return { sender: window.webContents, senderFrame: { ...window.webContents.mainFrame, parent: null, url: window.loadedUrl ?? '' } };
 };
 const call = (channel: string, event: unknown, ...args: unknown[]) => fake.ipc.get(channel)!(event, ...args) as Promise<{ ok: boolean; value?: unknown; error?: { code: string } }>;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'tokenry-shell-'));
   // The provider starts disabled here; a test turns it on through the settings channel.
-  const settings = await openSettings(dataDir);
+  const made = await makeDataDir(dataDir, passphraseProtector('shell test passphrase', { scrypt: TEST_SCRYPT }));
+  const settings = await openSettings(dataDir, made.openStore);
   await settings.set({ ...settings.get(), loopbackEnabled: false });
+  await made.vault.close();
   process.env['TOKENRY_DATA_DIR'] = dataDir;
   process.env['TOKENRY_PASSPHRASE'] = 'shell test passphrase';
   delete process.env['ELECTRON_RENDERER_URL'];
@@ -215,7 +228,17 @@ describe('the Electron shell', () => {
     const window = mainWindow();
     expect(window.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
     expect(String(window.options.webPreferences['preload'])).toMatch(/preload[\\/]index\.cjs$/);
-    expect(window.loadedFile).toMatch(/renderer[\\/]index\.html$/);
+    expect(window.loadedUrl).toBe('app://tokenry/index.html');
+    expect(window.loadFile).not.toHaveBeenCalled();
+  });
+
+  it('serves the page from its own app:// scheme, registered as privileged, never from file:// (issue 12, item 7)', async () => {
+    expect(fake.electron.protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([{ scheme: 'app', privileges: { standard: true, secure: true, codeCache: true } }]);
+    const handler = fake.protocolHandlers.get('app');
+    expect(handler).toBeDefined();
+    for (const url of ['app://tokenry/../main/index.js', 'app://tokenry/%2e%2e%2fmain%2findex.js', 'app://other/index.html']) {
+      expect((await handler!({ url })).status, url).toBe(404);
+    }
   });
 
   it('answers the window over the typed IPC, with the vault protected by TOKENRY_PASSPHRASE', async () => {

@@ -1,9 +1,12 @@
 // Specifies where the renderer comes from and the checks built on it: IPC sender URLs, the CSP, external links.
 
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
+  appFileFor,
+  appResponseHeaders,
   contentSecurityPolicy,
   isAllowedExternalUrl,
   isAllowedSender,
@@ -12,8 +15,9 @@ import {
 } from '../../../electron/main/renderer-location.js';
 
 const MAIN_DIR = join('/opt', 'Tokenry', 'resources', 'app.asar', 'out', 'main');
-const INDEX = join(MAIN_DIR, '../renderer/index.html');
-const FILE: RendererLocation = { kind: 'file', path: INDEX };
+const RENDERER_DIR = join(MAIN_DIR, '../renderer');
+const INDEX = join(RENDERER_DIR, 'index.html');
+const FILE: RendererLocation = { kind: 'app', dir: RENDERER_DIR, url: 'app://tokenry/index.html' };
 const DEV: RendererLocation = { kind: 'dev-server', url: 'http://localhost:5173/' };
 
 describe('rendererLocation', () => {
@@ -36,7 +40,7 @@ describe('rendererLocation', () => {
 });
 
 describe('isAllowedSender', () => {
-  const indexUrl = pathToFileURL(INDEX).href;
+  const indexUrl = 'app://tokenry/index.html';
 
   it('accepts the very index.html, with any hash or query', () => {
     expect(isAllowedSender(indexUrl, FILE)).toBe(true);
@@ -44,8 +48,11 @@ describe('isAllowedSender', () => {
     expect(isAllowedSender(`${indexUrl}?screen=settings`, FILE)).toBe(true);
   });
 
-  it('refuses other files, other schemes, remote pages and garbage', () => {
-    expect(isAllowedSender(pathToFileURL(join(MAIN_DIR, '../renderer/other.html')).href, FILE)).toBe(false);
+  it('refuses other pages of the app, the same file by file://, other hosts and schemes, remote pages and garbage', () => {
+    expect(isAllowedSender('app://tokenry/other.html', FILE)).toBe(false);
+    expect(isAllowedSender('app://other/index.html', FILE)).toBe(false);
+    expect(isAllowedSender('app://user:pw@tokenry/index.html', FILE)).toBe(false);
+    expect(isAllowedSender(pathToFileURL(INDEX).href, FILE)).toBe(false);
     expect(isAllowedSender(pathToFileURL('/tmp/index.html').href, FILE)).toBe(false);
     expect(isAllowedSender('https://example.com/index.html', FILE)).toBe(false);
     expect(isAllowedSender('data:text/html,<h1>hi</h1>', FILE)).toBe(false);
@@ -61,6 +68,53 @@ describe('isAllowedSender', () => {
     expect(isAllowedSender('http://127.0.0.1:5173/', DEV)).toBe(false);
     expect(isAllowedSender('https://localhost:5173/', DEV)).toBe(false);
     expect(isAllowedSender(indexUrl, DEV)).toBe(false);
+  });
+});
+
+describe('appFileFor and appResponseHeaders (the app:// scheme)', () => {
+  it('maps app://tokenry/ paths to files of the renderer directory, / to index.html', () => {
+    expect(appFileFor('app://tokenry/', RENDERER_DIR)).toBe(resolve(INDEX));
+    expect(appFileFor('app://tokenry/index.html#/accounts', RENDERER_DIR)).toBe(resolve(INDEX));
+    expect(appFileFor('app://tokenry/assets/index-abc.js?v=1', RENDERER_DIR)).toBe(resolve(RENDERER_DIR, 'assets/index-abc.js'));
+    expect(appFileFor('app://tokenry/assets/a%20b.css', RENDERER_DIR)).toBe(resolve(RENDERER_DIR, 'assets/a b.css'));
+  });
+
+  it.each([
+    'app://tokenry/../main/index.js',
+    'app://tokenry/%2e%2e/main/index.js',
+    'app://tokenry/assets/%2e%2e%2f%2e%2e%2fmain%2findex.js',
+    'app://tokenry/..%5cmain%5cindex.js',
+    'app://tokenry/%00index.html',
+    'app://tokenry/%E0%A4%A',
+    'app://other/index.html',
+    'app://user@tokenry/index.html',
+    'file:///etc/passwd',
+    'not a url',
+  ])('refuses %s', (url) => {
+    const file = appFileFor(url, RENDERER_DIR);
+    expect(file === null || file.startsWith(`${resolve(RENDERER_DIR)}/`)).toBe(true);
+    if (!url.startsWith('app://tokenry/') || url.includes('%00') || url.includes('%E0') || url.includes('%5c') || url.includes('%2f')) expect(file).toBeNull();
+  });
+
+  it('answers with the type, the window CSP and nosniff', () => {
+    expect(appResponseHeaders('/x/index.html', 'CSP')).toEqual({ 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': 'CSP', 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache' });
+    expect(appResponseHeaders('/x/a.js', 'CSP')['Content-Type']).toBe('text/javascript; charset=utf-8');
+    expect(appResponseHeaders('/x/constructor', 'CSP')['Content-Type']).toBe('application/octet-stream');
+  });
+});
+
+describe('the renderer\'s own meta CSP (renderer/index.html, issue 12, item 7)', () => {
+  const directives = (csp: string): Map<string, string[]> =>
+    new Map(csp.split(';').map((d) => d.trim()).filter((d) => d !== '').map((d) => d.split(/\s+/)).map(([name, ...values]) => [name ?? '', values]));
+
+  it('is the window\'s policy (less frame-ancestors, which a meta tag cannot set): no socket, no wildcard, nothing the app does not need', async () => {
+    const html = await readFile(resolve(import.meta.dirname, '../../../renderer/index.html'), 'utf8');
+    const meta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/i.exec(html)?.[1];
+    expect(meta).toBeDefined();
+    const expected = directives(contentSecurityPolicy(FILE));
+    expected.delete('frame-ancestors');
+    expect(directives(meta ?? '')).toEqual(expected);
+    expect(meta).not.toMatch(/ws:|wss:|\*|unsafe-eval/);
   });
 });
 

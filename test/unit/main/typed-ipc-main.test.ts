@@ -18,9 +18,8 @@ vi.mock('electron', () => ({
 const { FORBIDDEN_SENDER, isTrustedSender, registerIpc } = await import('../../../electron/main/ipc/typed-ipc-main.js');
 type Contents = Parameters<typeof isTrustedSender>[1];
 
-const INDEX = '/opt/Tokenry/resources/app.asar/out/renderer/index.html';
-const RENDERER = { kind: 'file', path: INDEX } as const;
-const INDEX_URL = pathToFileURL(INDEX).href;
+const RENDERER = { kind: 'app', dir: '/opt/Tokenry/resources/app.asar/out/renderer', url: 'app://tokenry/index.html' } as const;
+const INDEX_URL = RENDERER.url;
 
 function fakeContents() {
   return { isDestroyed: vi.fn(() => false), mainFrame: { processId: 7, routingId: 1 }, send: vi.fn() };

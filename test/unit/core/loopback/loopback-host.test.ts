@@ -50,7 +50,7 @@ describe('openLoopbackHost()', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(await readLoopbackInfo(dataDir)).toEqual({ url, pid: process.pid });
     expect((await fetch(`${url}/v1/accounts`)).status).toBe(401);
-    expect((await host.audit.read(10))[0]).toMatchObject({ client: null, outcome: 'missing_client_key', status: 401 });
+    expect((await host.audit.read(10))[0]).toMatchObject({ client: null, outcome: 'missing_client_key ×1 in that minute from 127.0.0.1', status: 401 });
     await host.close();
     expect(host.url()).toBeNull();
     expect(await readLoopbackInfo(dataDir)).toBeNull();
@@ -84,5 +84,18 @@ describe('openLoopbackHost()', () => {
       await second.close();
       await rm(otherDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('auditRows()', () => {
+  it('says how many refusals a counted row stands for, and from where', () => {
+    const time = '2026-01-01T00:00:30.000Z';
+    expect(
+      auditRows([
+        { time, client: 'ci', account: 'work', route: 'token', status: 200, outcome: 'ok' },
+        { time, client: null, account: null, route: 'token', status: 401, outcome: 'invalid_client_key', count: 412, source: '127.0.0.5' },
+        { time, client: null, account: null, route: 'other', status: 401, outcome: 'invalid_client_key', count: 9, source: '*' },
+      ]).map((r) => r.outcome),
+    ).toEqual(['ok', 'invalid_client_key ×412 in that minute from 127.0.0.5', 'invalid_client_key ×9 in that minute from other addresses']);
   });
 });

@@ -180,8 +180,8 @@ describe('what the UI learns: presets and account settings', () => {
       allowInsecureHttp: false,
     });
 
-    // A later change is laid over the earlier ones; a token URL's query (it may hold a key) is never shown.
-    const updated = value(await service.updateAccount('crm', { overrides: { tokenUrl: '{baseUrl}/custom/token?api_key=query-canary', clientAuth: 'basic' } }));
+    // A later change is laid over the earlier ones; a token URL's query is never shown (a secret-named one is refused outright).
+    const updated = value(await service.updateAccount('crm', { overrides: { tokenUrl: '{baseUrl}/custom/token?tenant=query-canary', clientAuth: 'basic' } }));
     expect(updated.settings).toEqual({ ...view.settings, tokenUrl: '{baseUrl}/custom/token', clientAuth: 'basic' });
     expect(value(service.account('crm')).settings).toEqual(updated.settings);
     for (const shown of [view, updated, ...service.accounts()]) {
@@ -233,10 +233,14 @@ describe('against Team Server', () => {
       expect(password).not.toContain('wrong-canary-pw');
     }
 
+    // Before the vault's journal is folded into secrets.json, and after.
+    const inJournal = await allFiles(dataDir);
+    expect(inJournal.some((f) => /secrets-\d+\.journal$/.test(f.path))).toBe(true);
+    await vault.folded();
     const files = await allFiles(dataDir);
     expect(files.map((f) => f.path.slice(dataDir.length + 1)).sort()).toEqual(['accounts.json', 'secrets.json']);
     const secrets = [TEAMSERVER_DEFAULTS.password, 'wrong-canary-pw', TEAMSERVER_DEFAULTS.clientSecret, ...em.issued.accessTokens, ...em.issued.refreshTokens];
-    for (const { path, bytes } of files) {
+    for (const { path, bytes } of [...inJournal, ...files]) {
       for (const secret of secrets) {
         for (const form of clearForms(secret)) expect(bytes.includes(Buffer.from(form, 'utf8')), `${form} in ${path}`).toBe(false);
       }
@@ -570,5 +574,19 @@ describe('removing an account while its renewal is in flight', () => {
     opened = await openService(dataDir);
     expect(value(opened.service.account('x'))).toMatchObject({ state: { kind: 'signed_out' }, issuedAt: null });
     expect(failure(await opened.service.token('x'))).toMatchObject({ kind: 'needs_sign_in' });
+  });
+});
+
+describe('settings that would keep a secret in clear (issue 12, item 6)', () => {
+  it('addAccount() and updateAccount() refuse a secret-named extra parameter or URL query parameter, storing nothing', async () => {
+    opened = await openService(dataDir);
+    const { service } = opened;
+    const refused = failure(await service.addAccount({ name: 'x', provider: 'oauth2', overrides: { baseUrl: 'https://a.example.test', extraParams: { client_secret: 'canary' } } }));
+    expect(refused).toMatchObject({ code: 'secret_in_settings', kind: 'invalid_input' });
+    expect(refused.message).not.toContain('canary');
+    expect(service.accounts()).toEqual([]);
+    value(await service.addAccount({ name: 'x', provider: 'oauth2', overrides: { baseUrl: 'https://a.example.test' } }));
+    expect(failure(await service.updateAccount('x', { overrides: { tokenUrl: '{baseUrl}/token?api_key=canary' } }))).toMatchObject({ code: 'secret_in_settings' });
+    expect(value(service.account('x')).settings.tokenUrl).toBe('{baseUrl}/token');
   });
 });

@@ -19,7 +19,7 @@ describe('openSettings()', () => {
     expect(settings.get()).toEqual(DEFAULT_SETTINGS);
     await settings.set({ ...settings.get(), leadSeconds: 600 });
     expect(settings.get()).toEqual({ ...DEFAULT_SETTINGS, leadSeconds: 600 });
-    expect(JSON.parse(await readFile(join(dataDir, 'settings.json'), 'utf8'))).toEqual({ version: 1, ...DEFAULT_SETTINGS, leadSeconds: 600 });
+    expect(JSON.parse(await readFile(join(dataDir, 'settings.json'), 'utf8'))).toEqual({ version: 2, ...DEFAULT_SETTINGS, leadSeconds: 600 });
     await settings.update((s) => ({ ...s, clipboardClearSeconds: 0 }));
     expect(settings.get()).toEqual({ ...DEFAULT_SETTINGS, leadSeconds: 600, clipboardClearSeconds: 0 });
   });

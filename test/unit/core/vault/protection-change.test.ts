@@ -44,6 +44,8 @@ beforeEach(async () => {
   ({ dir, cleanup } = await makeTempDir('tokenry-protection-'));
   vault = await createVault({ dataDir: dir, protector: testPassphrase(CURRENT) });
   await vault.setPassword('tokenry', 'work/refresh_token', 'CANARY-secret');
+  // From the journal into secrets.json, where these tests compare entries.
+  await vault.folded();
 });
 afterEach(async () => {
   await vault.close();

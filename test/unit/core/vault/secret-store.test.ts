@@ -3,11 +3,13 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createVault, openOrCreateVault, openVault, secretsPath } from '../../../../electron/core/vault/secret-store.js';
+import type { WrappedKey } from '../../../../electron/core/vault/protector.js';
+import { keyRecordCheck, VAULT_FORMAT_VERSION } from '../../../../electron/core/vault/vault-file.js';
 import { passphraseProtector, TEST_SCRYPT } from '../../../../electron/core/vault/protectors/passphrase.js';
 import { safeStorageProtector, type SafeStorageLike } from '../../../../electron/core/vault/protectors/safe-storage.js';
 import { isVaultError } from '../../../../electron/core/vault/vault-error.js';
 import type * as AtomicFile from '../../../../electron/core/vault/atomic-file.js';
-import { listFiles, makeTempDir, modeOf, rejectionCode, testPassphrase } from './vault-test-helpers.js';
+import { journalFiles, journalLines, listFiles, makeTempDir, modeOf, rejectionCode, testPassphrase } from './vault-test-helpers.js';
 
 /** Durable writes of secrets.json, counted by wrapping the one function every vault write goes through. */
 const writes = vi.hoisted(() => ({ count: 0 }));
@@ -30,6 +32,12 @@ beforeEach(async () => {
   dataDir = join(dataDir, 'data');
 });
 afterEach(async () => cleanup());
+
+function flipFirstByte(base64: string): string {
+  const bytes = Buffer.from(base64, 'base64');
+  bytes[0] = (bytes[0] ?? 0) ^ 0x01;
+  return bytes.toString('base64');
+}
 
 interface RawFile {
   version: number;
@@ -118,6 +126,7 @@ describe('createVault() and openVault()', () => {
   it('createVault() refuses to replace an existing vault with code vault_exists, leaving it unchanged', async () => {
     const vault = await createVault({ dataDir, protector: testPassphrase() });
     await vault.setPassword('s', 'a', 'keep me');
+    await vault.folded();
     const before = await readFile(secretsPath(dataDir));
     expect(await rejectionCode(createVault({ dataDir, protector: testPassphrase('other') }))).toBe('vault_exists');
     expect(await readFile(secretsPath(dataDir))).toEqual(before);
@@ -157,11 +166,6 @@ describe('tampering and damage', () => {
     await vault.setPassword('tokenry', 'work/refresh_token', 'rt-secret');
     await vault.close();
   }
-  function flipFirstByte(base64: string): string {
-    const bytes = Buffer.from(base64, 'base64');
-    bytes[0] = (bytes[0] ?? 0) ^ 0x01;
-    return bytes.toString('base64');
-  }
 
   for (const field of ['ct', 'iv', 'tag'] as const) {
     it(`getPassword() reports a flipped byte in the entry's ${field} with code tampered`, async () => {
@@ -193,13 +197,32 @@ describe('tampering and damage', () => {
     expect(await reopened.getPassword('tokenry', 'alice')).toBe('alice-token');
   });
 
-  it('openVault() reports lowered scrypt parameters in the file as wrong_passphrase (they are authenticated)', async () => {
+  it('openVault() reports lowered scrypt parameters with a recomputed checksum as wrong_passphrase (they are authenticated)', async () => {
     await createVault({ dataDir, protector: passphraseProtector('pw', { scrypt: { N: 2 ** 11, r: 8, p: 1 } }) });
     const raw = await readRaw();
-    (raw.protectors[0]!['kdf'] as { N: number }).N = 2 ** 10;
+    const { check: _check, ...record } = raw.protectors[0]!;
+    (record['kdf'] as { N: number }).N = 2 ** 10;
+    // What someone who knows the format does: the checksum is not keyed, the wrapped key's authentication is.
+    raw.protectors[0] = { ...record, check: keyRecordCheck(record as unknown as WrappedKey) };
     await writeRaw(raw);
     expect(await rejectionCode(openVault({ dataDir, protector: passphraseProtector('pw') }))).toBe('wrong_passphrase');
   });
+
+  for (const [what, damage] of [
+    ['a flipped byte in the wrapped key', (r: Record<string, unknown>) => ((r['box'] as { ct: string }).ct = flipFirstByte((r['box'] as { ct: string }).ct))],
+    ['a changed scrypt salt', (r: Record<string, unknown>) => ((r['kdf'] as { salt: string }).salt = flipFirstByte((r['kdf'] as { salt: string }).salt))],
+    ['a lowered scrypt cost', (r: Record<string, unknown>) => ((r['kdf'] as { N: number }).N = 2 ** 10)],
+  ] as const) {
+    it(`openVault() reports ${what} as damaged_file naming the key record, not as a wrong passphrase`, async () => {
+      await createVault({ dataDir, protector: passphraseProtector('pw', { scrypt: { N: 2 ** 11, r: 8, p: 1 } }) });
+      const raw = await readRaw();
+      damage(raw.protectors[0]!);
+      await writeRaw(raw);
+      const failure = await openVault({ dataDir, protector: passphraseProtector('pw') }).catch((error: unknown) => error);
+      expect(isVaultError(failure, 'damaged_file')).toBe(true);
+      expect((failure as Error).message).toMatch(/key record 1 \(passphrase\)/);
+    });
+  }
 
   it('openVault() reports a truncated file with code damaged_file and leaves its bytes unchanged', async () => {
     await vaultWithOneSecret();
@@ -216,7 +239,7 @@ describe('tampering and damage', () => {
   it('openVault() reports a file from a newer format with code unsupported_version and leaves it unchanged', async () => {
     await vaultWithOneSecret();
     const raw = await readRaw();
-    raw.version = 2;
+    raw.version = VAULT_FORMAT_VERSION + 1;
     await writeRaw(raw);
     const before = await readFile(secretsPath(dataDir));
     expect(await rejectionCode(openVault({ dataDir, protector: testPassphrase() }))).toBe('unsupported_version');
@@ -238,15 +261,24 @@ describe('tampering and damage', () => {
 });
 
 describe('durability and batching', () => {
-  it('setMany() stores several changes (an account\'s secrets) in exactly one write', async () => {
+  it('setMany() stores several changes (an account\'s secrets) as one journal record, then in one write of secrets.json', async () => {
     const vault = await createVault({ dataDir, protector: testPassphrase() });
+    await vault.setPassword('tokenry', 'work/old', 'gone soon');
+    await vault.folded();
     const before = writes.count;
     await vault.setMany([
       { service: 'tokenry', account: 'work/access_token', password: 'at-2' },
       { service: 'tokenry', account: 'work/refresh_token', password: 'rt-2' },
       { service: 'tokenry', account: 'work/old', password: null },
     ]);
+    const journal = await journalLines(dataDir);
+    expect(journal).toHaveLength(1);
+    expect((JSON.parse(journal[0]!) as { set: unknown[] }).set).toHaveLength(3);
+    await vault.folded();
     expect(writes.count).toBe(before + 1);
+    // Folded: secrets.json holds the batch, and the journal is empty again.
+    expect(Object.keys((await readRaw()).entries).sort()).toEqual([JSON.stringify(['tokenry', 'work/access_token']), JSON.stringify(['tokenry', 'work/refresh_token'])]);
+    expect(await journalFiles(dataDir)).toEqual([]);
     const reopened = await openVault({ dataDir, protector: testPassphrase() });
     expect(await reopened.getPassword('tokenry', 'work/access_token')).toBe('at-2');
     expect(await reopened.getPassword('tokenry', 'work/refresh_token')).toBe('rt-2');
@@ -300,6 +332,7 @@ describe('protectors', () => {
   it('changePassphrase() rewraps the data key only: entries keep their ciphertext, the new passphrase opens, the old does not', async () => {
     const vault = await createVault({ dataDir, protector: testPassphrase('old') });
     await vault.setPassword('s', 'a', 'v');
+    await vault.folded();
     const entriesBefore = (await readRaw()).entries;
     await vault.changePassphrase(testPassphrase('new'));
     expect((await readRaw()).entries).toEqual(entriesBefore);

@@ -1,5 +1,5 @@
 // Shared test scaffolding for the vault: throwaway data directories and cheap-but-real protectors.
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { passphraseProtector, TEST_SCRYPT } from '../../../../electron/core/vault/protectors/passphrase.js';
@@ -12,7 +12,8 @@ export const REPO_ROOT = resolve(import.meta.dirname, '../../../..');
 /** A fresh empty directory under the OS temp dir; `cleanup` removes it. */
 export async function makeTempDir(prefix = 'tokenry-vault-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
-  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  // Retries: a vault folds its journal into secrets.json in the background, which may still be running.
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true, maxRetries: 10 }) };
 }
 
 /** A real scrypt passphrase protector with test cost (2^10), so each unlock takes milliseconds. */
@@ -56,4 +57,20 @@ export async function listFiles(dir: string): Promise<string[]> {
 /** The permission bits of a path (e.g. 0o600). */
 export async function modeOf(path: string): Promise<number> {
   return (await stat(path)).mode & 0o777;
+}
+
+/** The vault's journal files in `dir` (secrets-<gen>.journal), oldest first. */
+export async function journalFiles(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return names
+    .filter((n) => /^secrets-\d+\.journal$/.test(n))
+    .sort((a, b) => Number(a.slice(8, -8)) - Number(b.slice(8, -8)))
+    .map((n) => join(dir, n));
+}
+
+/** Every record line in the vault's journal files, oldest first. */
+export async function journalLines(dir: string): Promise<string[]> {
+  const lines: string[] = [];
+  for (const file of await journalFiles(dir)) lines.push(...(await readFile(file, 'utf8')).split('\n').filter((l) => l !== ''));
+  return lines;
 }
