@@ -29,6 +29,8 @@ export interface LoopbackHostOptions {
   readonly log?: Logger;
   /** A program asked for an account's token, but the account needs the person to sign in. */
   readonly onNeedsSignIn?: (account: string) => void;
+  /** A client asked for an account outside its list (it got 403); throttled per client and account. */
+  readonly onAccessRequested?: (client: string, account: string) => void;
   readonly authRateLimit?: RateLimit;
   /** clients.json through conf by default; the desktop app passes electron-store. */
   readonly openStore?: StoreOpener;
@@ -97,7 +99,12 @@ export async function openLoopbackHost(options: LoopbackHostOptions): Promise<Lo
       return started;
     }
     const server = started.value;
-    const stopListening = options.onNeedsSignIn === undefined ? () => undefined : server.onNeedsSignIn(options.onNeedsSignIn);
+    const stopNeeds = options.onNeedsSignIn === undefined ? () => undefined : server.onNeedsSignIn(options.onNeedsSignIn);
+    const stopAccess = options.onAccessRequested === undefined ? () => undefined : server.onAccessRequested(options.onAccessRequested);
+    const stopListening = (): void => {
+      stopNeeds();
+      stopAccess();
+    };
     running = { server, requested: port, stopListening };
     // `tokenry token` with TOKENRY_CLIENT_KEY finds the server here; serving goes on without it.
     await writeLoopbackInfo(options.dataDir, { url: server.url, pid: process.pid }).catch((error: unknown) =>

@@ -28,7 +28,12 @@ export interface DataDirLock {
 
 export interface AcquireLockOptions {
   readonly purpose?: string;
+  /** While another live process holds the lock, retry until it is released or this long has passed (default 0: refuse at once). */
+  readonly waitMs?: number;
 }
+
+/** How often a waiting acquireLock looks again: short, since owners hold the lock for one command. */
+const WAIT_STEP_MS = 25;
 
 /** The lock file's format; lock files from before versions have none and read as 1. */
 const LOCK_VERSION = 1;
@@ -52,6 +57,19 @@ const MAX_ATTEMPTS = 20;
  * over; a lock from another host is never presumed stale (its pid cannot be checked from here).
  */
 export async function acquireLock(dataDir: string, options: AcquireLockOptions = {}): Promise<DataDirLock> {
+  const deadline = Date.now() + Math.max(0, options.waitMs ?? 0);
+  for (;;) {
+    try {
+      return await acquireLockOnce(dataDir, options);
+    } catch (error) {
+      const left = deadline - Date.now();
+      if (!(error instanceof VaultError && error.code === 'locked_by_other') || left <= 0) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(WAIT_STEP_MS, left)));
+    }
+  }
+}
+
+async function acquireLockOnce(dataDir: string, options: AcquireLockOptions): Promise<DataDirLock> {
   await ensurePrivateDir(dataDir);
   const path = join(dataDir, LOCK_FILE);
   const owner: LockOwner = {
