@@ -5,19 +5,12 @@ import { z } from 'zod';
 import type { ErrorValue } from './errors.js';
 import type { Result } from './result.js';
 import { createBridgeWith, type TokenryBridge } from './bridge.js';
+import { errorValueSchema, tokenViewSchema } from './token-answer.js';
+
+export { errorValueSchema, tokenViewSchema };
 
 const name = z.string().min(1).max(64);
 const epoch = z.number().nullable();
-
-export const errorValueSchema = z.object({
-  code: z.string(),
-  kind: z.enum(['rejected', 'needs_sign_in', 'unavailable', 'bad_response', 'network', 'config', 'not_found', 'invalid_input', 'vault', 'storage', 'cancelled', 'internal']),
-  message: z.string(),
-  status: z.number().optional(),
-  providerCode: z.string().optional(),
-  description: z.string().optional(),
-  retryAfterMs: z.number().optional(),
-});
 
 export const accountStateSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('signed_out') }),
@@ -89,15 +82,6 @@ export const accountViewSchema = z.object({
   extraFields: z.array(z.string()),
   signInFields: z.array(signInFieldView),
   createdAt: z.number(),
-});
-
-export const tokenViewSchema = z.object({
-  access_token: z.string(),
-  token_type: z.string(),
-  expires_at: z.string().nullable(),
-  expires_in: z.number().nullable(),
-  scope: z.string().nullable(),
-  warning: z.string().optional(),
 });
 
 /** Profile fields a person may change on an account (the rest stay the preset's). */

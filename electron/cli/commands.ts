@@ -1,14 +1,17 @@
-// The tokenry commands (README, "The tokenry command"): each parses its flags, calls the service, prints.
+// The tokenry commands (README, "The tokenry command"): each parses its flags, asks the data directory's
+// owner (or opens it itself: core-access.ts) through the IPC contract, prints.
 
-import type { AccountView, NewAccountInput } from '../../shared/accounts.js';
+import type { AccountView } from '../../shared/accounts.js';
+import type { ChannelArgs } from '../../shared/ipc.js';
 import { describeState } from '../../shared/account-state.js';
 import { PRESETS } from '../core/providers/presets.js';
-import type { TokenryService } from '../core/service.js';
 import { CliError, EXIT, readStdin, type CliIo } from './cli-io.js';
-import { str, unwrap, type Command, type CommandContext, type Values } from './command.js';
-import { openService } from './open-service.js';
+import { str, unwrap, type Command, type Values } from './command.js';
+import { withCore } from './core-access.js';
+import { EXEC_COMMAND, readMinValid } from './exec-command.js';
 import { LOOPBACK_COMMANDS, tokenViaLoopback } from './loopback-commands.js';
 import { passphraseFromEnvOrPrompt } from '../core/vault/protectors/passphrase-prompt.js';
+import { untilInterrupted } from './signals.js';
 
 /** Asks on the terminal with echo off (the vault's prompt, which never waits on a non-terminal). */
 const hiddenPrompt = (io: CliIo, prompt: string): Promise<string> =>
@@ -16,15 +19,7 @@ const hiddenPrompt = (io: CliIo, prompt: string): Promise<string> =>
 
 const json = { type: 'boolean' } as const;
 
-/** Runs `use` on an opened service, always closing it (lock, vault) afterwards. */
-async function withService<T>(ctx: CommandContext, purpose: string, use: (service: TokenryService) => Promise<T>): Promise<T> {
-  const opened = await openService(ctx.dataDir, ctx.io, purpose, { log: ctx.log });
-  try {
-    return await use(opened.service);
-  } finally {
-    await opened.close();
-  }
-}
+type NewAccount = ChannelArgs<'accounts:add'>[0];
 
 function formatTime(epochMs: number | null, now = Date.now()): string {
   if (epochMs === null) return 'unknown';
@@ -49,6 +44,15 @@ function accountLines(a: AccountView): string[] {
   if (a.identity !== null) lines.push(`identity:        ${[a.identity.name, a.identity.email && `<${a.identity.email}>`, a.identity.id && `#${a.identity.id}`].filter(Boolean).join(' ')}`);
   if (a.extraFields.length > 0) lines.push(`other fields:    ${a.extraFields.join(', ')}`);
   return lines;
+}
+
+/** What to type for the sign-in fields the core found missing (it names them; the flags are ours). */
+function missingFlags(username: string | undefined, password: string | undefined): string {
+  const parts = [
+    username === undefined ? 'the username with --username U' : null,
+    password === undefined ? 'the password with --password-stdin (on a terminal it is asked without echo)' : null,
+  ].filter((part) => part !== null);
+  return parts.length === 0 ? '' : `give ${parts.join(' and ')}`;
 }
 
 function parseParams(values: Values): Record<string, string> {
@@ -114,7 +118,7 @@ const CORE_COMMANDS: readonly Command[] = [
     async run(ctx, args, values) {
       const provider = str(values, 'provider');
       if (provider === undefined) throw CliError.usage('account add needs --provider');
-      const overrides: Record<string, unknown> = {};
+      const overrides: NonNullable<NewAccount['overrides']> = {};
       const baseUrl = str(values, 'base-url');
       if (baseUrl !== undefined) overrides['baseUrl'] = baseUrl;
       const tokenUrl = str(values, 'token-url');
@@ -140,7 +144,7 @@ const CORE_COMMANDS: readonly Command[] = [
       const clientSecret = values['client-secret-stdin'] ? await readStdin(ctx.io, 'Client secret') : undefined;
       const clientId = str(values, 'client-id');
       const scope = str(values, 'scope');
-      const input: NewAccountInput = {
+      const input: NewAccount = {
         name: args[0] ?? '',
         provider,
         overrides,
@@ -148,7 +152,12 @@ const CORE_COMMANDS: readonly Command[] = [
         ...(clientId === undefined ? {} : { clientId }),
         ...(clientSecret === undefined ? {} : { clientSecret }),
       };
-      const view = await withService(ctx, 'tokenry account add', async (s) => unwrap(await s.addAccount(input)));
+      const view = await withCore(ctx, 'tokenry account add', async (core) =>
+        unwrap(await core.call('accounts:add', input), {
+          // The core says what is wrong with the URL; the flag that allows it is the command line's.
+          insecure_url: 'add --allow-http to send it over plain http anyway',
+        }),
+      );
       ctx.io.stdout.write(`Added ${view.name} (${view.providerLabel}). Sign in with: tokenry login ${view.name}\n`);
       return EXIT.ok;
     },
@@ -160,7 +169,7 @@ const CORE_COMMANDS: readonly Command[] = [
     options: { json },
     positionals: [],
     async run(ctx, _args, values) {
-      const accounts = await withService(ctx, 'tokenry account list', async (s) => s.accounts());
+      const accounts = await withCore(ctx, 'tokenry account list', async (core) => unwrap(await core.call('accounts:list')));
       if (values['json']) {
         ctx.io.stdout.write(`${JSON.stringify(accounts, null, 2)}\n`);
       } else if (accounts.length === 0) {
@@ -180,7 +189,7 @@ const CORE_COMMANDS: readonly Command[] = [
     options: { json },
     positionals: ['NAME'],
     async run(ctx, args, values) {
-      const view = await withService(ctx, 'tokenry account show', async (s) => unwrap(s.account(args[0] ?? '')));
+      const view = await withCore(ctx, 'tokenry account show', async (core) => unwrap(await core.call('accounts:get', args[0] ?? '')));
       ctx.io.stdout.write(values['json'] ? `${JSON.stringify(view, null, 2)}\n` : `${accountLines(view).join('\n')}\n`);
       return EXIT.ok;
     },
@@ -192,7 +201,7 @@ const CORE_COMMANDS: readonly Command[] = [
     options: {},
     positionals: ['NAME'],
     async run(ctx, args) {
-      await withService(ctx, 'tokenry account remove', async (s) => unwrap(await s.removeAccount(args[0] ?? '')));
+      await withCore(ctx, 'tokenry account remove', async (core) => unwrap(await core.call('accounts:remove', args[0] ?? '')));
       ctx.io.stdout.write(`Removed ${args[0] ?? ''}.\n`);
       return EXIT.ok;
     },
@@ -212,15 +221,23 @@ const CORE_COMMANDS: readonly Command[] = [
           ? await readStdin(ctx.io, 'Password')
           : undefined;
       const otp = str(values, 'otp');
-      const view = await withService(ctx, 'tokenry login', async (s) =>
-        unwrap(
-          await s.signIn(args[0] ?? '', {
+      const name = args[0] ?? '';
+      const view = await withCore(ctx, 'tokenry login', async (core) => {
+        // Ctrl-C stops the sign-in where it runs (here, or in the owner), and the command says so.
+        const stopWatching = untilInterrupted(() => void core.call('accounts:cancel-sign-in', name));
+        try {
+          const signedIn = await core.call('accounts:sign-in', name, {
             ...(username === undefined ? {} : { username }),
             ...(password === undefined ? {} : { password }),
             ...(otp === undefined ? {} : { otp }),
-          }),
-        ),
-      );
+          });
+          return unwrap(signedIn, {
+            missing_credentials: missingFlags(username, password),
+          });
+        } finally {
+          stopWatching();
+        }
+      });
       ctx.io.stdout.write(`Signed in to ${view.name}; token ${view.expiresAt === null ? 'has no stated expiry' : `expires ${formatTime(view.expiresAt)}`}.\n`);
       return EXIT.ok;
     },
@@ -234,14 +251,12 @@ const CORE_COMMANDS: readonly Command[] = [
     options: { 'min-valid': { type: 'string' }, json },
     positionals: ['NAME'],
     async run(ctx, args, values) {
-      const minValidText = str(values, 'min-valid');
-      const minValidSeconds = minValidText === undefined ? 0 : Number(minValidText);
-      if (!Number.isInteger(minValidSeconds) || minValidSeconds < 0) throw CliError.usage('--min-valid needs a whole number of seconds');
+      const minValidSeconds = readMinValid(values, 0);
       const name = args[0] ?? '';
-      // With a client key, ask the running owner (desktop app or `tokenry serve`) over loopback.
+      // With a client key, ask the running owner (desktop app or `tokenry serve`) over loopback, as any program would.
       const token = ctx.io.env['TOKENRY_CLIENT_KEY']
         ? await tokenViaLoopback(ctx.dataDir, ctx.io.env, name, minValidSeconds)
-        : await withService(ctx, 'tokenry token', async (s) => unwrap(await s.token(name, { minValidSeconds })));
+        : await withCore(ctx, 'tokenry token', async (core) => unwrap(await core.call('tokens:get', name, { minValidSeconds })));
       // A token that cannot last --min-valid (the provider's tokens are shorter) comes with a warning line.
       if (token.warning !== undefined) ctx.io.stderr.write(`tokenry: ${token.warning}\n`);
       ctx.io.stdout.write(values['json'] ? `${JSON.stringify(token)}\n` : `${token.access_token}\n`);
@@ -255,12 +270,12 @@ const CORE_COMMANDS: readonly Command[] = [
     options: {},
     positionals: ['NAME'],
     async run(ctx, args) {
-      const view = await withService(ctx, 'tokenry refresh', async (s) => unwrap(await s.refresh(args[0] ?? '')));
+      const view = await withCore(ctx, 'tokenry refresh', async (core) => unwrap(await core.call('accounts:refresh', args[0] ?? '')));
       ctx.io.stdout.write(`Renewed ${view.name}; token ${view.expiresAt === null ? 'has no stated expiry' : `expires ${formatTime(view.expiresAt)}`}.\n`);
       return EXIT.ok;
     },
   },
 ];
 
-export const COMMANDS: readonly Command[] = [...CORE_COMMANDS, ...LOOPBACK_COMMANDS];
+export const COMMANDS: readonly Command[] = [...CORE_COMMANDS, EXEC_COMMAND, ...LOOPBACK_COMMANDS];
 export type { Command, CommandContext } from './command.js';

@@ -1,7 +1,4 @@
-// Opening a data directory for one CLI command: the lock, the vault with the right protector, the service.
-import type { Logger } from '../core/log/logger.js';
-import type { TokenryService } from '../core/service.js';
-import { openOwnedService } from '../core/owned-service.js';
+// Opening a data directory's vault for the CLI: the protector the vault file asks for (or a new vault's).
 import { readFileIfExists } from '../core/vault/atomic-file.js';
 import { acquireLock, type DataDirLock } from '../core/vault/lock.js';
 import type { KeyProtector } from '../core/vault/protector.js';
@@ -12,11 +9,6 @@ import { createVault, openVault, secretsPath, type Vault } from '../core/vault/s
 import { parseVaultFile } from '../core/vault/vault-file.js';
 import { VaultError } from '../core/vault/vault-error.js';
 import { CliError, EXIT, type CliIo } from './cli-io.js';
-
-export interface OpenedService {
-  readonly service: TokenryService;
-  close(): Promise<void>;
-}
 
 async function passphraseFrom(io: CliIo, confirm: boolean): Promise<KeyProtector> {
   const passphrase = await passphraseFromEnvOrPrompt({
@@ -36,7 +28,7 @@ async function passphraseFrom(io: CliIo, confirm: boolean): Promise<KeyProtector
  * terminal), and a new one is protected by a passphrase asked on the terminal, or by the OS
  * keyring when there is no terminal.
  */
-async function unlock(dataDir: string, io: CliIo): Promise<Vault> {
+export async function unlockVault(dataDir: string, io: CliIo): Promise<Vault> {
   const envPassphrase = io.env[PASSPHRASE_ENV];
   const bytes = await readFileIfExists(secretsPath(dataDir));
   if (bytes === null) {
@@ -71,35 +63,14 @@ async function unlock(dataDir: string, io: CliIo): Promise<Vault> {
 }
 
 /**
- * Takes the data directory's lock for a CLI command; while another process owns it, says who and
- * what to do instead (`hint`).
+ * Takes the data directory's lock for a CLI command that needs no vault; while another process owns
+ * it, says who and what to do instead (`hint`).
  */
-export async function lockDataDir(dataDir: string, purpose: string, hint: string): Promise<DataDirLock> {
+export async function lockDataDir(dataDir: string, purpose: string, hint: string, waitMs = 0): Promise<DataDirLock> {
   try {
-    return await acquireLock(dataDir, { purpose });
+    return await acquireLock(dataDir, { purpose, waitMs });
   } catch (error) {
     if (error instanceof VaultError && error.code === 'locked_by_other') throw new CliError(`${error.message}. ${hint}`, EXIT.other);
     throw error;
   }
 }
-
-export interface OpenServiceOptions {
-  /** Background renewals (`tokenry serve`); one-shot commands have none. */
-  readonly background?: boolean;
-  readonly log?: Logger;
-}
-
-/** Takes the data directory (one owner at a time), unlocks the vault and opens the service. */
-export async function openService(dataDir: string, io: CliIo, purpose: string, options: OpenServiceOptions = {}): Promise<OpenedService> {
-  const background = options.background ?? false;
-  const owned = await openOwnedService({
-    dataDir,
-    purpose,
-    ...(options.log === undefined ? {} : { log: options.log }),
-    lock: (dir, why) => lockDataDir(dir, why, 'Ask it for tokens with TOKENRY_CLIENT_KEY, or stop it first.'),
-    unlock: () => unlock(dataDir, io),
-    service: async () => ({ background }),
-  });
-  return { service: owned.service, close: () => owned.close() };
-}
-

@@ -7,7 +7,6 @@ import { passphraseProtector } from '../vault/protectors/passphrase.js';
 import type { Handlers } from '../../../shared/ipc.js';
 import type { AccountState } from '../../../shared/account-state.js';
 import type { GrantDeps } from '../grants/grant-client.js';
-import { LogFile } from '../log/log-file.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { openLoopbackHost, wantedPort, type LoopbackHost } from '../loopback/loopback-host.js';
 import { openOwnedService } from '../owned-service.js';
@@ -38,6 +37,8 @@ export interface AppCoreOptions {
    * default: the app, the harness, `tokenry serve`), or a one-shot command's; null: none.
    */
   readonly control?: { readonly lasting: boolean } | null;
+  /** Renew tokens ahead of expiry in the background (default); a one-shot command does not. */
+  readonly background?: boolean;
   readonly copyToClipboard: HandlerDeps['copyToClipboard'];
   /** Shown by the renderer when the vault's protection is weaker than it should be. */
   readonly vaultWarning?: string | null;
@@ -93,7 +94,8 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore> {
   const { protector, unlock } = options;
   if (unlock === undefined && protector === undefined) throw new TypeError('openAppCore needs a protector or an unlock function');
   // Only the directory's owner writes its log: the file opens once the lock is held.
-  const logFile = options.log === undefined ? new LogFile() : null;
+  // (Loaded only then: a one-shot CLI command logs to stderr and never needs it.)
+  const logFile = options.log === undefined ? new (await import('../log/log-file.js')).LogFile() : null;
   const log = options.log ?? createLogger({ sinks: [logFile?.sink ?? (() => undefined)], level: process.env['TOKENRY_DEBUG'] ? 'debug' : 'info' });
   let host: LoopbackHost | undefined;
   const events = createCoreEvents({
@@ -141,7 +143,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore> {
     service: async () => {
       settings = await openSettings(options.dataDir, openStore);
       return {
-        background: true,
+        background: options.background ?? true,
         refresh: { leadMs: settings.get().leadSeconds * 1000 },
         ...(options.clock === undefined ? {} : { clock: options.clock }),
         ...(options.grantDeps === undefined ? {} : { grantDeps: options.grantDeps }),

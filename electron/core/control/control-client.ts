@@ -44,18 +44,11 @@ export interface ConnectOptions {
  * owner's socket); rejects with a ControlError when something is listening that cannot be trusted.
  */
 export async function connectControl(dataDir: string, options: ConnectOptions = {}): Promise<ControlConnection | null> {
-  let info: ControlInfo | null;
-  try {
-    info = await readControlInfo(dataDir);
-  } catch (error) {
-    // A damaged control.json is a dead owner's leftover at worst; the next owner rewrites it.
-    if (nodeErrorCode(error) === 'ENOENT') return null;
-    info = null;
-  }
+  const info = readControlInfo(dataDir);
   if (info === null) return null;
   try {
     // Nothing is sent, not even the handshake, to a socket another user could have made.
-    await checkPrivate(dataDir, process.platform === 'win32' ? undefined : info.path);
+    checkPrivate(dataDir, process.platform === 'win32' ? undefined : info.path);
   } catch (error) {
     if (nodeErrorCode(error) === 'ENOENT') return null;
     throw error;

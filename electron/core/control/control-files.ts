@@ -1,17 +1,18 @@
 // Where a data directory's owner listens for other Tokenry processes: the socket (a named pipe on
-// Windows) and control.json, the owner-only file holding the address and the handshake key.
-// See docs/technical/control-channel.md.
-import { createHash, randomBytes } from 'node:crypto';
-import { lstat, unlink } from 'node:fs/promises';
+// Windows) and control.json, the owner-only file holding the address and the handshake key. The
+// client's side, read on every command: small files, read synchronously (the owner writes them:
+// control-announce.ts). See docs/technical/control-channel.md.
+import { createHash } from 'node:crypto';
+import { lstatSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
-import { readJsonFile, writeFileAtomic } from '../vault/atomic-file.js';
+// zod/mini: a client reads this file on every command (see shared/token-answer.ts).
+import * as z from 'zod/mini';
 import { nodeErrorCode } from '../vault/vault-error.js';
 import { ControlError } from './control-error.js';
 
 export const CONTROL_INFO_FILE = 'control.json';
 export const CONTROL_SOCKET_FILE = 'control.sock';
-const CONTROL_INFO_VERSION = 1;
+export const CONTROL_INFO_VERSION = 1;
 /** sun_path holds 104 bytes on macOS and 108 on Linux, the terminating NUL included. */
 const MAX_SOCKET_PATH_BYTES = 103;
 
@@ -25,15 +26,12 @@ export interface ControlInfo {
   readonly key: string;
 }
 
-const controlInfoSchema = z
-  .object({
-    version: z.literal(CONTROL_INFO_VERSION),
-    path: z.string().min(1).max(4096),
-    pid: z.number().int().positive(),
-    key: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
-  })
-  .strict()
-  .transform(({ path, pid, key }): ControlInfo => ({ path, pid, key }));
+const controlInfoSchema = z.strictObject({
+  version: z.literal(CONTROL_INFO_VERSION),
+  path: z.string().check(z.minLength(1), z.maxLength(4096)),
+  pid: z.int().check(z.positive()),
+  key: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/)),
+});
 
 export const controlInfoPath = (dataDir: string): string => join(dataDir, CONTROL_INFO_FILE);
 
@@ -50,57 +48,41 @@ export function controlSocketPath(dataDir: string): string {
   return path;
 }
 
-export const newControlKey = (): string => randomBytes(32).toString('base64url');
-
-/** Announces the owner (0600, atomic): written once the socket listens, so a reader always finds it listening or gone. */
-export async function writeControlInfo(dataDir: string, info: ControlInfo): Promise<void> {
-  await writeFileAtomic(controlInfoPath(dataDir), `${JSON.stringify({ version: CONTROL_INFO_VERSION, ...info })}\n`);
-}
-
-/** The announced owner, or null when none is; a damaged or newer file is an error (never guessed at). */
-export async function readControlInfo(dataDir: string): Promise<ControlInfo | null> {
-  return readJsonFile(controlInfoPath(dataDir), controlInfoSchema, CONTROL_INFO_VERSION);
-}
-
-/** Removes control.json if it still names `pid` (a newer owner's file is left alone). */
-export async function removeControlInfo(dataDir: string, pid: number): Promise<void> {
-  const current = await readControlInfo(dataDir).catch(() => null);
-  if (current === null || current.pid !== pid) return;
-  await unlink(controlInfoPath(dataDir)).catch((error: unknown) => {
-    if (nodeErrorCode(error) !== 'ENOENT') throw error;
-  });
-}
-
 /**
- * Removes a socket a dead owner left (only the lock holder calls this). Anything but a socket at
- * that path is refused, never deleted: it is not ours.
+ * The announced owner, or null when none is. A file that is not one (damaged, or from a newer
+ * Tokenry) announces nobody: its owner cannot be reached, and the next owner rewrites it.
  */
-export async function removeStaleSocket(path: string): Promise<void> {
-  if (isWindows) return;
-  let info;
+export function readControlInfo(dataDir: string): ControlInfo | null {
+  let text: string;
   try {
-    info = await lstat(path);
+    text = readFileSync(controlInfoPath(dataDir), 'utf8');
   } catch (error) {
-    if (nodeErrorCode(error) === 'ENOENT') return;
+    if (nodeErrorCode(error) === 'ENOENT') return null;
     throw error;
   }
-  if (!info.isSocket()) throw new ControlError('not_private', `${path} exists and is not a socket: move it away`);
-  await unlink(path);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const parsed = controlInfoSchema.safeParse(value);
+  return parsed.success ? { path: parsed.data.path, pid: parsed.data.pid, key: parsed.data.key } : null;
 }
 
 /**
  * The cheap checks that only this user can be at the other end (UNIX): the directory and the
  * socket belong to us and nobody else may enter or write them. A failure names what is wrong.
  */
-export async function checkPrivate(dataDir: string, socketPath?: string): Promise<void> {
+export function checkPrivate(dataDir: string, socketPath?: string): void {
   if (isWindows || typeof process.getuid !== 'function') return;
   const uid = process.getuid();
-  const dir = await lstat(dataDir);
+  const dir = lstatSync(dataDir);
   if (!dir.isDirectory() || dir.uid !== uid || (dir.mode & 0o077) !== 0) {
     throw new ControlError('not_private', `The data directory ${dataDir} is not private to you (owner or mode): refusing to use its control socket`);
   }
   if (socketPath === undefined) return;
-  const socket = await lstat(socketPath);
+  const socket = lstatSync(socketPath);
   if (!socket.isSocket() || socket.uid !== uid || (socket.mode & 0o077) !== 0) {
     throw new ControlError('not_private', `The control socket ${socketPath} is not private to you (owner or mode): refusing to use it`);
   }

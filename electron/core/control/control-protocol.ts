@@ -2,27 +2,30 @@
 // read control.json, and the zod schemas every message is checked against on arrival.
 // Requests and results are the IPC contract's (shared/ipc.ts); only the envelope is defined here.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
-import { errorValueSchema } from '../../../shared/ipc.js';
+// zod/mini, as shared/token-answer.ts: a client checks every message without loading classic zod.
+import * as z from 'zod/mini';
+import { errorValueSchema } from '../../../shared/token-answer.js';
 
 export const CONTROL_PROTOCOL_VERSION = 1;
 
-const nonce = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
-const proof = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+const nonce = z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/));
+const proof = nonce;
 
 /** Who owns the data directory, as the owner tells a client once the handshake is done. */
 export const ownerInfoSchema = z.object({
-  pid: z.number().int().positive(),
-  purpose: z.string().max(200),
+  pid: z.int().check(z.positive()),
+  purpose: z.string().check(z.maxLength(200)),
   /** A long-lived owner (the app, `tokenry serve`), or a one-shot command serving others until it is done. */
   lasting: z.boolean(),
 });
 export type OwnerInfo = z.infer<typeof ownerInfoSchema>;
 
+const shortString = z.string().check(z.maxLength(100));
+
 export const clientMessageSchema = z.discriminatedUnion('t', [
-  z.object({ t: z.literal('hello'), v: z.literal(CONTROL_PROTOCOL_VERSION), nonce, proof }).strict(),
-  z.object({ t: z.literal('call'), id: z.number().int().nonnegative().max(2 ** 31), channel: z.string().max(100), args: z.array(z.unknown()).max(10) }).strict(),
-  z.object({ t: z.literal('subscribe'), events: z.array(z.string().max(100)).max(50) }).strict(),
+  z.strictObject({ t: z.literal('hello'), v: z.literal(CONTROL_PROTOCOL_VERSION), nonce, proof }),
+  z.strictObject({ t: z.literal('call'), id: z.int().check(z.nonnegative(), z.maximum(2 ** 31)), channel: shortString, args: z.array(z.unknown()).check(z.maxLength(10)) }),
+  z.strictObject({ t: z.literal('subscribe'), events: z.array(shortString).check(z.maxLength(50)) }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
@@ -32,10 +35,10 @@ export const responseSchema = z.discriminatedUnion('ok', [
 ]);
 
 export const serverMessageSchema = z.discriminatedUnion('t', [
-  z.object({ t: z.literal('welcome'), v: z.literal(CONTROL_PROTOCOL_VERSION), nonce }).strict(),
-  z.object({ t: z.literal('ready'), proof, owner: ownerInfoSchema }).strict(),
-  z.object({ t: z.literal('result'), id: z.number().int().nonnegative(), response: responseSchema }).strict(),
-  z.object({ t: z.literal('event'), event: z.string().max(100), payload: z.unknown() }).strict(),
+  z.strictObject({ t: z.literal('welcome'), v: z.literal(CONTROL_PROTOCOL_VERSION), nonce }),
+  z.strictObject({ t: z.literal('ready'), proof, owner: ownerInfoSchema }),
+  z.strictObject({ t: z.literal('result'), id: z.int().check(z.nonnegative()), response: responseSchema }),
+  z.strictObject({ t: z.literal('event'), event: shortString, payload: z.unknown() }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 
@@ -98,7 +101,7 @@ export function lineSplitter(maxBytes: number, onLine: (line: string | null) => 
 }
 
 /** Parses one line against a schema; anything else (not JSON, wrong shape) is null. */
-export function parseLine<T>(line: string, schema: z.ZodType<T>): T | null {
+export function parseLine<T>(line: string, schema: z.ZodMiniType<T>): T | null {
   let value: unknown;
   try {
     value = JSON.parse(line);

@@ -10,7 +10,8 @@ import type { ErrorValue } from '../../../shared/errors.js';
 import type { CoreEvents } from '../bridge/core-events.js';
 import { answerRequest } from '../bridge/handlers.js';
 import { silentLogger, type Logger } from '../log/logger.js';
-import { checkPrivate, controlSocketPath, newControlKey, removeControlInfo, removeStaleSocket, writeControlInfo } from './control-files.js';
+import { newControlKey, removeControlInfo, removeStaleSocket, writeControlInfo } from './control-announce.js';
+import { checkPrivate, controlSocketPath } from './control-files.js';
 import {
   clientMessageSchema,
   CONTROL_PROTOCOL_VERSION,
@@ -72,7 +73,7 @@ interface Connection {
 export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
   const log = options.log ?? silentLogger;
   const path = controlSocketPath(options.dataDir);
-  await checkPrivate(options.dataDir);
+  checkPrivate(options.dataDir);
   await removeStaleSocket(path);
   const key = newControlKey();
   const owner: OwnerInfo = { pid: process.pid, purpose: options.owner.purpose, lasting: options.owner.lasting };
@@ -207,7 +208,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
   });
   try {
     if (process.platform !== 'win32') await chmod(path, 0o600);
-    await checkPrivate(options.dataDir, process.platform === 'win32' ? undefined : path);
+    checkPrivate(options.dataDir, process.platform === 'win32' ? undefined : path);
     await writeControlInfo(options.dataDir, { path, pid: process.pid, key });
   } catch (error) {
     await new Promise<void>((resolve) => server.close(() => resolve()));

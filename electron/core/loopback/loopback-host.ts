@@ -9,7 +9,7 @@ import { SerialQueue } from '../vault/serial-queue.js';
 import { AuditLog, type AuditEntry, type AuditLogOptions } from './audit-log.js';
 import { ClientStore, type ClientStoreOptions } from './client-store.js';
 import { removeLoopbackInfo, writeLoopbackInfo } from './discovery.js';
-import { startLoopbackServer, type LoopbackServer, type LoopbackTokenSource } from './loopback-server.js';
+import type { LoopbackServer, LoopbackTokenSource } from './loopback-server.js';
 import type { RateLimit } from './rate-limiter.js';
 
 /** Audit entries as the IPC contract's rows (time as epoch milliseconds). */
@@ -86,6 +86,8 @@ export async function openLoopbackHost(options: LoopbackHostOptions): Promise<Lo
   };
 
   const start = async (port: number): Promise<Result<null, ErrorValue>> => {
+    // The HTTP server's code loads when something serves (a one-shot CLI owner never does).
+    const { startLoopbackServer } = await import('./loopback-server.js');
     const started = await startLoopbackServer({
       service: options.service,
       clients,

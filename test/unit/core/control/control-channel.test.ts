@@ -39,7 +39,7 @@ describe('the control channel of an owner', () => {
     const socket = await lstat(join(dataDir, CONTROL_SOCKET_FILE));
     const info = await lstat(join(dataDir, CONTROL_INFO_FILE));
     expect([socket.isSocket(), socket.mode & 0o777, info.mode & 0o777]).toEqual([true, 0o600, 0o600]);
-    expect(await readControlInfo(dataDir)).toMatchObject({ path: join(dataDir, CONTROL_SOCKET_FILE), pid: process.pid });
+    expect(readControlInfo(dataDir)).toMatchObject({ path: join(dataDir, CONTROL_SOCKET_FILE), pid: process.pid });
   });
 
   it('tells a client who owns the directory and whether it lasts', async () => {
