@@ -37,7 +37,10 @@ export async function unlockVault(dataDir: string, io: CliIo): Promise<Vault> {
       return await createVault({ dataDir, protector: keyringProtector() });
     } catch (error) {
       if (error instanceof VaultError && error.code.startsWith('keyring')) {
-        throw new CliError(`Cannot create a vault: ${error.message}. Set ${PASSPHRASE_ENV} to protect it with a passphrase.`, EXIT.other);
+        // Said once: the keyring's own message may already give the same advice.
+        const message = error.message.replace(/[.\s]+$/, '');
+        const advice = message.includes(PASSPHRASE_ENV) ? '' : ` Set ${PASSPHRASE_ENV} to protect it with a passphrase.`;
+        throw new CliError(`Cannot create a vault: ${message}.${advice}`, EXIT.other);
       }
       throw error;
     }

@@ -137,7 +137,8 @@ function listen(server: Server, port: number): Promise<Result<null, ErrorValue>>
           code: inUse ? 'port_in_use' : 'listen_failed',
           kind: 'config',
           message: inUse
-            ? `Port ${port} on 127.0.0.1 is in use: is another Tokenry serving? Choose another with --port.`
+            ? // Each shell names its own way to choose another (`serve --port`, the harness's --loopback-port, the app's settings).
+              `Port ${port} on 127.0.0.1 is in use: is another Tokenry serving?`
             : `Cannot listen on 127.0.0.1:${port}: ${error.message}`,
         }),
       );

@@ -71,7 +71,7 @@ describe('tokenry errors and help', () => {
       }),
     );
     const run = await box.run(['login', 'down', '--username', 'u', '--password-stdin'], { input: 'pw-canary-7781\n' });
-    expectFailure(run, 5, new RegExp(`Could not reach the token endpoint http://127\\.0\\.0\\.1:${port}/api/oauth2/token `));
+    expectFailure(run, 5, new RegExp(`Could not reach the token endpoint http://127\\.0\\.0\\.1:${port}/api/oauth2/token: connection refused \\(ECONNREFUSED\\)`));
   });
 
   it('`npx tokenry providers` works from the project root', async () => {

@@ -16,6 +16,7 @@ import { silentLogger } from '../../../../electron/core/log/logger.js';
 import { acquireLock } from '../../../../electron/core/vault/lock.js';
 import type { Handlers } from '../../../../shared/ipc.js';
 import { deferred } from '../../../fixtures/deferred.js';
+import { APPLIXURE_DEFAULTS, startApplixure } from '../../../fixtures/emulators/index.js';
 import { makeTempDir, testPassphrase } from '../vault/vault-test-helpers.js';
 
 let dataDir: string;
@@ -143,6 +144,33 @@ describe('the control channel of an owner', () => {
     const connection = await connectControl(dataDir);
     expect(connection?.owner.pid).toBe(process.pid);
     connection?.close();
+  });
+});
+
+describe('a client that goes away', () => {
+  it('stops the sign-in it started in the owner (Ctrl-C, a killed command)', async () => {
+    const emulator = await startApplixure();
+    const gate = deferred<void>();
+    emulator.knobs.hold = gate.promise;
+    try {
+      const owner = await open();
+      const added = await owner.service.addAccount({ name: 'metrics', provider: 'applixure', overrides: { baseUrl: emulator.baseUrl }, clientId: APPLIXURE_DEFAULTS.clientId, clientSecret: APPLIXURE_DEFAULTS.clientSecret });
+      expect(added.ok).toBe(true);
+      const cancelled = new Promise<string>((resolve) =>
+        owner.onState((name, state) => {
+          if (state.kind === 'error') resolve(`${name} ${state.error.code}`);
+        }),
+      );
+      const connection = (await connectControl(dataDir))!;
+      const signIn = connection.call('accounts:sign-in', ['metrics', {}]);
+      await emulator.arrived(1);
+      connection.close();
+      await expect(signIn).rejects.toMatchObject({ code: 'closed' });
+      expect(await cancelled).toBe('metrics cancelled');
+    } finally {
+      gate.resolve();
+      await emulator.close();
+    }
   });
 });
 
