@@ -67,7 +67,8 @@ export async function reach<T>(ctx: CommandContext, purpose: string, handlers: R
       try {
         return await handlers.owner(connection);
       } catch (error) {
-        if (!(error instanceof AskAgain) || attempt > 5) throw error;
+        if (!(error instanceof AskAgain)) throw error;
+        if (attempt >= 5) throw new CliError(`The processes that took ${ctx.dataDir} could not open it, ${attempt + 1} times: run the command again alone to see why.`, EXIT.other);
         continue;
       } finally {
         connection.close();

@@ -29,7 +29,7 @@ export interface ControlConnection {
   readonly owner: OwnerInfo;
   /** Sends one request of the contract; resolves with the owner's answer (not yet checked against the channel's schema). */
   call(channel: string, args: readonly unknown[]): Promise<Result<unknown, ErrorValue>>;
-  /** Asks for the contract's events; each arrives at `listener` (not yet checked against the contract). */
+  /** Asks for the contract's events; every event this connection gets arrives at each listener (not yet checked against the contract). */
   subscribe(events: readonly string[], listener: ControlEventListener): void;
   close(): void;
 }
@@ -74,7 +74,7 @@ export async function connectControl(dataDir: string, options: ConnectOptions = 
 function handshake(socket: Socket, info: ControlInfo, timeoutMs: number): Promise<ControlConnection | null> {
   const myNonce = newNonce();
   const waiting = new Map<number, (response: Result<unknown, ErrorValue> | ControlError) => void>();
-  let listener: ControlEventListener | null = null;
+  const listeners = new Set<ControlEventListener>();
   let nextId = 1;
   let closedError: ControlError | null = null;
 
@@ -99,7 +99,7 @@ function handshake(socket: Socket, info: ControlInfo, timeoutMs: number): Promis
         });
       },
       subscribe(events, onEvent) {
-        listener = onEvent;
+        listeners.add(onEvent);
         socket.write(encodeMessage({ t: 'subscribe', events }));
       },
       close() {
@@ -126,7 +126,7 @@ function handshake(socket: Socket, info: ControlInfo, timeoutMs: number): Promis
           return;
         }
         case 'event':
-          listener?.(message.event, message.payload);
+          for (const listener of listeners) listener(message.event, message.payload);
           return;
       }
     };

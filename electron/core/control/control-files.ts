@@ -3,7 +3,7 @@
 // client's side, read on every command: small files, read synchronously (the owner writes them:
 // control-announce.ts). See docs/technical/control-channel.md.
 import { createHash } from 'node:crypto';
-import { lstatSync, readFileSync } from 'node:fs';
+import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 // zod/mini: a client reads this file on every command (see shared/token-answer.ts).
 import * as z from 'zod/mini';
@@ -77,7 +77,8 @@ export function readControlInfo(dataDir: string): ControlInfo | null {
 export function checkPrivate(dataDir: string, socketPath?: string): void {
   if (isWindows || typeof process.getuid !== 'function') return;
   const uid = process.getuid();
-  const dir = lstatSync(dataDir);
+  // The directory may be reached through a symlink (~/.config on some setups); the socket itself may not.
+  const dir = statSync(dataDir);
   if (!dir.isDirectory() || dir.uid !== uid || (dir.mode & 0o077) !== 0) {
     throw new ControlError('not_private', `The data directory ${dataDir} is not private to you (owner or mode): refusing to use its control socket`);
   }
