@@ -1,12 +1,10 @@
 // A command that finds no owner opens the data directory itself (the same core the app opens), and
 // serves the commands that queue on it meanwhile until it and they are done.
 import type { Channel, ChannelArgs, ChannelResponse } from '../../shared/ipc.js';
-import { openAppCore } from '../core/bridge/app-core.js';
-import { answerRequest } from '../core/bridge/handlers.js';
 import type { DataDirLock } from '../core/vault/lock.js';
+import type { Vault } from '../core/vault/secret-store.js';
 import type { CommandContext } from './command.js';
 import type { CoreAccess } from './core-access.js';
-import { unlockVault } from './open-service.js';
 
 export interface SelfOwner {
   readonly access: CoreAccess;
@@ -14,35 +12,51 @@ export interface SelfOwner {
   close(): Promise<void>;
 }
 
+/** Opens the core over `ctx.dataDir`, whose lock this process holds (`lock`). */
 export async function openSelf(ctx: CommandContext, purpose: string, lock: DataDirLock): Promise<SelfOwner> {
-  const core = await openAppCore({
-    dataDir: ctx.dataDir,
-    purpose,
-    lock: async () => lock,
-    unlock: () => unlockVault(ctx.dataDir, ctx.io),
-    // A one-shot command: no timers, no loopback endpoint, no clipboard; its control channel lasts as long as it does.
-    background: false,
-    loopbackPort: null,
-    control: { lasting: false },
-    log: ctx.log,
-    copyToClipboard: () => Promise.reject(new Error('The tokenry command has no clipboard.')),
-  });
-  const access: CoreAccess = {
-    via: 'self',
-    owner: null,
-    call: <C extends Channel>(channel: C, ...args: ChannelArgs<C>) => answerRequest(core.handlers, channel, args, ctx.log) as Promise<ChannelResponse<C>>,
-    onEvent(events, listener) {
-      const stops = events.map((event) => core.events.on(event, (payload) => listener(event, payload)));
-      return () => {
-        for (const stop of stops) stop();
-      };
-    },
-  };
-  return {
-    access,
-    async close() {
-      await core.control?.closeWhenIdle();
-      await core.close();
-    },
-  };
+  let unlocking: Promise<Vault> | undefined;
+  try {
+    // The vault starts unlocking first: its scrypt runs on another thread while the rest of the core
+    // loads here (a passphrase vault's unlock is most of a command's time). The lock is already held.
+    const { unlockVault } = await import('./open-service.js');
+    const vault = unlockVault(ctx.dataDir, ctx.io);
+    unlocking = vault;
+    vault.catch(() => undefined);
+    const [{ openAppCore }, { answerRequest }] = await Promise.all([import('../core/bridge/app-core.js'), import('../core/bridge/handlers.js')]);
+    const core = await openAppCore({
+      dataDir: ctx.dataDir,
+      purpose,
+      lock: async () => lock,
+      unlock: () => vault,
+      // A one-shot command: no timers, no loopback endpoint, no clipboard; its control channel lasts as long as it does.
+      background: false,
+      loopbackPort: null,
+      control: { lasting: false },
+      log: ctx.log,
+      copyToClipboard: () => Promise.reject(new Error('The tokenry command has no clipboard.')),
+    });
+    const access: CoreAccess = {
+      via: 'self',
+      owner: null,
+      call: <C extends Channel>(channel: C, ...args: ChannelArgs<C>) => answerRequest(core.handlers, channel, args, ctx.log) as Promise<ChannelResponse<C>>,
+      onEvent(events, listener) {
+        const stops = events.map((event) => core.events.on(event, (payload) => listener(event, payload)));
+        return () => {
+          for (const stop of stops) stop();
+        };
+      },
+    };
+    return {
+      access,
+      async close() {
+        await core.control?.closeWhenIdle();
+        await core.close();
+      },
+    };
+  } catch (error) {
+    // openAppCore undoes what it opened (the vault it was handed included); this covers failing before it ran.
+    await unlocking?.then((vault) => vault.close(), () => undefined).catch(() => undefined);
+    await lock.release().catch(() => undefined);
+    throw error;
+  }
 }
