@@ -8,6 +8,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 90_000,
     pool: 'forks',
+    // Tests spawn bin/tokenry.js, which runs the built command: build it from the current sources first.
+    globalSetup: ['test/build-cli.global-setup.ts'],
     reporters: ['default'],
     // electron-store imports electron: inlined so that unit tests' vi.mock('electron') reaches it.
     server: { deps: { inline: ['electron-store'] } },

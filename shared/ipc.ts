@@ -5,19 +5,12 @@ import { z } from 'zod';
 import type { ErrorValue } from './errors.js';
 import type { Result } from './result.js';
 import { createBridgeWith, type TokenryBridge } from './bridge.js';
+import { errorValueSchema, tokenViewSchema } from './token-answer.js';
+
+export { errorValueSchema, tokenViewSchema };
 
 const name = z.string().min(1).max(64);
 const epoch = z.number().nullable();
-
-export const errorValueSchema = z.object({
-  code: z.string(),
-  kind: z.enum(['rejected', 'needs_sign_in', 'unavailable', 'bad_response', 'network', 'config', 'not_found', 'invalid_input', 'vault', 'storage', 'cancelled', 'internal']),
-  message: z.string(),
-  status: z.number().optional(),
-  providerCode: z.string().optional(),
-  description: z.string().optional(),
-  retryAfterMs: z.number().optional(),
-});
 
 export const accountStateSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('signed_out') }),
@@ -135,15 +128,6 @@ export const accountViewSchema = z.object({
   endpoints: endpointsViewSchema,
   discovery: discoveryViewSchema.nullable(),
   createdAt: z.number(),
-});
-
-export const tokenViewSchema = z.object({
-  access_token: z.string(),
-  token_type: z.string(),
-  expires_at: z.string().nullable(),
-  expires_in: z.number().nullable(),
-  scope: z.string().nullable(),
-  warning: z.string().optional(),
 });
 
 /** Profile fields a person may change on an account (the rest stay the preset's). */
@@ -293,6 +277,8 @@ const two = <A extends z.ZodType, B extends z.ZodType>(a: A, b: B) => z.tuple([a
 export const CHANNELS = {
   'providers:list': { args: none, result: z.array(providerSummarySchema) },
   'accounts:list': { args: none, result: z.array(accountViewSchema) },
+  /** One account (`tokenry account show`). */
+  'accounts:get': { args: one(name), result: accountViewSchema },
   'accounts:add': { args: one(newAccountSchema), result: accountViewSchema },
   'accounts:update': { args: two(name, accountPatchSchema), result: accountViewSchema },
   /** Revokes the account's tokens where the provider can (RFC 7009), then deletes it. */
@@ -308,11 +294,15 @@ export const CHANNELS = {
   'accounts:cancel-sign-in': { args: one(name), result: z.null() },
   'accounts:refresh': { args: one(name), result: accountViewSchema },
   'tokens:reveal': { args: one(name), result: tokenViewSchema },
+  /** A token valid for at least minValidSeconds, renewed first if need be (`tokenry token`, `tokenry exec`). */
+  'tokens:get': { args: two(name, z.object({ minValidSeconds: z.number().int().min(0).max(86_400) }).strict()), result: tokenViewSchema },
   'tokens:copy': { args: one(name), result: copyResultSchema },
   'tokens:details': { args: one(name), result: tokenDetailsSchema },
   'clients:list': { args: none, result: z.array(clientViewSchema) },
   'clients:add': { args: two(name, z.array(name).max(1000)), result: newClientResultSchema },
   'clients:remove': { args: one(name), result: z.null() },
+  /** Lets a client use one more account: always (added to its list), or once (its next request only, within minutes). */
+  'clients:allow': { args: z.tuple([name, name, z.object({ once: z.boolean() }).strict()]), result: clientViewSchema },
   'audit:read': { args: one(z.number().int().min(1).max(10_000)), result: z.array(auditRowSchema) },
   'settings:get': { args: none, result: settingsSchema },
   'settings:set': { args: one(settingsSchema.partial()), result: settingsSchema },
@@ -333,6 +323,8 @@ export const EVENTS = {
   'accounts:sign-in-progress': z.object({ name: z.string(), progress: signInProgressSchema }),
   /** Loopback requests just written to the audit log, newest last (pushed, so the log updates live). */
   'audit:appended': z.array(auditRowSchema).max(1000),
+  /** A loopback client asked for an account outside its list and was refused (403): the person may allow it (clients:allow). */
+  'clients:access-requested': z.object({ client: name, account: name }),
 } as const;
 
 export type Channel = keyof typeof CHANNELS;

@@ -9,6 +9,8 @@ export interface CliIo {
   readonly stderr: { write(text: string): unknown };
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdinIsTTY: boolean;
+  /** Whether stdout is a terminal (a person reads it) rather than a pipe (a script does). */
+  readonly stdoutIsTTY?: boolean;
 }
 
 /** The README's exit codes: 0 ok, 2 usage, 3 needs sign-in, 4 rejected, 5 unavailable, 1 other. */

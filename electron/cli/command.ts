@@ -23,7 +23,9 @@ export interface Command {
   readonly options: Options;
   /** Positional arguments it takes (names, for usage errors). */
   readonly positionals: readonly string[];
-  run(ctx: CommandContext, args: readonly string[], values: Values): Promise<number>;
+  /** Takes a command line of its own after `--` (`tokenry exec NAME -- COMMAND ARGS...`), handed to run as `rest`. */
+  readonly passThrough?: boolean;
+  run(ctx: CommandContext, args: readonly string[], values: Values, rest: readonly string[]): Promise<number>;
 }
 
 /** A flag's string value, if it was given as one. */
@@ -32,8 +34,13 @@ export const str = (values: Values, key: string): string | undefined => {
   return typeof v === 'string' ? v : undefined;
 };
 
-/** The value of a service result, or the CLI error (message and exit code) its error value maps to. */
-export function unwrap<T>(result: Result<T, ErrorValue>): T {
-  if (!result.ok) throw CliError.from(result.error);
-  return result.value;
+/**
+ * The value of a service result, or the CLI error (message and exit code) its error value maps to;
+ * `hints` adds, by error code, what to type on the command line (a flag the core cannot know of).
+ */
+export function unwrap<T>(result: Result<T, ErrorValue>, hints: Readonly<Record<string, string>> = {}): T {
+  if (result.ok) return result.value;
+  const hint = Object.hasOwn(hints, result.error.code) ? hints[result.error.code] : undefined;
+  if (hint === undefined || hint === '') throw CliError.from(result.error);
+  throw CliError.from({ ...result.error, message: `${result.error.message.replace(/[.\s]+$/, '')}: ${hint}.` });
 }

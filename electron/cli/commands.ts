@@ -1,18 +1,20 @@
-// The tokenry commands (README, "The tokenry command"): each parses its flags, calls the service, prints.
+// The tokenry commands (README, "The tokenry command"): each parses its flags, asks the data directory's
+// owner (or opens it itself: core-access.ts) through the IPC contract, prints.
 
-import type { AccountView, NewAccountInput, SignInInput, SignInProgress, SignOutOutcome } from '../../shared/accounts.js';
+import type { AccountView, SignInInput, SignInProgress, SignOutOutcome } from '../../shared/accounts.js';
+import type { ChannelArgs } from '../../shared/ipc.js';
 import { describeState } from '../../shared/account-state.js';
 import { findPreset, PRESETS } from '../core/providers/presets.js';
 import type { ProfileOverrides } from '../core/providers/profile.js';
 import { secretInSettings } from '../core/providers/secret-params.js';
-import type { TokenryService } from '../core/service.js';
 import { CliError, EXIT, readStdin, type CliIo } from './cli-io.js';
-import { str, unwrap, type Command, type CommandContext, type Values } from './command.js';
-import { openService } from './open-service.js';
+import { str, unwrap, type Command, type Values } from './command.js';
+import { withCore } from './core-access.js';
+import { EXEC_COMMAND, readMinValid } from './exec-command.js';
 import { LOOPBACK_COMMANDS, tokenViaLoopback } from './loopback-commands.js';
 import { DATA_COMMANDS } from './data-commands.js';
 import { passphraseFromEnvOrPrompt } from '../core/vault/protectors/passphrase-prompt.js';
-import { systemBrowser } from '../core/flows/system-browser.js';
+import { untilInterrupted } from './signals.js';
 
 /** Asks on the terminal with echo off (the vault's prompt, which never waits on a non-terminal). */
 const hiddenPrompt = (io: CliIo, prompt: string): Promise<string> =>
@@ -20,15 +22,7 @@ const hiddenPrompt = (io: CliIo, prompt: string): Promise<string> =>
 
 const json = { type: 'boolean' } as const;
 
-/** Runs `use` on an opened service, always closing it (lock, vault) afterwards. */
-async function withService<T>(ctx: CommandContext, purpose: string, use: (service: TokenryService) => Promise<T>): Promise<T> {
-  const opened = await openService(ctx.dataDir, ctx.io, purpose, { log: ctx.log });
-  try {
-    return await use(opened.service);
-  } finally {
-    await opened.close();
-  }
-}
+type NewAccount = ChannelArgs<'accounts:add'>[0];
 
 function formatTime(epochMs: number | null, now = Date.now()): string {
   if (epochMs === null) return 'unknown';
@@ -121,6 +115,15 @@ function seconds(values: Values, key: string, min: number, max: number): number 
 /** Names that mean something to JavaScript objects: never a parameter name. */
 const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
+/** What to type for the sign-in fields the core found missing (it names them; the flags are ours). */
+function missingFlags(username: string | undefined, password: string | undefined): string {
+  const parts = [
+    username === undefined ? 'the username with --username U' : null,
+    password === undefined ? 'the password with --password-stdin (on a terminal it is asked without echo)' : null,
+  ].filter((part) => part !== null);
+  return parts.length === 0 ? '' : `give ${parts.join(' and ')}`;
+}
+
 function parseParams(values: Values): Record<string, string> {
   const raw = values['param'];
   const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
@@ -151,9 +154,6 @@ function refuseSecretSettings(provider: string, overrides: Record<string, unknow
 }
 
 const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-
-/** The longest --min-valid: a token asked to last more than a day would be renewed on every call (the loopback endpoint's bound too). */
-const MAX_MIN_VALID_SECONDS = 86_400;
 
 function oneOf<T extends string>(values: Values, key: string, allowed: readonly T[], transform: (s: string) => string = (s) => s): T | undefined {
   const v = str(values, key);
@@ -216,7 +216,7 @@ const CORE_COMMANDS: readonly Command[] = [
     async run(ctx, args, values) {
       const provider = str(values, 'provider');
       if (provider === undefined) throw CliError.usage('account add needs --provider');
-      const overrides: Record<string, unknown> = {};
+      const overrides: NonNullable<NewAccount['overrides']> = {};
       const baseUrl = str(values, 'base-url');
       if (baseUrl !== undefined) overrides['baseUrl'] = baseUrl;
       const tokenUrl = str(values, 'token-url');
@@ -255,7 +255,7 @@ const CORE_COMMANDS: readonly Command[] = [
       const clientSecret = values['client-secret-stdin'] ? await readStdin(ctx.io, 'Client secret') : undefined;
       const clientId = str(values, 'client-id');
       const scope = str(values, 'scope');
-      const input: NewAccountInput = {
+      const input: NewAccount = {
         name: args[0] ?? '',
         provider,
         overrides,
@@ -263,7 +263,12 @@ const CORE_COMMANDS: readonly Command[] = [
         ...(clientId === undefined ? {} : { clientId }),
         ...(clientSecret === undefined ? {} : { clientSecret }),
       };
-      const view = await withService(ctx, 'tokenry account add', async (s) => unwrap(await s.addAccount(input)));
+      const view = await withCore(ctx, 'tokenry account add', async (core) =>
+        unwrap(await core.call('accounts:add', input), {
+          // The core says what is wrong with the URL; the flag that allows it is the command line's.
+          insecure_url: 'add --allow-http to send it over plain http anyway',
+        }),
+      );
       const found = view.discovery === null ? '' : ` Discovered ${view.discovery.issuer} (${view.signInFlows.map((f) => FLOW_WORDS[f].replace(/ \(.*\)$/, '')).join(', ')}).`;
       ctx.io.stdout.write(`Added ${view.name} (${view.providerLabel}).${found} Sign in with: tokenry login ${view.name}\n`);
       return EXIT.ok;
@@ -276,7 +281,7 @@ const CORE_COMMANDS: readonly Command[] = [
     options: { json },
     positionals: [],
     async run(ctx, _args, values) {
-      const accounts = await withService(ctx, 'tokenry account list', async (s) => s.accounts());
+      const accounts = await withCore(ctx, 'tokenry account list', async (core) => unwrap(await core.call('accounts:list')));
       if (values['json']) {
         ctx.io.stdout.write(`${JSON.stringify(accounts, null, 2)}\n`);
       } else if (accounts.length === 0) {
@@ -296,7 +301,7 @@ const CORE_COMMANDS: readonly Command[] = [
     options: { json },
     positionals: ['NAME'],
     async run(ctx, args, values) {
-      const view = await withService(ctx, 'tokenry account show', async (s) => unwrap(s.account(args[0] ?? '')));
+      const view = await withCore(ctx, 'tokenry account show', async (core) => unwrap(await core.call('accounts:get', args[0] ?? '')));
       ctx.io.stdout.write(values['json'] ? `${JSON.stringify(view, null, 2)}\n` : `${accountLines(view).join('\n')}\n`);
       return EXIT.ok;
     },
@@ -308,7 +313,7 @@ const CORE_COMMANDS: readonly Command[] = [
     options: {},
     positionals: ['NAME'],
     async run(ctx, args) {
-      const view = await withService(ctx, 'tokenry account rediscover', async (s) => unwrap(await s.rediscover(args[0] ?? '')));
+      const view = await withCore(ctx, 'tokenry account rediscover', async (core) => unwrap(await core.call('accounts:rediscover', args[0] ?? '')));
       ctx.io.stdout.write(`Rediscovered ${view.endpoints.issuer ?? view.name} for ${view.name}.\n`);
       return EXIT.ok;
     },
@@ -320,7 +325,7 @@ const CORE_COMMANDS: readonly Command[] = [
     options: {},
     positionals: ['NAME'],
     async run(ctx, args) {
-      const outcome = await withService(ctx, 'tokenry account remove', async (s) => unwrap(await s.removeAccount(args[0] ?? '')));
+      const outcome = await withCore(ctx, 'tokenry account remove', async (core) => unwrap(await core.call('accounts:remove', args[0] ?? '')));
       reportRevocation(ctx.io, outcome);
       ctx.io.stdout.write(`Removed ${args[0] ?? ''}${outcome.revocation === 'revoked' ? '; the provider revoked its tokens' : ''}.\n`);
       return EXIT.ok;
@@ -369,17 +374,20 @@ const CORE_COMMANDS: readonly Command[] = [
         ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
         ...(values['no-browser'] ? { openBrowser: false } : {}),
       };
-      const view = await withService(ctx, 'tokenry login', async (s) => {
-        const stopProgress = s.onSignInProgress((account, progress) => {
+      const view = await withCore(ctx, 'tokenry login', async (core) => {
+        // What a browser or device sign-in asks of the person, wherever it runs (here, or in the owner).
+        const stopProgress = core.onEvent(['accounts:sign-in-progress'], (_event, payload) => {
+          const { name: account, progress } = payload as { readonly name: string; readonly progress: SignInProgress };
           if (account === name) ctx.io.stderr.write(progressLines(name, progress));
         });
-        // Ctrl+C stops the sign-in (its listener or polling) and the command ends cleanly, releasing the data directory.
-        const cancel = (): void => void s.cancelSignIn(name);
-        process.once('SIGINT', cancel);
+        // Ctrl-C stops the sign-in where it runs (its listener or polling), and the command ends cleanly.
+        const stopWatching = untilInterrupted(() => void core.call('accounts:cancel-sign-in', name));
         try {
-          return unwrap(await s.signIn(name, input, { openExternal: values['no-browser'] ? null : systemBrowser({ env: ctx.io.env }) }));
+          return unwrap(await core.call('accounts:sign-in', name, input), {
+            missing_credentials: missingFlags(username, password),
+          });
         } finally {
-          process.off('SIGINT', cancel);
+          stopWatching();
           stopProgress();
         }
       });
@@ -398,7 +406,7 @@ const CORE_COMMANDS: readonly Command[] = [
     positionals: ['NAME'],
     async run(ctx, args) {
       const name = args[0] ?? '';
-      const outcome = await withService(ctx, 'tokenry logout', async (s) => unwrap(await s.logout(name)));
+      const outcome = await withCore(ctx, 'tokenry logout', async (core) => unwrap(await core.call('accounts:logout', name)));
       reportRevocation(ctx.io, outcome);
       const said: Record<SignOutOutcome['revocation'], string> = {
         revoked: 'the provider revoked its tokens',
@@ -419,17 +427,12 @@ const CORE_COMMANDS: readonly Command[] = [
     options: { 'min-valid': { type: 'string' }, json },
     positionals: ['NAME'],
     async run(ctx, args, values) {
-      const minValidText = str(values, 'min-valid');
-      const minValidSeconds = minValidText === undefined ? 0 : Number(minValidText);
-      if (minValidText !== undefined && !/^\d+$/.test(minValidText)) throw CliError.usage('--min-valid needs a whole number of seconds');
-      if (!Number.isInteger(minValidSeconds) || minValidSeconds < 0 || minValidSeconds > MAX_MIN_VALID_SECONDS) {
-        throw CliError.usage(`--min-valid needs a whole number of seconds from 0 to ${MAX_MIN_VALID_SECONDS}`);
-      }
+      const minValidSeconds = readMinValid(values, 0);
       const name = args[0] ?? '';
-      // With a client key, ask the running owner (desktop app or `tokenry serve`) over loopback.
+      // With a client key, ask the running owner (desktop app or `tokenry serve`) over loopback, as any program would.
       const token = ctx.io.env['TOKENRY_CLIENT_KEY']
         ? await tokenViaLoopback(ctx.dataDir, ctx.io.env, name, minValidSeconds)
-        : await withService(ctx, 'tokenry token', async (s) => unwrap(await s.token(name, { minValidSeconds })));
+        : await withCore(ctx, 'tokenry token', async (core) => unwrap(await core.call('tokens:get', name, { minValidSeconds })));
       // A token that cannot last --min-valid (the provider's tokens are shorter) comes with a warning line.
       if (token.warning !== undefined) ctx.io.stderr.write(`tokenry: ${token.warning}\n`);
       ctx.io.stdout.write(values['json'] ? `${JSON.stringify(token)}\n` : `${token.access_token}\n`);
@@ -443,12 +446,12 @@ const CORE_COMMANDS: readonly Command[] = [
     options: {},
     positionals: ['NAME'],
     async run(ctx, args) {
-      const view = await withService(ctx, 'tokenry refresh', async (s) => unwrap(await s.refresh(args[0] ?? '')));
+      const view = await withCore(ctx, 'tokenry refresh', async (core) => unwrap(await core.call('accounts:refresh', args[0] ?? '')));
       ctx.io.stdout.write(`Renewed ${view.name}; token ${view.expiresAt === null ? 'has no stated expiry' : `expires ${formatTime(view.expiresAt)}`}.\n`);
       return EXIT.ok;
     },
   },
 ];
 
-export const COMMANDS: readonly Command[] = [...CORE_COMMANDS, ...LOOPBACK_COMMANDS, ...DATA_COMMANDS];
+export const COMMANDS: readonly Command[] = [...CORE_COMMANDS, EXEC_COMMAND, ...LOOPBACK_COMMANDS, ...DATA_COMMANDS];
 export type { Command, CommandContext } from './command.js';

@@ -1,31 +1,22 @@
-// The loopback commands: `tokenry serve`, `tokenry client add|list|remove`, and `tokenry token` through a running owner.
-import { z } from 'zod';
+// The loopback commands: `tokenry serve`, `tokenry client add|list|allow|remove`, and `tokenry token` through a running owner's loopback endpoint.
 import type { TokenView } from '../../shared/accounts.js';
-import { accountsFileSchema, EMPTY_ACCOUNTS } from '../core/accounts/account-store.js';
-import {
-  ClientStore,
-  DEFAULT_LOOPBACK_PORT,
-  isLoopbackUrl,
-  loopbackInfoPath,
-  openLoopbackHost,
-  readLoopbackInfo,
-  type ClientView,
-} from '../core/loopback/index.js';
-import { DATA_FILES_MAC_PURPOSE } from '../core/data-files.js';
-import { openDataStore, type StoreOpener } from '../core/vault/data-store.js';
+import type { ErrorValue } from '../../shared/errors.js';
 import type { VaultError } from '../core/vault/vault-error.js';
+import * as z from 'zod/mini';
+import { tokenViewSchema } from '../../shared/token-answer.js';
 import { CliError, EXIT } from './cli-io.js';
-import { str, type Command, type CommandContext } from './command.js';
-import { openService, unlockVault, type OpenedService } from './open-service.js';
-import { watchForWake } from '../core/refresh/wake-detector.js';
+import { str, unwrap, type Command, type CommandContext } from './command.js';
+import { describeOwner, waitMs, withCore, type CoreAccess } from './core-access.js';
 
 /** The client key a script uses to ask a running Tokenry (desktop app or `tokenry serve`) for tokens. */
 export const CLIENT_KEY_ENV = 'TOKENRY_CLIENT_KEY';
 /** Where that Tokenry listens, when not announced in `<dataDir>/loopback.json`. */
 export const URL_ENV = 'TOKENRY_URL';
+/** The documented default port (loopback-server.ts DEFAULT_LOOPBACK_PORT; repeated so that help loads no server). */
+const DEFAULT_PORT = 27813;
 
 function parsePort(text: string | undefined): number {
-  if (text === undefined) return DEFAULT_LOOPBACK_PORT;
+  if (text === undefined) return DEFAULT_PORT;
   if (!/^[0-9]{1,5}$/.test(text) || Number(text) > 65_535) throw CliError.usage('--port needs a port number from 0 to 65535');
   return Number(text);
 }
@@ -44,94 +35,95 @@ function untilStopSignal(): Promise<NodeJS.Signals> {
 }
 
 /**
- * Changes to clients.json happen only in the process that owns the data directory, so that a
- * running server never overwrites them with its own copy. The vault is opened too: clients.json
- * is authenticated with a key derived from it.
+ * A change to, or a read of, the loopback clients: made by the data directory's owner when one runs
+ * (it keeps its own copy of clients.json), else by this command holding the lock with the vault
+ * open (clients.json is authenticated with a key derived from the vault's).
  */
-async function withOwnedClients<T>(ctx: CommandContext, purpose: string, use: (clients: ClientStore, opened: OpenedService) => Promise<T>): Promise<T> {
-  const opened = await openService(ctx.dataDir, ctx.io, purpose, {
-    log: ctx.log,
-    hint: 'Loopback clients can only be changed by that process (in the desktop app: Loopback clients), or after stopping it.',
-  });
-  try {
-    const clients = await ClientStore.open(ctx.dataDir, { openStore: opened.openStore });
-    try {
-      return await use(clients, opened);
-    } finally {
-      await clients.close();
-    }
-  } finally {
-    await opened.close();
-  }
-}
-
-/** Account names in the data directory (read through the owner's authenticated opener), or `null` when they cannot be read. */
-async function knownAccounts(dataDir: string, openStore: StoreOpener): Promise<Set<string> | null> {
-  try {
-    const store = await openStore({ dataDir, name: 'accounts', schema: accountsFileSchema, defaults: EMPTY_ACCOUNTS });
-    return new Set(store.get().accounts.map((a) => a.name));
-  } catch {
-    return null;
-  }
+function withClients<T>(ctx: CommandContext, purpose: string, use: (core: CoreAccess) => Promise<T>): Promise<T> {
+  return withCore(ctx, purpose, use);
 }
 
 const when = (epochMs: number | null): string => (epochMs === null ? 'never' : new Date(epochMs).toISOString());
+const noClientsYet = 'No loopback clients yet. Add one with: tokenry client add NAME --accounts A,B\n';
 
 export const LOOPBACK_COMMANDS: readonly Command[] = [
   {
     path: ['serve'],
     usage: `tokenry serve [--port N]`,
-    summary: `Serve tokens to local clients on 127.0.0.1 (default port ${DEFAULT_LOOPBACK_PORT}) until interrupted; keeps tokens renewed.`,
+    summary:
+      `Own the data directory and serve tokens to local programs on 127.0.0.1 (default port ${DEFAULT_PORT}) until interrupted; ` +
+      'keeps tokens renewed, and every other tokenry command goes through it.',
     options: { port: { type: 'string' } },
     positionals: [],
     async run(ctx, _args, values) {
       const port = parsePort(str(values, 'port'));
+      const { connectControl } = await import('../core/control/control-client.js');
+      const running = await connectControl(ctx.dataDir).catch(() => null);
+      if (running !== null) {
+        const owner = running.owner;
+        running.close();
+        if (owner.lasting) throw new CliError(`${ctx.dataDir} is already served by ${describeOwner(owner)}.`, EXIT.other);
+      }
+      // A one-shot command holding the directory is done within moments: wait for it.
+      const { lockDataDir, unlockVault } = await import('./open-service.js');
+      const lock = await lockDataDir(ctx.dataDir, 'tokenry serve', 'Stop it first, or ask it for tokens.', waitMs(ctx.io.env));
+      const [{ openAppCore }, { watchForWake }, { systemBrowser }] = await Promise.all([
+        import('../core/bridge/app-core.js'),
+        import('../core/refresh/wake-detector.js'),
+        import('../core/flows/system-browser.js'),
+      ]);
+      let problem: ErrorValue | null = null;
       // Losing the directory (its lock file removed, or taken) ends serving: nothing more could be saved.
       let lost: VaultError | null = null;
       let stopOnLoss = (): void => undefined;
-      const opened = await openService(ctx.dataDir, ctx.io, 'tokenry serve', {
-        background: true,
+      const core = await openAppCore({
+        dataDir: ctx.dataDir,
+        purpose: 'tokenry serve',
+        lock: async () => lock,
+        unlock: (guard) => unlockVault(ctx.dataDir, ctx.io, { guard, create: true }),
+        loopbackPort: port,
         log: ctx.log,
+        copyToClipboard: () => Promise.reject(new Error('tokenry serve has no clipboard.')),
+        // `tokenry login` beside serve runs its browser sign-in here: the platform's browser opens.
+        openExternal: systemBrowser({ env: ctx.io.env }),
+        onLoopbackProblem: (error) => (problem = error),
         onLockLost: (error) => {
           lost = error;
           stopOnLoss();
         },
+        onNeedsSignIn: (name) => ctx.io.stderr.write(`Account "${name}" needs you to sign in: run \`tokenry login ${name}\`\n`),
+        // The person decides; the request is refused until then (403), and the program asks again.
+        onAccessRequested: (client, account) =>
+          ctx.io.stderr.write(
+            `Client "${client}" asked for account "${account}", which it may not use (refused). ` +
+              `Allow it with \`tokenry client allow ${client} ${account}\` (only its next request: add --once).\n`,
+          ),
       });
+      let stopWatching = (): void => undefined;
       try {
-        const host = await openLoopbackHost({
-          dataDir: ctx.dataDir,
-          service: opened.service,
-          openStore: opened.openStore,
-          guard: opened.guard,
-          log: ctx.log.child('loopback'),
-          onNeedsSignIn: (name) => ctx.io.stderr.write(`tokenry: account "${name}" needs you to sign in: run \`tokenry login ${name}\`\n`),
-        });
-        let stopWatching = (): void => undefined;
-        try {
-          const served = await host.serve(port);
-          if (!served.ok) throw CliError.from(served.error);
-          const stopped = Promise.race([
-            untilStopSignal(),
-            new Promise<'lock lost'>((resolve) => {
-              stopOnLoss = () => resolve('lock lost');
-              if (lost !== null) resolve('lock lost');
-            }),
-          ]);
-          // After the machine sleeps, renew at once what fell due while timers stood still.
-          stopWatching = watchForWake(() => opened.service.resume());
-          const url = host.url() ?? '';
-          // stdout carries only the URL, so scripts can read it.
-          ctx.io.stdout.write(`${url}\n`);
-          ctx.io.stderr.write(`tokenry: serving tokens on ${url} (${loopbackInfoPath(ctx.dataDir)}); Ctrl-C to stop\n`);
-          const signal = await stopped;
-          if (signal === 'lock lost') ctx.io.stderr.write(`tokenry: ${lost === null ? 'lost the data directory' : (lost as VaultError).message}: stopping\n`);
-          else ctx.io.stderr.write(`tokenry: ${signal}: stopping\n`);
-        } finally {
-          stopWatching();
-          await host.close();
+        const url = core.loopback.url();
+        if (url === null) {
+          const error = problem as ErrorValue | null;
+          throw new CliError(`${error?.message ?? 'The loopback endpoint did not start.'} Choose another port with --port N.`, EXIT.other);
         }
+        const stopped = Promise.race([
+          untilStopSignal(),
+          new Promise<'lock lost'>((resolve) => {
+            stopOnLoss = () => resolve('lock lost');
+            if (lost !== null) resolve('lock lost');
+          }),
+        ]);
+        // After the machine sleeps, renew at once what fell due while timers stood still.
+        stopWatching = watchForWake(() => core.service.resume());
+        // stdout carries only the URL, so scripts can read it.
+        ctx.io.stdout.write(`${url}\n`);
+        ctx.io.stderr.write(`Serving tokens on ${url}; tokenry commands go through this process. Ctrl-C stops.\n`);
+        const signal = await stopped;
+        if (signal === 'lock lost') ctx.io.stderr.write(`tokenry: ${lost === null ? 'lost the data directory' : (lost as VaultError).message}: stopping\n`);
+        else ctx.io.stderr.write(`${signal}: stopping.\n`);
       } finally {
-        await opened.close();
+        stopWatching();
+        await core.close();
       }
       return lost === null ? EXIT.ok : EXIT.other;
     },
@@ -147,16 +139,20 @@ export const LOOPBACK_COMMANDS: readonly Command[] = [
       if (list === undefined) throw CliError.usage('client add needs --accounts A,B');
       const accounts = list.split(',').map((a) => a.trim()).filter((a) => a !== '');
       const name = args[0] ?? '';
-      const { created, known } = await withOwnedClients(ctx, 'tokenry client add', async (clients, opened) => {
-        const result = await clients.addClient(name, accounts);
-        if (!result.ok) throw CliError.from(result.error);
-        return { created: result.value, known: await knownAccounts(ctx.dataDir, opened.openStore) };
+      const { created, known } = await withClients(ctx, 'tokenry client add', async (core) => {
+        const made = unwrap(await core.call('clients:add', name, accounts));
+        const listed = await core.call('accounts:list');
+        return { created: made, known: listed.ok ? new Set(listed.value.map((a) => a.name)) : null };
       });
       const missing = known === null ? [] : created.client.accounts.filter((a) => !known.has(a));
-      // The key alone on stdout (for `$(tokenry client add ...)`); everything else on stderr.
-      ctx.io.stdout.write(`${created.key}\n`);
-      ctx.io.stderr.write(`tokenry: client "${created.client.name}" may use ${created.client.accounts.join(', ')}. Its key is shown only this once: store it now.\n`);
-      if (missing.length > 0) ctx.io.stderr.write(`tokenry: note: no account named ${missing.join(', ')} yet.\n`);
+      const note = `Client "${created.client.name}" may use ${created.client.accounts.join(', ')}. Its key is shown only this once: store it now.`;
+      // Piped, the key is alone on stdout (for `$(tokenry client add ...)`); on a terminal, it comes with its note.
+      if (ctx.io.stdoutIsTTY === true) ctx.io.stdout.write(`${note}\n${created.key}\n`);
+      else {
+        ctx.io.stdout.write(`${created.key}\n`);
+        ctx.io.stderr.write(`${note}\n`);
+      }
+      if (missing.length > 0) ctx.io.stderr.write(`Note: no account named ${missing.join(', ')} yet.\n`);
       return EXIT.ok;
     },
   },
@@ -167,25 +163,37 @@ export const LOOPBACK_COMMANDS: readonly Command[] = [
     options: { json: { type: 'boolean' } },
     positionals: [],
     async run(ctx, _args, values) {
-      // Reading needs no lock (a running server may hold newer last-used times in memory), but the
-      // vault's key: clients.json is authenticated with it. Opened read-only, beside any owner.
-      const vault = await unlockVault(ctx.dataDir, ctx.io, { readOnly: true });
-      let clients: ClientView[];
-      try {
-        const macKey = vault.deriveKey(DATA_FILES_MAC_PURPOSE);
-        clients = (await ClientStore.open(ctx.dataDir, { openStore: (o) => openDataStore({ ...o, macKey, ifMissing: 'error' }) })).listClients();
-      } finally {
-        await vault.close();
-      }
+      // clients.json is authenticated with the vault's key: read by the owner, or here with the vault open.
+      const clients = await withClients(ctx, 'tokenry client list', async (core) => unwrap(await core.call('clients:list')));
       if (values['json']) {
         ctx.io.stdout.write(`${JSON.stringify(clients.map(jsonView), null, 2)}\n`);
       } else if (clients.length === 0) {
-        ctx.io.stdout.write('No loopback clients yet. Add one with: tokenry client add NAME --accounts A,B\n');
+        ctx.io.stdout.write(noClientsYet);
       } else {
         for (const c of clients) {
           ctx.io.stdout.write(`${c.name.padEnd(20)} accounts ${c.accounts.join(',').padEnd(24)} created ${when(c.createdAt)}  last used ${when(c.lastUsedAt)}\n`);
         }
       }
+      return EXIT.ok;
+    },
+  },
+  {
+    path: ['client', 'allow'],
+    usage: 'tokenry client allow CLIENT ACCOUNT [--once]',
+    summary: "Let a loopback client use one more account: from now on, or with --once for its next request only (within 10 minutes; needs the running owner).",
+    options: { once: { type: 'boolean' } },
+    positionals: ['CLIENT', 'ACCOUNT'],
+    async run(ctx, args, values) {
+      const [client = '', account = ''] = args;
+      const once = values['once'] === true;
+      const view = await withClients(ctx, 'tokenry client allow', async (core) => {
+        // A one-time grant lives in the memory of the process that serves the endpoint.
+        if (once && core.via === 'self') throw new CliError('--once needs the running app or `tokenry serve`: the grant lives in the process that serves tokens.', EXIT.usage);
+        return unwrap(await core.call('clients:allow', client, account, { once }));
+      });
+      ctx.io.stdout.write(
+        once ? `Client "${view.name}" may use ${account} for its next request (within 10 minutes).\n` : `Client "${view.name}" may now use ${view.accounts.join(', ')}.\n`,
+      );
       return EXIT.ok;
     },
   },
@@ -197,29 +205,19 @@ export const LOOPBACK_COMMANDS: readonly Command[] = [
     positionals: ['NAME'],
     async run(ctx, args) {
       const name = args[0] ?? '';
-      await withOwnedClients(ctx, 'tokenry client remove', async (clients) => {
-        const result = await clients.removeClient(name);
-        if (!result.ok) throw CliError.from(result.error);
-      });
+      await withClients(ctx, 'tokenry client remove', async (core) => unwrap(await core.call('clients:remove', name)));
       ctx.io.stdout.write(`Removed client ${name}; its key no longer works.\n`);
       return EXIT.ok;
     },
   },
 ];
 
-function jsonView(c: ClientView): { name: string; accounts: readonly string[]; createdAt: string; lastUsedAt: string | null } {
+function jsonView(c: { readonly name: string; readonly accounts: readonly string[]; readonly createdAt: number; readonly lastUsedAt: number | null }): { name: string; accounts: readonly string[]; createdAt: string; lastUsedAt: string | null } {
   return { name: c.name, accounts: c.accounts, createdAt: new Date(c.createdAt).toISOString(), lastUsedAt: c.lastUsedAt === null ? null : new Date(c.lastUsedAt).toISOString() };
 }
 
-const tokenViewSchema = z.object({
-  access_token: z.string().min(1),
-  token_type: z.string(),
-  expires_at: z.string().nullable(),
-  expires_in: z.number().nullable(),
-  scope: z.string().nullable(),
-  warning: z.string().optional(),
-});
-const errorSchema = z.object({ error: z.string(), error_description: z.string().optional() });
+
+const errorSchema = z.object({ error: z.string(), error_description: z.optional(z.string()) });
 
 /** How long to wait for the owner; a renewal with provider retries may take a while. */
 const LOOPBACK_TIMEOUT_MS = 90_000;
@@ -238,6 +236,7 @@ export async function tokenViaLoopback(
 ): Promise<TokenView> {
   const key = env[CLIENT_KEY_ENV];
   if (key === undefined || key === '') throw CliError.usage(`${CLIENT_KEY_ENV} is not set`);
+  const { isLoopbackUrl } = await import('../core/loopback/discovery.js');
   const base = await loopbackUrl(dataDir, env);
   // The key travels in clear over http: only ever to a loopback address.
   if (!isLoopbackUrl(base)) throw CliError.usage(`${URL_ENV} must be an http:// URL on 127.0.0.1 or localhost, got "${base}"`);
@@ -263,7 +262,7 @@ export async function tokenViaLoopback(
   }
   if (response.ok) {
     const token = tokenViewSchema.safeParse(body);
-    if (!token.success) throw new CliError(`Tokenry at ${url.origin} answered something that is not a token.`, EXIT.other);
+    if (!token.success || token.data.access_token === '') throw new CliError(`Tokenry at ${url.origin} answered something that is not a token.`, EXIT.other);
     return token.data;
   }
   const parsed = errorSchema.safeParse(body);
@@ -275,6 +274,7 @@ export async function tokenViaLoopback(
 async function loopbackUrl(dataDir: string, env: Readonly<Record<string, string | undefined>>): Promise<string> {
   const fromEnv = env[URL_ENV];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  const { loopbackInfoPath, readLoopbackInfo } = await import('../core/loopback/discovery.js');
   const info = await readLoopbackInfo(dataDir);
   if (info === null) {
     throw new CliError(`No running Tokenry announced in ${loopbackInfoPath(dataDir)}: start the desktop app or \`tokenry serve\`, or set ${URL_ENV}.`, EXIT.other);

@@ -3,7 +3,6 @@
 import type { Logger } from '../core/log/logger.js';
 import type { TokenryService } from '../core/service.js';
 import { assertVaultMayBeCreated } from '../core/data-files.js';
-import { openOwnedService } from '../core/owned-service.js';
 import type { StoreOpener } from '../core/vault/data-store.js';
 import { readFileIfExists } from '../core/vault/atomic-file.js';
 import { acquireLock, type DataDirLock } from '../core/vault/lock.js';
@@ -68,7 +67,10 @@ async function createNewVault(dataDir: string, io: CliIo, guard: WriteGuard): Pr
     return await createVault({ dataDir, protector: keyringProtector(), guard });
   } catch (error) {
     if (error instanceof VaultError && error.code.startsWith('keyring')) {
-      throw new CliError(`Cannot create a vault: ${error.message}. Set ${PASSPHRASE_ENV} to protect it with a passphrase.`, EXIT.other);
+      // Said once: the keyring's own message may already give the same advice.
+      const message = error.message.replace(/[.\s]+$/, '');
+      const advice = message.includes(PASSPHRASE_ENV) ? '' : ` Set ${PASSPHRASE_ENV} to protect it with a passphrase.`;
+      throw new CliError(`Cannot create a vault: ${message}.${advice}`, EXIT.other);
     }
     throw error;
   }
@@ -133,12 +135,12 @@ function failClosed(): WriteGuard {
 }
 
 /**
- * Takes the data directory's lock for a CLI command; while another process owns it, says who and
- * what to do instead (`hint`).
+ * Takes the data directory's lock for a CLI command that needs no vault; while another process owns
+ * it, says who and what to do instead (`hint`).
  */
-export async function lockDataDir(dataDir: string, purpose: string, hint: string): Promise<DataDirLock> {
+export async function lockDataDir(dataDir: string, purpose: string, hint: string, waitMs = 0): Promise<DataDirLock> {
   try {
-    return await acquireLock(dataDir, { purpose });
+    return await acquireLock(dataDir, { purpose, waitMs });
   } catch (error) {
     if (error instanceof VaultError && error.code === 'locked_by_other') throw new CliError(`${error.message}. ${hint}`, EXIT.other);
     throw error;
@@ -161,6 +163,8 @@ export interface OpenServiceOptions {
  */
 export async function openService(dataDir: string, io: CliIo, purpose: string, options: OpenServiceOptions = {}): Promise<OpenedService> {
   const background = options.background ?? false;
+  // The service (and every grant module) loads only for the commands that open one.
+  const { openOwnedService } = await import('../core/owned-service.js');
   const owned = await openOwnedService({
     dataDir,
     purpose,

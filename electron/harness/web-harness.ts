@@ -194,7 +194,8 @@ export async function startWebHarness(options: WebHarnessOptions): Promise<WebHa
     vaultWarning: options.vaultWarning ?? null,
     ...(options.logger === undefined ? {} : { log: options.logger }),
     ...(options.loopbackPort === undefined ? {} : { loopbackPort: options.loopbackPort }),
-    onLoopbackProblem: (error) => log(`Loopback endpoint not started: ${error.message}`),
+    onLoopbackProblem: (error) =>
+      log(`Loopback endpoint not started: ${error.message}${error.code === 'port_in_use' ? ' Choose another with --loopback-port N (0: any free port), or run without it: --no-loopback.' : ''}`),
     onLockLost: (error) => log(`Stopped writing: ${error.message}. Stop this harness.`),
     ...(options.grantDeps === undefined ? {} : { grantDeps: options.grantDeps }),
     osStore: options.osStore === undefined ? keyringOsStore() : options.osStore,
@@ -222,7 +223,12 @@ export async function startWebHarness(options: WebHarnessOptions): Promise<WebHa
   // Loopback requests reach the page as they happen (batched), so its audit log is live.
   const auditRows = forwardAuditRows((rows) => broadcast('audit:appended', rows));
   const stopAudit = opened.loopback.auditLog.onAppend((entry) => auditRows.add(entry));
+  // Changes `tokenry` commands made through the control channel, and programs asking for more accounts.
+  const stopChanged = opened.events.on('accounts:changed', () => broadcast('accounts:changed', null));
+  const stopAccess = opened.events.on('clients:access-requested', (request) => broadcast('clients:access-requested', request));
   const unsubscribe = (): void => {
+    stopChanged();
+    stopAccess();
     stopStates();
     stopProgress();
     stopAudit();
@@ -448,7 +454,9 @@ async function main(): Promise<void> {
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   main().catch((error: unknown) => {
-    process.stderr.write(`tokenry web harness: ${error instanceof Error ? error.message : String(error)}\n`);
+    const inUse = error instanceof Error && (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    const hint = inUse ? ': choose another port for the page with --port N (0: any free port)' : '';
+    process.stderr.write(`tokenry web harness: ${error instanceof Error ? error.message : String(error)}${hint}\n`);
     process.exitCode = 1;
   });
 }

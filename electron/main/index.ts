@@ -13,6 +13,7 @@ import { registerIpc, sendEvent } from './ipc/typed-ipc-main.js';
 import { forwardAuditRows } from '../core/loopback/audit-events.js';
 import { openElectronStore } from './electron-stores.js';
 import { copyNotice, createSignInNotifier, loopbackSignInNotice, showNotice } from './notifications.js';
+import { allowArguments, askForAccess } from './access-requests.js';
 import { openCoreForApp } from './open-core.js';
 import { createPassphrasePrompt } from './passphrase-window.js';
 import {
@@ -131,7 +132,8 @@ async function start(): Promise<void> {
   setApplicationMenu();
 
   const prompt = createPassphrasePrompt(appIcon());
-  const loopbackProblem = (message: string): void => showNotice({ title: 'The token endpoint for scripts did not start', body: message }, showWindow);
+  const loopbackProblem = (message: string): void =>
+    showNotice({ title: 'The token endpoint for scripts did not start', body: `${message} Choose another port in Settings.` }, showWindow);
   let opened: AppCore | null;
   try {
     opened = await openCoreForApp({
@@ -144,6 +146,12 @@ async function start(): Promise<void> {
         openStore: openElectronStore,
         // The core starts the loopback provider on the configured port and follows settings changes.
         onNeedsSignIn: (name) => showNotice(loopbackSignInNotice(name), showWindow),
+        // A program asked for an account outside its key's list: the person allows it once, always, or not.
+        onAccessRequested: (client, account) =>
+          askForAccess(client, account, process.platform, (answer) => {
+            const args = allowArguments(client, account, answer);
+            if (args !== null) void core?.handlers['clients:allow'](...args);
+          }),
         onLoopbackProblem: (error) => loopbackProblem(error.message),
         // Pinned accounts live in the settings: the tray follows them.
         onSettingsChanged: () => tray?.refresh(),
@@ -197,6 +205,14 @@ async function start(): Promise<void> {
     stopAudit();
     auditToWindow.close();
   });
+
+  // Changes made by `tokenry` commands through the control channel reach the window and the tray too.
+  cleanups.push(
+    ready.events.on('accounts:changed', () => {
+      tray?.refresh();
+      sendEvent(mainWindow === null || mainWindow.isDestroyed() ? null : mainWindow.webContents, 'accounts:changed', null);
+    }),
+  );
 
   const notifySignIn = createSignInNotifier(ready.service.accounts(), (_name, notice) => showNotice(notice, showWindow));
   cleanups.push(

@@ -1,4 +1,5 @@
 // `npm run bench`: every benchmark, each printing figures measured side by side in one run.
+import { benchCli } from './cli-bench.js';
 import { benchLoopback } from './loopback-bench.js';
 import { benchRenderer } from './renderer-bench.js';
 import { benchRotationCrash } from './rotation-crash-bench.js';
@@ -18,6 +19,10 @@ if (wanted('crash')) {
 if (wanted('loopback')) {
   console.log('\n## Loopback token provider (cached token, autocannon)');
   await benchLoopback();
+}
+if (wanted('cli')) {
+  console.log('\n## The tokenry command (start-up against `node -e 0`, same run)');
+  await benchCli();
 }
 if (wanted('renderer')) {
   console.log('\n## Renderer (1,000 and 10,000 accounts in Chromium; bundle size)');

@@ -19,6 +19,8 @@ export interface ClientsApi {
   list(): ClientView[];
   add(name: string, accounts: readonly string[]): Promise<Result<{ client: ClientView; key: string }, ErrorValue>>;
   remove(name: string): Promise<Result<null, ErrorValue>>;
+  /** Lets a client use one more account, always or once (`clients:allow`). */
+  allow(name: string, account: string, options: { readonly once: boolean }): Promise<Result<ClientView, ErrorValue>>;
 }
 
 export interface AuditApi {
@@ -80,6 +82,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   return {
     'providers:list': () => guard(() => ok(service.providers())),
     'accounts:list': () => guard(() => ok(service.accounts())),
+    'accounts:get': (name) => guard(() => service.account(name)),
     'accounts:add': (input) => guard(() => service.addAccount(input)),
     'accounts:update': (name, patch) => guard(() => service.updateAccount(name, patch)),
     'accounts:remove': (name) => guard(() => service.removeAccount(name)),
@@ -91,6 +94,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'accounts:refresh': (name) => guard(() => service.refresh(name)),
     // The renderer sees an access token only when the person asks to reveal or copy it.
     'tokens:reveal': (name) => guard(() => service.token(name, { minValidSeconds: 0 })),
+    // The CLI's `token` and `exec`: the answer goes to the one caller that asked.
+    'tokens:get': (name, { minValidSeconds }) => guard(() => service.token(name, { minValidSeconds })),
     'tokens:copy': (name) =>
       guard(async () => {
         const token = await service.token(name, { minValidSeconds: 60 });
@@ -102,6 +107,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'clients:list': () => guard(() => ok(deps.clients.list())),
     'clients:add': (name, accounts) => guard(() => deps.clients.add(name, accounts)),
     'clients:remove': (name) => guard(() => deps.clients.remove(name)),
+    'clients:allow': (name, account, options) => guard(() => deps.clients.allow(name, account, options)),
     'audit:read': (limit) => guard(async () => ok(await deps.audit.read(limit))),
     'settings:get': () => guard(() => ok(deps.settings.get())),
     'settings:set': (patch) =>

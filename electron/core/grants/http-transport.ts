@@ -69,6 +69,21 @@ const TLS_CODES = new Set([
  */
 const UNSENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT']);
 
+/** What the common connection failures mean, in words. */
+const NETWORK_REASONS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host name not found',
+  EAI_AGAIN: 'host name lookup failed',
+  ENETUNREACH: 'network unreachable',
+  EHOSTUNREACH: 'host unreachable',
+  EADDRNOTAVAIL: 'address not available',
+  ECONNRESET: 'connection reset',
+  EPIPE: 'connection closed',
+  ETIMEDOUT: 'connection timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
+  UND_ERR_SOCKET: 'connection closed',
+};
+
 function errorCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
@@ -120,11 +135,13 @@ export function transportError(error: unknown, request: OutgoingRequest, aborted
     });
   }
   const code = errorCode(error);
+  // One sentence whatever the cause, so that a person (and a script) reads every network failure the same way.
   if (code !== undefined && (TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || code.includes('CERT'))) {
-    return new GrantError('tls', `The secure connection to ${where} failed (${code}).`, { cause: error, grant });
+    return new GrantError('tls', `Could not reach the ${endpoint} ${where}: secure connection failed (${code}).`, { cause: error, grant });
   }
   const detail = code ?? (error instanceof Error ? safeExcerpt(error.message, request.secrets) : 'unknown error');
-  return new GrantError('network', `Could not reach the ${endpoint} ${where} (${detail}).`, {
+  const reason = code !== undefined && Object.hasOwn(NETWORK_REASONS, code) ? NETWORK_REASONS[code] : undefined;
+  return new GrantError('network', `Could not reach the ${endpoint} ${where}: ${reason ?? 'connection failed'} (${detail}).`, {
     cause: error,
     grant,
     unsent: code !== undefined && UNSENT_CODES.has(code),

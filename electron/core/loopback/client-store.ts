@@ -78,6 +78,8 @@ export class ClientStore {
   private readonly pendingUse = new Map<string, number>();
   private readonly lastUsed = new Map<string, number>();
   private useTimer: TimerHandle | null = null;
+  /** One-time grants ("Allow once"): `client\naccount` -> when the grant lapses. Memory only. */
+  private readonly grants = new Map<string, number>();
   /** The last write of last-used times, so that flush() also waits for one the timer started. */
   private lastUseWrite: Promise<void> = Promise.resolve();
   private readonly timers: Pick<Clock, 'setTimer'>;
@@ -143,12 +145,52 @@ export class ClientStore {
     return updated ? ok(this.view(updated)) : err(notFound(name));
   }
 
+  /** Adds one account to a client's list (the person's "Always"); takes effect on its next request. */
+  async allowAccount(name: string, account: string): Promise<Result<ClientView, ErrorValue>> {
+    const stored = this.find(name);
+    if (!stored) return err(notFound(name));
+    if (stored.accounts.includes(account)) return ok(this.view(stored));
+    return this.setClientAccounts(name, [...stored.accounts, account]);
+  }
+
+  /**
+   * Lets the client's next request for `account` through, once ("Allow once"): the grant is used up
+   * by that request, lapses after `ttlMs` unused, lives only in memory (never in clients.json) and
+   * goes with the client when it is removed.
+   */
+  grantOnce(name: string, account: string, ttlMs = ONE_TIME_GRANT_MS): Result<ClientView, ErrorValue> {
+    const stored = this.find(name);
+    if (!stored) return err(notFound(name));
+    const checked = checkAccounts([account]);
+    if (!checked.ok) return checked;
+    // Bounded: the oldest grant makes way (a Map keeps insertion order).
+    if (this.grants.size >= MAX_ONE_TIME_GRANTS) {
+      const oldest = this.grants.keys().next().value;
+      if (oldest !== undefined) this.grants.delete(oldest);
+    }
+    const key = grantKey(name, account);
+    this.grants.delete(key);
+    this.grants.set(key, this.now() + ttlMs);
+    return ok(this.view(stored));
+  }
+
+  /** Uses up a one-time grant for this client and account; false when there is none (or it lapsed). */
+  useGrant(name: string, account: string): boolean {
+    if (this.grants.size === 0) return false;
+    const key = grantKey(name, account);
+    const until = this.grants.get(key);
+    if (until === undefined) return false;
+    this.grants.delete(key);
+    return until > this.now();
+  }
+
   /** Revokes a client: refused from this moment, even if writing the file then fails. */
   async removeClient(name: string): Promise<Result<null, ErrorValue>> {
     const stored = this.find(name);
     if (!stored) return err(notFound(name));
     // Revocation must not wait for the disk.
     this.byHash.delete(stored.keyHash);
+    for (const key of this.grants.keys()) if (key.startsWith(`${name}\n`)) this.grants.delete(key);
     this.pendingUse.delete(name);
     this.lastUsed.delete(name);
     await this.store.update((current) => ({ ...current, clients: current.clients.filter((c) => c.name !== name) }));
@@ -224,6 +266,11 @@ export class ClientStore {
     return { name: c.name, accounts: [...c.accounts], createdAt: c.createdAt, lastUsedAt };
   }
 }
+
+/** How long an unused "Allow once" stays valid: long enough to run the program again, not a standing permission. */
+export const ONE_TIME_GRANT_MS = 10 * 60_000;
+const MAX_ONE_TIME_GRANTS = 1000;
+const grantKey = (client: string, account: string): string => `${client}\n${account}`;
 
 function notFound(name: string): ErrorValue {
   return problem('not_found', 'not_found', `There is no client named "${name}".`);

@@ -10,7 +10,7 @@ import type { WriteGuard } from '../vault/write-guard.js';
 import { AuditLog, type AuditEntry, type AuditLogOptions } from './audit-log.js';
 import { ClientStore, type ClientStoreOptions } from './client-store.js';
 import { removeLoopbackInfo, writeLoopbackInfo } from './discovery.js';
-import { startLoopbackServer, type LoopbackServer, type LoopbackTokenSource } from './loopback-server.js';
+import type { LoopbackServer, LoopbackTokenSource } from './loopback-server.js';
 import type { RateLimit } from './rate-limiter.js';
 
 /** Audit entries as the IPC contract's rows (time as epoch milliseconds); a row of counted refusals says how many and from where. */
@@ -36,6 +36,8 @@ export interface LoopbackHostOptions {
   readonly log?: Logger;
   /** A program asked for an account's token, but the account needs the person to sign in. */
   readonly onNeedsSignIn?: (account: string) => void;
+  /** A client asked for an account outside its list (it got 403); throttled per client and account. */
+  readonly onAccessRequested?: (client: string, account: string) => void;
   readonly authRateLimit?: RateLimit;
   /** clients.json through conf by default; the desktop app passes electron-store. */
   readonly openStore?: StoreOpener;
@@ -93,6 +95,8 @@ export async function openLoopbackHost(options: LoopbackHostOptions): Promise<Lo
   };
 
   const start = async (port: number): Promise<Result<null, ErrorValue>> => {
+    // The HTTP server's code loads when something serves (a one-shot CLI owner never does).
+    const { startLoopbackServer } = await import('./loopback-server.js');
     const started = await startLoopbackServer({
       service: options.service,
       clients,
@@ -106,7 +110,12 @@ export async function openLoopbackHost(options: LoopbackHostOptions): Promise<Lo
       return started;
     }
     const server = started.value;
-    const stopListening = options.onNeedsSignIn === undefined ? () => undefined : server.onNeedsSignIn(options.onNeedsSignIn);
+    const stopNeeds = options.onNeedsSignIn === undefined ? () => undefined : server.onNeedsSignIn(options.onNeedsSignIn);
+    const stopAccess = options.onAccessRequested === undefined ? () => undefined : server.onAccessRequested(options.onAccessRequested);
+    const stopListening = (): void => {
+      stopNeeds();
+      stopAccess();
+    };
     running = { server, requested: port, stopListening };
     // `tokenry token` with TOKENRY_CLIENT_KEY finds the server here; serving goes on without it.
     await (options.guard?.verify() ?? Promise.resolve())

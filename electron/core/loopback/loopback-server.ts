@@ -31,6 +31,8 @@ export interface LoopbackTokenSource {
 }
 
 export type NeedsSignInListener = (account: string) => void;
+/** A client asked for an account outside its list (and got 403): the owner may ask the person to allow it. */
+export type AccessRequestListener = (client: string, account: string) => void;
 
 export interface LoopbackServerOptions {
   readonly service: LoopbackTokenSource;
@@ -63,6 +65,8 @@ export interface LoopbackServer {
    * 15 minutes if it still needs the person. Returns the unsubscribe.
    */
   onNeedsSignIn(listener: NeedsSignInListener): () => void;
+  /** Subscribes to access requests: once per client and account, again after 15 minutes if it asks again. */
+  onAccessRequested(listener: AccessRequestListener): () => void;
   /** Stops accepting, ends idle and in-flight connections, writes the audit log and client use times. */
   close(): Promise<void>;
 }
@@ -110,6 +114,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
     port: bound,
     stats: () => handler.stats(),
     onNeedsSignIn: (listener) => handler.addNeedsSignInListener(listener),
+    onAccessRequested: (listener) => handler.addAccessRequestListener(listener),
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -135,7 +140,8 @@ function listen(server: Server, port: number): Promise<Result<null, ErrorValue>>
           code: inUse ? 'port_in_use' : 'listen_failed',
           kind: 'config',
           message: inUse
-            ? `Port ${port} on 127.0.0.1 is in use: is another Tokenry serving? Choose another with --port.`
+            ? // Each shell names its own way to choose another (`serve --port`, the harness's --loopback-port, the app's settings).
+              `Port ${port} on 127.0.0.1 is in use: is another Tokenry serving?`
             : `Cannot listen on 127.0.0.1:${port}: ${error.message}`,
         }),
       );
@@ -153,11 +159,14 @@ class LoopbackHandler {
   private allowedHosts: ReadonlySet<string> = new Set();
   private readonly limiter: FailureLimiter;
   private readonly listeners = new Set<NeedsSignInListener>();
+  private readonly accessListeners = new Set<AccessRequestListener>();
   /**
    * When each account was last announced as needing sign-in: a polling script must not flood the
    * person with notifications, yet a problem that outlives the first one is announced again.
    */
   private readonly announced = new Map<string, number>();
+  /** When each (client, account) access request was last announced: a retrying script asks the person once. */
+  private readonly accessAnnounced = new Map<string, number>();
   private readonly now: () => number;
   private readonly counts = new Map<number, number>();
   /**
@@ -184,6 +193,11 @@ class LoopbackHandler {
   addNeedsSignInListener(listener: NeedsSignInListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  addAccessRequestListener(listener: AccessRequestListener): () => void {
+    this.accessListeners.add(listener);
+    return () => this.accessListeners.delete(listener);
   }
 
   stats(): LoopbackStats {
@@ -263,7 +277,9 @@ class LoopbackHandler {
     if (route.route === 'accounts') return this.listAccounts(res, client);
     const account = route.account;
     if (account === null) return this.refuse(res, client.name, null, 'token', 'not_found', 'There is no account by that name.');
-    if (!client.accounts.has(account)) {
+    // A one-time grant the person gave ("Allow once") lets exactly one request through.
+    if (!client.accounts.has(account) && !this.options.clients.useGrant(client.name, account)) {
+      this.announceAccessRequest(client.name, account);
       return this.refuse(res, client.name, account, 'token', 'account_not_allowed', `This client may not use the account "${account}".`);
     }
     let minValidSeconds = 0;
@@ -364,6 +380,24 @@ class LoopbackHandler {
       } catch (error) {
         // A failing notifier must not turn a 409 into a 500.
         this.log.warn('a needs-sign-in listener failed', { account, cause: error });
+      }
+    }
+  }
+
+  private announceAccessRequest(client: string, account: string): void {
+    if (this.accessListeners.size === 0) return;
+    const key = `${client}\n${account}`;
+    const now = this.now();
+    const last = this.accessAnnounced.get(key);
+    if (last !== undefined && now - last < ANNOUNCE_AGAIN_MS) return;
+    // Bounded: a client cycling through made-up names cannot grow this map without end.
+    if (this.accessAnnounced.size >= 10_000) this.accessAnnounced.clear();
+    this.accessAnnounced.set(key, now);
+    for (const listener of this.accessListeners) {
+      try {
+        listener(client, account);
+      } catch (error) {
+        this.log.warn('an access-request listener failed', { client, account, cause: error });
       }
     }
   }

@@ -1,5 +1,6 @@
 // Test harness for the `tokenry` command run as a real subprocess: temp data dirs, spawning, transcripts, leak checks.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -78,12 +79,90 @@ export async function makeSandbox(prefix = 'tokenry-cli-'): Promise<CliSandbox> 
   };
 }
 
-function runProcess(args: readonly string[], dataDir: string, options: RunOptions): Promise<CliRun> {
-  const env: Record<string, string | undefined> = { ...process.env, TOKENRY_DATA_DIR: dataDir, TOKENRY_PASSPHRASE: PASSPHRASE };
-  for (const [key, value] of Object.entries(options.env ?? {})) {
+function cliEnv(dataDir: string, extra: Readonly<Record<string, string | undefined>> = {}): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { ...process.env, TOKENRY_DATA_DIR: dataDir, TOKENRY_PASSPHRASE: PASSPHRASE, TOKENRY_CLIENT_KEY: undefined };
+  for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) delete env[key];
     else env[key] = value;
   }
+  return env;
+}
+
+/** A running `tokenry serve` over a sandbox's data directory: the owner other commands go through. */
+export interface Served {
+  readonly child: ChildProcess;
+  /** Its loopback endpoint, as printed on stdout. */
+  readonly url: string;
+  /** What it printed on stderr so far. */
+  stderr(): string;
+  /** Resolves once stderr holds a line matching `pattern`. */
+  said(pattern: RegExp): Promise<string>;
+  /** SIGTERM, and its exit code. */
+  stop(): Promise<number | null>;
+}
+
+export async function startServe(dataDir: string, env: Readonly<Record<string, string | undefined>> = {}): Promise<Served> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { cwd: REPO_ROOT, env: cliEnv(dataDir, env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  const waiting: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    for (const wait of [...waiting]) {
+      const line = stderr.split('\n').find((l) => wait.pattern.test(l));
+      if (line !== undefined) {
+        waiting.splice(waiting.indexOf(wait), 1);
+        wait.resolve(line);
+      }
+    }
+  });
+  const exited = once(child, 'exit') as Promise<[number | null]>;
+  const url = await new Promise<string>((resolvePromise, reject) => {
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+      const match = /http:\/\/127\.0\.0\.1:\d+/.exec(out);
+      if (match) resolvePromise(match[0]);
+    });
+    void exited.then(([code]) => reject(new Error(`serve exited with ${String(code)}: ${stderr}`)));
+  });
+  return {
+    child,
+    url,
+    stderr: () => stderr,
+    said: (pattern) =>
+      new Promise((resolvePromise) => {
+        const line = stderr.split('\n').find((l) => pattern.test(l));
+        if (line !== undefined) resolvePromise(line);
+        else waiting.push({ pattern, resolve: resolvePromise });
+      }),
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const [code] = await exited;
+      return code;
+    },
+  };
+}
+
+/** Starts `tokenry ARGS` without waiting for it (for signals and for what it prints while running). */
+export function spawnCli(args: readonly string[], dataDir: string, env: Readonly<Record<string, string | undefined>> = {}): { child: ChildProcess; done: Promise<CliRun> } {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env: cliEnv(dataDir, env), stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdin!.on('error', () => undefined);
+  const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
+  const done = new Promise<CliRun>((resolvePromise) => {
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ args, code, stdout, stderr: withoutNpmNoise(stderr) });
+    });
+  });
+  return { child, done };
+}
+
+function runProcess(args: readonly string[], dataDir: string, options: RunOptions): Promise<CliRun> {
+  const env = cliEnv(dataDir, options.env);
   const file = options.command?.file ?? process.execPath;
   const argv = options.command ? [...options.command.args, ...args] : [BIN, ...args];
   return new Promise((resolvePromise, reject) => {

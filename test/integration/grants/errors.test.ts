@@ -394,7 +394,7 @@ describe('failures before or below HTTP', () => {
 
     expect(error.code).toBe('network');
     expect(error.kind).toBe('network');
-    expect(error.message).toBe(`Could not reach the token endpoint http://127.0.0.1:${port}/api/oauth2/token (ECONNREFUSED).`);
+    expect(error.message).toBe(`Could not reach the token endpoint http://127.0.0.1:${port}/api/oauth2/token: connection refused (ECONNREFUSED).`);
     expect(fetched).toHaveLength(3);
     expect(delays).toEqual([375, 750]);
     expectNoSecrets(error, secrets);
@@ -408,7 +408,7 @@ describe('failures before or below HTTP', () => {
 
     expect(error.code).toBe('tls');
     expect(error.kind).toBe('network');
-    expect(error.message).toMatch(/^The secure connection to https:\/\/127\.0\.0\.1:\d+\/api\/oauth2\/token failed \([A-Z_]+\)\.$/);
+    expect(error.message).toMatch(/^Could not reach the token endpoint https:\/\/127\.0\.0\.1:\d+\/api\/oauth2\/token: secure connection failed \([A-Z_]+\)\.$/);
     // The TLS handshake never became an HTTP request: nothing (no password) reached the server.
     expect(emulator.requests.length).toBe(before);
     expectNoSecrets(error, secrets);

@@ -102,8 +102,9 @@ describe('tokenry serve', () => {
     expect(await readLoopbackInfo(world.dataDir)).toEqual({ url, pid: child.pid });
   });
 
-  it('keeps client changes to itself while it owns the data directory (exit 1)', async () => {
-    expect((await capture(world.dataDir, ['client', 'remove', 'spare'])).code).toBe(1);
+  it('makes client changes itself while it owns the data directory: `client remove` goes through it', async () => {
+    expect((await capture(world.dataDir, ['client', 'remove', 'spare'])).code).toBe(0);
+    expect((await capture(world.dataDir, ['client', 'list'])).stdout).not.toMatch(/^spare /m);
   });
 
   it('refuses a port that is not a number (exit 2)', async () => {

@@ -15,10 +15,11 @@ let key: string;
 let narrowKey: string;
 let revokedKey: string;
 const signInNeeded: string[] = [];
+const accessRequested: string[] = [];
 
 beforeAll(async () => {
   world = await makeWorld({}, { clock });
-  loopback = await serve(world, { authRateLimit: { burst: 10_000, perSecond: 10_000 }, onNeedsSignIn: (name) => signInNeeded.push(name) });
+  loopback = await serve(world, { authRateLimit: { burst: 10_000, perSecond: 10_000 }, onNeedsSignIn: (name) => signInNeeded.push(name), onAccessRequested: (client, account) => accessRequested.push(`${client} ${account}`) });
   port = loopback.server.port;
   key = must(await loopback.clients.addClient('script', ['work', 'asleep', 'down', 'ghost'])).key;
   narrowKey = must(await loopback.clients.addClient('narrow', ['asleep'])).key;
@@ -190,6 +191,33 @@ describe('refusals', () => {
 
   it('refuses a min_valid that is not a whole number of seconds with 400', async () => {
     expect(await refusal(get(port, token('work', '?min_valid=-5'), { key }))).toBe('400 invalid_request');
+  });
+});
+
+describe('asking for an account outside the list', () => {
+  it('tells the owner once per client and account, however often the client asks (each still 403)', async () => {
+    const answers = await Promise.all([get(port, token('down'), { key: narrowKey }), get(port, token('down'), { key: narrowKey }), get(port, token('work'), { key: narrowKey })]);
+    expect(answers.map((a) => a.status)).toEqual([403, 403, 403]);
+    expect(accessRequested.filter((r) => r === 'narrow down' || r === 'narrow work').sort()).toEqual(['narrow down', 'narrow work']);
+  });
+
+  it('lets exactly one request through after "Allow once", then refuses again', async () => {
+    must(loopback.clients.grantOnce('narrow', 'work'));
+    const first = await get(port, token('work'), { key: narrowKey });
+    const second = await get(port, token('work'), { key: narrowKey });
+    expect([first.status, second.status]).toEqual([200, 403]);
+  });
+
+  it('grants nothing once the one-time grant has lapsed unused', async () => {
+    must(loopback.clients.grantOnce('narrow', 'work', -1));
+    expect((await get(port, token('work'), { key: narrowKey })).status).toBe(403);
+  });
+
+  it('serves every request after "Always" (the account is added to the list)', async () => {
+    const allowed = must(await loopback.clients.allowAccount('narrow', 'down'));
+    expect(allowed.accounts).toEqual(['asleep', 'down']);
+    const answers = await Promise.all([get(port, token('down'), { key: narrowKey }), get(port, token('down'), { key: narrowKey })]);
+    expect(answers.map((a) => a.status)).toEqual([503, 503]);
   });
 });
 

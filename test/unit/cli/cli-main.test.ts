@@ -75,11 +75,21 @@ describe('tokenry main: help and usage (nothing touches the data directory)', ()
     expect(await run(['--version'], { env })).toEqual({ code: 0, stdout: 'tokenry 0.1.0\n', stderr: '' });
   });
 
+  it('`account` and `client` alone, or with --help, list their commands (stdout; exit 2 and 0)', async () => {
+    for (const group of ['account', 'client']) {
+      const bare = await run([group], { env });
+      const help = await run([group, '--help'], { env });
+      expect([bare.code, help.code, bare.stderr, help.stderr]).toEqual([EXIT.usage, 0, '', '']);
+      expect(help.stdout).toBe(bare.stdout);
+      for (const command of COMMANDS.filter((c) => c.path[0] === group)) expect(help.stdout).toContain(`tokenry ${command.path.join(' ')}`);
+    }
+  });
+
   it.each([
     [['frobnicate'], /^tokenry: Unknown command "frobnicate" \(see --help\)\n$/],
-    [['account'], /Unknown command "account"/],
     [['account', 'rename', 'a'], /Unknown command "account rename a"/],
-    [['logon', 'work', '--otp', '246810'], /^tokenry: Unknown command "logon work" \(see --help\)\n$/],
+    [['account', 'rmove', 'a'], /Unknown command "account rmove a"; did you mean "account remove"\?/],
+    [['logon', 'work', '--otp', '246810'], /^tokenry: Unknown command "logon work"; did you mean "login"\? \(see --help\)\n$/],
     [['token'], /^tokenry: token needs NAME \(see --help\)\n$/],
     [['login'], /login needs NAME/],
     [['refresh'], /refresh needs NAME/],
@@ -89,12 +99,19 @@ describe('tokenry main: help and usage (nothing touches the data directory)', ()
     [['token', 'a', 'b'], /token needs NAME/],
     [['providers', 'extra'], /providers takes no arguments/],
     [['account', 'list', 'extra'], /account list takes no arguments/],
-    [['token', 'a', '--bogus'], /Unknown option '--bogus'.*\(see --help\)/],
-    [['--bogus', 'token', 'a'], /Unknown option '--bogus'/],
+    [['token', 'a', '--bogus'], /Unknown option --bogus \(see --help\)/],
+    [['token', 'a', '--min-vaild', '5'], /Unknown option --min-vaild; did you mean --min-valid\?/],
+    [['--bogus', 'token', 'a'], /Unknown option --bogus/],
+    [['--dta-dir', 'x', 'token', 'a'], /did you mean --data-dir\?/],
     [['token', 'a', '--min-valid'], /--min-valid/],
     [['token', 'a', '--min-valid', 'soon'], /--min-valid needs a whole number of seconds/],
     [['token', 'a', '--min-valid', '-5'], /--min-valid needs a whole number of seconds|--min-valid/],
     [['token', 'a', '--min-valid', '1.5'], /--min-valid needs a whole number of seconds/],
+    [['token', 'a', '--min-valid', '86401'], /--min-valid needs a whole number of seconds from 0 to 86400/],
+    [['exec', 'a'], /exec needs the command to run after --/],
+    [['exec', 'a', 'echo'], /exec needs -- before the command to run/],
+    [['exec', 'a', '--env', '1X', '--', 'echo'], /--env needs an environment variable name/],
+    [['client', 'allow', 'ci'], /client allow needs CLIENT ACCOUNT/],
     [['token', 'a', '--json=yes'], /--json/],
     [['account', 'add', 'a'], /account add needs --provider/],
     [['account', 'add', 'a', '--provider', 'oauth2', '--method', 'PUT'], /--method must be one of GET, POST/],
@@ -258,12 +275,12 @@ describe('tokenry main over a real data directory', () => {
     expect(result.stderr).toMatch(/^tokenry: .*TOKENRY_PASSPHRASE[^\n]*\n$/);
   });
 
-  it('a held lock: exit 1 naming the owner; released afterwards, the command works', async () => {
+  it('a lock held by a process that does not answer (TOKENRY_WAIT_SECONDS=0): exit 1 naming the owner; released afterwards, the command works', async () => {
     const lock = await acquireLock(dataDir, { purpose: 'desktop app' });
     try {
-      const result = await run(['account', 'list'], { env: env() });
+      const result = await run(['account', 'list'], { env: { ...env(), TOKENRY_WAIT_SECONDS: '0' } });
       expect(result.code).toBe(EXIT.other);
-      expect(result.stderr).toMatch(new RegExp(`^tokenry: The data directory .* is in use by process ${process.pid}, desktop app, since .*TOKENRY_CLIENT_KEY.*\\n$`));
+      expect(result.stderr).toMatch(new RegExp(`^tokenry: The data directory .* is in use by process ${process.pid}, desktop app, since .*does not answer.*TOKENRY_CLIENT_KEY.*\\n$`));
     } finally {
       await lock.release();
     }
@@ -297,7 +314,7 @@ describe('tokenry main over a real data directory', () => {
     await run(['account', 'add', 'pw', '--provider', 'oauth2', '--base-url', 'https://127.0.0.1:1'], { env: env() });
     const result = await run(['login', 'pw', '--username', 'bob'], { env: env() });
     expect(result.code).toBe(EXIT.usage);
-    expect(result.stderr).toMatch(/needs a password\./);
+    expect(result.stderr).toMatch(/needs a password: give the password with --password-stdin/);
   });
 });
 

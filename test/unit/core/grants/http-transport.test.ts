@@ -301,6 +301,6 @@ describe('sendTokenRequest() error messages', () => {
 
   it('name the endpoint without its query', async () => {
     const port = await closedPort();
-    expect(await messageOf(`http://127.0.0.1:${port}`)).toContain(`http://127.0.0.1:${port}/api/oauth2/token `);
+    expect(await messageOf(`http://127.0.0.1:${port}`)).toContain(`http://127.0.0.1:${port}/api/oauth2/token: connection refused`);
   });
 });

@@ -178,3 +178,48 @@ describe('a damaged clients.json', () => {
     expect(await rejectionCode(open())).toBe('damaged_file');
   });
 });
+
+describe('allowing a client one more account', () => {
+  it('"Always" adds the account to its list, once, on disk', async () => {
+    const store = await open();
+    await added(store);
+    const first = await store.allowAccount('ci', 'crm');
+    const again = await store.allowAccount('ci', 'crm');
+    expect([first.ok && first.value.accounts, again.ok && again.value.accounts]).toEqual([['work', 'crm'], ['work', 'crm']]);
+    expect((await ClientStore.open(dir)).listClients()[0]?.accounts).toEqual(['work', 'crm']);
+  });
+
+  it('"Allow once" is used up by one request, and never written to disk', async () => {
+    const store = await open();
+    await added(store);
+    expect(store.grantOnce('ci', 'crm').ok).toBe(true);
+    expect([store.useGrant('ci', 'crm'), store.useGrant('ci', 'crm')]).toEqual([true, false]);
+    expect(await fileText()).not.toContain('crm');
+  });
+
+  it('a one-time grant lapses after its time, unused', async () => {
+    const store = await open();
+    await added(store);
+    store.grantOnce('ci', 'crm', 60_000);
+    now += 60_001;
+    expect(store.useGrant('ci', 'crm')).toBe(false);
+  });
+
+  it('a one-time grant goes with its client when the client is removed', async () => {
+    const store = await open();
+    await added(store);
+    store.grantOnce('ci', 'crm');
+    await store.removeClient('ci');
+    await added(store);
+    expect(store.useGrant('ci', 'crm')).toBe(false);
+  });
+
+  it('refuses an unknown client (not_found) and an invalid account name (invalid_account)', async () => {
+    const store = await open();
+    await added(store);
+    const unknown = store.grantOnce('nobody', 'crm');
+    const invalid = store.grantOnce('ci', 'Not A Name');
+    const always = await store.allowAccount('nobody', 'crm');
+    expect([!unknown.ok && unknown.error.code, !invalid.ok && invalid.error.code, !always.ok && always.error.code]).toEqual(['not_found', 'invalid_account', 'not_found']);
+  });
+});

@@ -113,6 +113,24 @@ describe('acquireLock()', () => {
     expect(attempts.filter((a) => a.report.code === 'locked_by_other')).toHaveLength(2);
   });
 
+  it('with waitMs, waits for the owner to let go and then takes the lock', async () => {
+    const first = await acquireLock(dataDir, { purpose: 'first' });
+    const second = acquireLock(dataDir, { purpose: 'second', waitMs: 60_000 });
+    await first.release();
+    const lock = await second;
+    expect(lock.owner.purpose).toBe('second');
+    await lock.release();
+  });
+
+  it('with waitMs, gives up with locked_by_other once that time has passed', async () => {
+    const first = await acquireLock(dataDir, { purpose: 'first' });
+    try {
+      expect(await rejectionCode(acquireLock(dataDir, { purpose: 'second', waitMs: 30 }))).toBe('locked_by_other');
+    } finally {
+      await first.release();
+    }
+  });
+
   it('never presumes a lock from another host stale: locked_by_other', async () => {
     const remote = { pid: await deadPid(), hostname: `not-${hostname()}`, startedAt: new Date().toISOString(), purpose: 'laptop' };
     await writeFile(join(dataDir, LOCK_FILE), JSON.stringify(remote));
