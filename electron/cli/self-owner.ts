@@ -1,6 +1,6 @@
 // A command that finds no owner opens the data directory itself (the same core the app opens), and
 // serves the commands that queue on it meanwhile until it and they are done.
-import { access } from 'node:fs/promises';
+import { access as fileAccess } from 'node:fs/promises';
 import type { Channel, ChannelArgs, ChannelResponse } from '../../shared/ipc.js';
 import type { DataDirLock } from '../core/vault/lock.js';
 import type { Vault } from '../core/vault/secret-store.js';
@@ -21,7 +21,7 @@ export async function openSelf(ctx: CommandContext, purpose: string, lock: DataD
     // loads here (a passphrase vault's unlock is most of a command's time). The lock is already held.
     // A new vault is made by openAppCore instead (after checking the directory is new and empty, with its data files).
     const [{ unlockVault }, { secretsPath }] = await Promise.all([import('./open-service.js'), import('../core/vault/secret-store.js')]);
-    const early = (await access(secretsPath(ctx.dataDir)).then(() => true, () => false)) ? unlockVault(ctx.dataDir, ctx.io, { guard: lock }) : undefined;
+    const early = (await fileAccess(secretsPath(ctx.dataDir)).then(() => true, () => false)) ? unlockVault(ctx.dataDir, ctx.io, { guard: lock }) : undefined;
     unlocking = early;
     early?.catch(() => undefined);
     const [{ openAppCore }, { answerRequest }, { systemBrowser }] = await Promise.all([
