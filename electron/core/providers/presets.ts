@@ -1,7 +1,10 @@
-// The built-in provider presets: the five documented dialects, a standard RFC 6749 endpoint, and any
-// OpenID Provider or RFC 8414 server found from its issuer.
+// The built-in provider presets: the services people sign in to every day (service-presets.ts), the five documented
+// password and client dialects, a standard RFC 6749 endpoint, and any OpenID Provider or RFC 8414 server from its issuer.
 
 import type { ProviderProfile, SignInField } from './profile.js';
+import { auth0, github, gitlab, google, keycloak, microsoft, okta } from './service-presets.js';
+
+export { auth0, github, gitlab, google, keycloak, microsoft, okta };
 
 const USERNAME: SignInField = { name: 'username', label: 'Username', param: 'username', required: true, secret: false };
 const PASSWORD: SignInField = { name: 'password', label: 'Password', param: 'password', required: true, secret: true };
@@ -135,6 +138,13 @@ export const oidc: ProviderProfile = {
 };
 
 export const PRESETS: Readonly<Record<string, ProviderProfile>> = Object.freeze({
+  github,
+  google,
+  microsoft,
+  gitlab,
+  keycloak,
+  auth0,
+  okta,
   axosoft,
   sugarcrm,
   teamserver,
