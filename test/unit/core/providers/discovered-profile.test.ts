@@ -62,3 +62,21 @@ describe('resolveAccountProfile()', () => {
     expect([profile.tokenUrl, profile.authorizationUrl]).toEqual(['https://proxy.example.test/token', 'https://id.example.test/auth']);
   });
 });
+
+describe('discoveredSettings() for presets that document more than their metadata says', () => {
+  it("keeps the issuer asked for where the metadata names Entra's template", () => {
+    const settings = discoveredSettings(metadata({ issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0' }), {
+      grants: ['authorization_code', 'refresh_token'],
+      tenantIssuer: { placeholder: '{tenantid}', claim: 'tid' },
+    });
+    expect(settings.issuer).toBeUndefined();
+  });
+
+  it("keeps the device grant of a preset that names its device endpoint (GitLab's), whatever the metadata lists", () => {
+    const settings = discoveredSettings(metadata({ deviceAuthorizationEndpoint: null, grantTypesSupported: ['authorization_code', 'refresh_token'] }), {
+      grants: ['authorization_code', 'device_code', 'refresh_token'],
+      deviceAuthorizationUrl: '{baseUrl}/oauth/authorize_device',
+    });
+    expect(settings.grants).toEqual(['authorization_code', 'device_code', 'refresh_token']);
+  });
+});
