@@ -45,7 +45,7 @@ function tenantIssuerOf(tenant: NonNullable<IdTokenExpectation['tenantIssuer']>,
 function expectedIssuer(unverified: JWTPayload, expected: IdTokenExpectation): string {
   const iss = unverified.iss;
   if (iss === expected.issuer || typeof iss !== 'string') return expected.issuer;
-  if (expected.issuerWithoutScheme === true && iss === expected.issuer.replace(/^https:\/\//, '')) return iss;
+  if (expected.issuerWithoutScheme === true && iss === expected.issuer.replace(/^https?:\/\//, '')) return iss;
   if (expected.tenantIssuer !== undefined && iss === tenantIssuerOf(expected.tenantIssuer, unverified)) return iss;
   return expected.issuer;
 }

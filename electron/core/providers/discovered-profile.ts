@@ -36,6 +36,9 @@ export function discoveredSettings(
     if (grant === 'device_code' && preset.deviceAuthorizationUrl !== undefined) return true;
     if (grant === 'authorization_code' && metadata.authorizationEndpoint === null) return false;
     if (grant === 'device_code' && metadata.deviceAuthorizationEndpoint === null) return false;
+    // RFC 8628 §4: the endpoint in the metadata says the grant is there; Entra's metadata lists no grant types at all,
+    // and RFC 8414's default for that (authorization_code, implicit) was never meant to deny a listed endpoint.
+    if (grant === 'device_code' && metadata.grantTypesSupported === null) return true;
     return WIRE_NAMES[grant].some((name) => listed.has(name));
   };
   // Entra's multi-tenant metadata names a template (`…/{tenantid}/v2.0`), not an issuer: the one asked for stays.

@@ -1,6 +1,6 @@
 // Specifies validateIdToken()'s documented issuer forms: Entra's templated multi-tenant issuer (with the signing key's
 // own issuer) and Google's scheme-less issuer, each accepted only where the profile says so, and nothing else.
-import { exportJWK, generateKeyPair, SignJWT, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateIdToken, type IdTokenExpectation } from '../../../../electron/core/grants/id-token.js';
 import { rejectionOf } from './support.js';

@@ -48,9 +48,16 @@ describe('discoveredSettings()', () => {
     ]);
   });
 
-  it('takes RFC 8414 §2\'s default (authorization_code) when the server lists no grant types', () => {
+  it('takes RFC 8414 §2\'s default (authorization_code) when the server lists no grant types and no device endpoint', () => {
+    expect(
+      discoveredSettings(metadata({ grantTypesSupported: null, deviceAuthorizationEndpoint: null }), { grants: ['authorization_code', 'device_code', 'refresh_token'] }).grants,
+    ).toEqual(['authorization_code', 'refresh_token']);
+  });
+
+  it('takes a device authorization endpoint as the device grant when the server lists no grant types (Entra, RFC 8628 §4)', () => {
     expect(discoveredSettings(metadata({ grantTypesSupported: null }), { grants: ['authorization_code', 'device_code', 'refresh_token'] }).grants).toEqual([
       'authorization_code',
+      'device_code',
       'refresh_token',
     ]);
   });
