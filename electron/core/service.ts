@@ -602,10 +602,12 @@ export class TokenryService {
       this.#log.warn('refresh token refused', { account: session.name, code: result.error.code, status: result.error.status });
       if (renewalFlows(this.#facts(session), this.#flows).length === 0) {
         // After a refresh that timed out, the provider may have rotated the token then: say so, it is why.
+        // What the provider said (Entra's AADSTS sentence) is kept: it tells a revoked grant from an expired one.
+        const said = result.grant.description === undefined ? '' : ` (${result.grant.description})`;
         const reason =
           earlier === 'timeout'
-            ? 'The provider refused the refresh token after an earlier refresh timed out (the provider may have renewed it then without Tokenry hearing the answer): sign in again.'
-            : 'The provider refused the refresh token: sign in again.';
+            ? `The provider refused the refresh token${said} after an earlier refresh timed out (the provider may have renewed it then without Tokenry hearing the answer): sign in again.`
+            : `The provider refused the refresh token${said}: sign in again.`;
         await this.#saveAccount(session, { ...session.account, needsSignIn: reason });
         return err(serviceError('needs_sign_in', 'needs_sign_in', `${reason.replace(/: sign in again\.$/, '')} for "${session.name}": sign in again.`));
       }

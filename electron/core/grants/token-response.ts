@@ -164,7 +164,9 @@ export function oauthError(
   // Entra's descriptions end in trace and correlation ids: its AADSTS sentence is the first line.
   const rawDescription = rawText !== undefined && dialect.errorDescription === 'first-line' ? (rawText.split(/\r?\n/)[0] ?? rawText) : rawText;
   const description = rawDescription === undefined ? undefined : safeDescription(rawDescription, secrets);
-  const safeCode = safeDescription(said, secrets).slice(0, 64);
+  // A code the profile documents is a word of the provider's, shown as it is (GitHub's 28-letter
+  // incorrect_client_credentials would otherwise look like a token to the redactor); any other is screened.
+  const safeCode = mapped !== undefined ? said : safeDescription(said, secrets).slice(0, 64);
   const device = (grant === 'device_code' || mapped !== undefined) && isDeviceErrorCode(code);
   const known = isOAuthErrorCode(code) || device;
   const message = `The provider refused the request (${safeCode}${response.status ? `, HTTP ${response.status}` : ''})${
