@@ -41,6 +41,20 @@ export interface AccountSettingsView {
   readonly revocationUrl?: string;
   /** A fixed loopback redirect URI (for providers that register exact URIs); absent: 127.0.0.1, any free port. */
   readonly redirectUri?: string;
+  /** Values of the preset's own URL placeholders (Entra's tenant, Keycloak's realm). */
+  readonly urlParams?: Record<string, string>;
+  /** Seconds a token is taken to last when the server states no lifetime; absent: no stated expiry. */
+  readonly assumeLifetimeSeconds?: number;
+}
+
+/** One of a preset's own URL placeholders, as a form asks for it. */
+export interface UrlParamFieldView {
+  readonly name: string;
+  readonly label: string;
+  readonly hint: string;
+  readonly suggestions: string[];
+  /** Shown under Advanced: its default suits most people. */
+  readonly advanced: boolean;
 }
 
 /** The ways a person can sign an account in. */
@@ -61,6 +75,16 @@ export interface ProviderSummary extends AccountSettingsView {
   readonly signInFields: SignInFieldView[];
   /** The sign-in flows an account of this preset can use, best first (browser and device need their endpoints). */
   readonly signInFlows: SignInFlowId[];
+  /** Where a person registers a client at the service; null when there is no one place. */
+  readonly registerUrl: string | null;
+  /** How the form names the base URL when the preset asks for one up front (Keycloak's server URL); null: Advanced. */
+  readonly baseUrlField: { readonly label: string; readonly hint: string; readonly placeholder: string } | null;
+  /** The preset's own URL placeholders the form asks for. */
+  readonly urlParamFields: UrlParamFieldView[];
+  /** Whether the service's clients need a secret; null: as its client authentication says. */
+  readonly clientSecret: 'required' | 'optional' | null;
+  /** Other words a search for it matches. */
+  readonly keywords: string[];
 }
 
 export interface AccountIdentity {
@@ -86,7 +110,8 @@ export interface AccountView {
   readonly tokenType: string | null;
   readonly issuedAt: number | null;
   readonly expiresAt: number | null;
-  readonly expirySource: 'expires_in' | 'jwt_exp' | 'unknown' | null;
+  /** `assumed`: the server stated no lifetime and the account's assumed one applies; `unknown`: no stated expiry. */
+  readonly expirySource: 'expires_in' | 'jwt_exp' | 'assumed' | 'unknown' | null;
   readonly hasRefreshToken: boolean;
   readonly refreshExpiresAt: number | null;
   readonly identity: AccountIdentity | null;
@@ -215,5 +240,5 @@ export interface TokenDetails {
   readonly requestedScope: string[] | null;
   readonly issuedAt: number;
   readonly expiresAt: number | null;
-  readonly expirySource: 'expires_in' | 'jwt_exp' | 'unknown';
+  readonly expirySource: 'expires_in' | 'jwt_exp' | 'assumed' | 'unknown';
 }

@@ -50,6 +50,10 @@ export const settingsViewSchema = z.object({
   revocationUrl: z.string().optional(),
   /** A fixed loopback redirect URI; absent: http://127.0.0.1:{any free port}/callback. */
   redirectUri: z.string().optional(),
+  /** Values of the preset's own URL placeholders (Entra's tenant, Keycloak's realm). */
+  urlParams: z.record(z.string(), z.string()).optional(),
+  /** Seconds a token is taken to last when the server states no lifetime; absent: no stated expiry. */
+  assumeLifetimeSeconds: z.number().int().optional(),
 });
 
 const signInFlowSchema = z.enum(['password', 'client_credentials', 'browser', 'device']);
@@ -68,6 +72,16 @@ export const providerSummarySchema = settingsViewSchema.extend({
   signInFields: z.array(signInFieldView),
   /** The sign-in flows its accounts can use, best first. */
   signInFlows: z.array(signInFlowSchema),
+  /** Where a person registers a client at the service. */
+  registerUrl: z.string().nullable(),
+  /** How the form names the base URL when the preset asks for it up front; null: under Advanced. */
+  baseUrlField: z.object({ label: z.string(), hint: z.string(), placeholder: z.string() }).nullable(),
+  /** The preset's own URL placeholders (Entra's tenant, Keycloak's realm) the form asks for. */
+  urlParamFields: z.array(z.object({ name: z.string(), label: z.string(), hint: z.string(), suggestions: z.array(z.string()), advanced: z.boolean() })),
+  /** Whether the service's clients need a secret; null: as its client authentication says. */
+  clientSecret: z.enum(['required', 'optional']).nullable(),
+  /** Other words a search for the preset matches. */
+  keywords: z.array(z.string()),
 });
 
 const nullableUrl = z.string().nullable();
@@ -117,7 +131,7 @@ export const accountViewSchema = z.object({
   tokenType: z.string().nullable(),
   issuedAt: epoch,
   expiresAt: epoch,
-  expirySource: z.enum(['expires_in', 'jwt_exp', 'unknown']).nullable(),
+  expirySource: z.enum(['expires_in', 'jwt_exp', 'assumed', 'unknown']).nullable(),
   hasRefreshToken: z.boolean(),
   refreshExpiresAt: epoch,
   identity: z.object({ id: z.string().nullable(), name: z.string().nullable(), email: z.string().nullable() }).nullable(),
@@ -151,6 +165,10 @@ export const accountSettingsSchema = z
     revocationUrl: z.string().min(1).max(2000),
     /** A fixed loopback redirect URI, for providers that register exact URIs. */
     redirectUri: z.string().min(1).max(2000),
+    /** Values of the preset's own URL placeholders (Entra's tenant, Keycloak's realm). */
+    urlParams: z.record(z.string().min(1).max(32), z.string().min(1).max(200)),
+    /** Seconds a token is taken to last when the server states no lifetime (one minute to a year). */
+    assumeLifetimeSeconds: z.number().int().min(60).max(31_536_000),
   })
   .partial()
   .strict();
@@ -220,7 +238,7 @@ export const tokenDetailsSchema = z.object({
   requestedScope: z.array(z.string()).nullable(),
   issuedAt: z.number(),
   expiresAt: epoch,
-  expirySource: z.enum(['expires_in', 'jwt_exp', 'unknown']),
+  expirySource: z.enum(['expires_in', 'jwt_exp', 'assumed', 'unknown']),
 });
 
 export const copyResultSchema = z.object({ clearsAt: epoch });

@@ -38,7 +38,7 @@ function accountLines(a: AccountView): string[] {
     `provider:        ${a.providerLabel} (${a.provider})`,
     `token endpoint:  ${a.tokenUrl}`,
     `status:          ${describeState(a.state)}`,
-    `expires:         ${a.issuedAt === null ? '-' : formatTime(a.expiresAt)}`,
+    `expires:         ${a.issuedAt === null ? '-' : a.expiresAt === null ? 'no stated expiry' : `${formatTime(a.expiresAt)}${a.expirySource === 'assumed' ? ' (assumed: the server stated no lifetime)' : ''}`}`,
     `refresh token:   ${a.hasRefreshToken ? `yes, expires ${formatTime(a.refreshExpiresAt)}` : 'no'}`,
     `requested scope: ${a.requestedScope?.join(' ') ?? '-'}`,
     `granted scope:   ${a.grantedScope?.join(' ') ?? (a.issuedAt === null || a.requestedScope === null ? '-' : 'as requested')}`,
@@ -155,6 +155,31 @@ function refuseSecretSettings(provider: string, overrides: Record<string, unknow
 
 const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
+/** The named placeholder flags and the presets' placeholders they fill (Entra's tenant, Keycloak's realm...). */
+const URL_PARAM_FLAGS = [
+  ['tenant', 'tenant'],
+  ['realm', 'realm'],
+  ['authorization-server', 'authorizationServer'],
+  ['api-url', 'api'],
+] as const;
+
+/** `--tenant`, `--realm`... and `--url-param NAME=VALUE`: values of a preset's own URL placeholders (the service checks the names). */
+function parseUrlParams(values: Values): Record<string, string> {
+  const raw = values['url-param'];
+  const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  const params: Record<string, string> = {};
+  for (const item of list) {
+    if (typeof item !== 'string' || !/^[A-Za-z][A-Za-z0-9]*=./.test(item)) throw CliError.usage(`--url-param needs NAME=VALUE, got "${String(item)}"`);
+    const at = item.indexOf('=');
+    params[item.slice(0, at)] = item.slice(at + 1);
+  }
+  for (const [flag, name] of URL_PARAM_FLAGS) {
+    const value = str(values, flag);
+    if (value !== undefined) params[name] = value;
+  }
+  return params;
+}
+
 function oneOf<T extends string>(values: Values, key: string, allowed: readonly T[], transform: (s: string) => string = (s) => s): T | undefined {
   const v = str(values, key);
   if (v === undefined) return undefined;
@@ -187,7 +212,14 @@ const CORE_COMMANDS: readonly Command[] = [
       '        [--scope "S"] [--param KEY=VALUE]... [--method GET|POST] [--encoding query|form|json|xml]\n' +
       '        [--client-auth basic|body|none] [--basic-encoding form|raw] [--timeout-seconds N] [--allow-http]\n' +
       '        [--issuer URL] [--redirect-uri URI] [--authorization-url URL] [--device-authorization-url URL] [--revocation-url URL]\n' +
-      'tokenry account add NAME --provider oidc --issuer URL --client-id ID [--client-secret-stdin] [--scope "S"] [--redirect-uri URI]\n\n' +
+      '        [--tenant T] [--realm R] [--authorization-server S] [--api-url URL] [--url-param NAME=VALUE]... [--assume-lifetime SECONDS]\n' +
+      'tokenry account add NAME --provider oidc --issuer URL --client-id ID [--client-secret-stdin] [--scope "S"] [--redirect-uri URI]\n' +
+      'tokenry account add NAME --provider github|google|microsoft|gitlab|keycloak|auth0|okta --client-id ID [...]\n\n' +
+      'The everyday services ask only for what differs: Microsoft its --tenant (common, organizations, consumers or an id),\n' +
+      'Keycloak its --base-url and --realm, Auth0 and Okta their --base-url (tenant domain, org URL; Okta also\n' +
+      '--authorization-server, default `default`), GitLab a --base-url when self-managed, GitHub Enterprise its --base-url\n' +
+      'and --api-url. --assume-lifetime says how long a token lasts when the server states no lifetime (GitHub OAuth apps);\n' +
+      'without it such a token has no stated expiry and is renewed only when a caller\'s --min-valid asks for it.\n' +
       'With --issuer the endpoints are discovered (OpenID Connect discovery, else RFC 8414) and stored with the account\n' +
       '(`account show` lists them, `account rediscover` fetches them again). --redirect-uri fixes the browser sign-in\'s\n' +
       'loopback redirect (default http://127.0.0.1:{any free port}/callback) for providers that register exact URIs.',
@@ -211,6 +243,12 @@ const CORE_COMMANDS: readonly Command[] = [
       'authorization-url': { type: 'string' },
       'device-authorization-url': { type: 'string' },
       'revocation-url': { type: 'string' },
+      tenant: { type: 'string' },
+      realm: { type: 'string' },
+      'authorization-server': { type: 'string' },
+      'api-url': { type: 'string' },
+      'url-param': { type: 'string', multiple: true },
+      'assume-lifetime': { type: 'string' },
     },
     positionals: ['NAME'],
     async run(ctx, args, values) {
@@ -248,6 +286,10 @@ const CORE_COMMANDS: readonly Command[] = [
         const value = str(values, flag);
         if (value !== undefined) overrides[field] = value;
       }
+      const urlParams = parseUrlParams(values);
+      if (Object.keys(urlParams).length > 0) overrides['urlParams'] = urlParams;
+      const assumeLifetime = seconds(values, 'assume-lifetime', 60, 31_536_000);
+      if (assumeLifetime !== undefined) overrides['assumeLifetimeSeconds'] = assumeLifetime;
       if (provider === 'oidc' && overrides['issuer'] === undefined) throw CliError.usage('account add --provider oidc needs --issuer URL');
       const params = parseParams(values);
       if (Object.keys(params).length > 0) overrides['extraParams'] = { ...(findPreset(provider)?.extraParams ?? {}), ...params };

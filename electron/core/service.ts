@@ -43,8 +43,8 @@ import type { TokenRecord } from './grants/token-record.js';
 import { silentLogger, type Logger } from './log/logger.js';
 import type { ProfileOverrides, ProviderProfile } from './providers/profile.js';
 import { profileOverridesSchema } from './providers/profile-schema.js';
-import { PRESETS } from './providers/presets.js';
-import { endpointFor, optionalEndpoint, resolveAccountProfile, resolveProfile } from './providers/resolve-profile.js';
+import { findPreset, PRESETS } from './providers/presets.js';
+import { endpointFor, fillTemplate, missingValue, optionalEndpoint, resolveAccountProfile, resolveProfile } from './providers/resolve-profile.js';
 import { secretInSettings, type SecretSetting } from './providers/secret-params.js';
 import { systemClock, type Clock, type TimerHandle } from './refresh/clock.js';
 import { DEFAULT_REFRESH_SETTINGS, RefreshEngine, type RefreshSettings } from './refresh/refresh-engine.js';
@@ -190,6 +190,8 @@ export class TokenryService {
     if (!overrides.success) return err(invalidProfile(overrides.error.issues[0]));
     const secret = secretInSettings(input.provider, overrides.data);
     if (secret !== null) return err(secretSetting(secret));
+    const unknownParam = urlParamProblem(input.provider, overrides.data);
+    if (unknownParam !== null) return err(unknownParam);
     const hasClientSecret = input.clientSecret !== undefined && input.clientSecret !== '';
     // An account with an issuer is found from it alone (OIDC Discovery, else RFC 8414) before anything is written.
     const found = await this.#discoverFor(resolveProfile(input.provider, overrides.data));
@@ -401,6 +403,8 @@ export class TokenryService {
     if (!overrides.success) return err(invalidProfile(overrides.error.issues[0]));
     const secret = secretInSettings(account.provider, patch.overrides ?? {});
     if (secret !== null) return err(secretSetting(secret));
+    const unknownParam = urlParamProblem(account.provider, overrides.data);
+    if (unknownParam !== null) return err(unknownParam);
     // Another issuer: its metadata replaces the old one's (never endpoints of one issuer under another's name).
     let discovery = account.discovery;
     const issuer = resolveProfile(account.provider, overrides.data).issuer;
@@ -449,7 +453,10 @@ export class TokenryService {
     if (session === undefined || record == null || session.renewing) return null;
     const now = this.#clock.now();
     // Anything but a token that plainly lasts (renewal due, expired, one that cannot meet min_valid) goes through token().
-    if (record.expiresAt !== null && record.expiresAt - now <= Math.max(0, minValidSeconds) * 1000) return null;
+    const minValidMs = Math.max(0, minValidSeconds) * 1000;
+    if (record.expiresAt !== null && record.expiresAt - now <= minValidMs) return null;
+    // No stated lifetime: min_valid=N asks for a token issued within N seconds (grants/token-fitness.ts).
+    if (record.expiresAt === null && minValidMs > 0 && now - record.issuedAt >= minValidMs) return null;
     return session.tokenView(now);
   }
 
@@ -508,8 +515,12 @@ export class TokenryService {
   /** The issuer's metadata when the profile names an issuer (null when it names none). */
   async #discoverFor(profile: ProviderProfile): Promise<Result<ServerMetadata | null, ErrorValue>> {
     if (profile.issuer === undefined) return ok(null);
+    // An issuer template still holding a placeholder: a value the preset asks for (a realm, a base URL) is missing.
+    const issuer = fillTemplate(profile, profile.issuer);
+    if (!issuer.ok) return err(serviceError('missing_setting', 'invalid_input', missingValue(profile, issuer.missing)));
     const found = await discover(profile.issuer, this.#grantDeps, {
       allowInsecureHttp: profile.allowInsecureHttp,
+      ...(profile.tenantIssuer === undefined ? {} : { tenantPlaceholder: profile.tenantIssuer.placeholder }),
       ...(profile.timeoutSeconds === undefined ? {} : { timeoutSeconds: profile.timeoutSeconds }),
     });
     if (!found.ok) {
@@ -625,10 +636,12 @@ export class TokenryService {
       this.#log.warn('refresh token refused', { account: session.name, code: result.error.code, status: result.error.status });
       if (renewalFlows(this.#facts(session), this.#flows).length === 0) {
         // After a refresh that timed out, the provider may have rotated the token then: say so, it is why.
+        // What the provider said (Entra's AADSTS sentence) is kept: it tells a revoked grant from an expired one.
+        const said = result.grant.description === undefined ? '' : ` (${result.grant.description})`;
         const reason =
           earlier === 'timeout'
-            ? 'The provider refused the refresh token after an earlier refresh timed out (the provider may have renewed it then without Tokenry hearing the answer): sign in again.'
-            : 'The provider refused the refresh token: sign in again.';
+            ? `The provider refused the refresh token${said} after an earlier refresh timed out (the provider may have renewed it then without Tokenry hearing the answer): sign in again.`
+            : `The provider refused the refresh token${said}: sign in again.`;
         await this.#saveAccount(session, { ...session.account, needsSignIn: reason });
         return err(serviceError('needs_sign_in', 'needs_sign_in', `${reason.replace(/: sign in again\.$/, '')} for "${session.name}": sign in again.`));
       }
@@ -707,6 +720,7 @@ export class TokenryService {
     if (session.retired) return err(removedMeanwhile(account.name));
     if (signal?.aborted) return err(serviceError('cancelled', 'cancelled', `Signing in to "${account.name}" was cancelled.`));
     const record = outcome.value.record;
+    if (outcome.value.identityProblem !== undefined) this.#log.warn('could not read who signed in', { account: account.name, reason: outcome.value.identityProblem });
     // A rotated refresh token is on disk (fsynced) before the new access token is handed out.
     await this.#persistRecord(session, record);
     const latest = session.account;
@@ -820,6 +834,20 @@ function secretSetting(secret: SecretSetting): ErrorValue {
 
 function invalidProfile(issue: { path: PropertyKey[]; message: string } | undefined): ErrorValue {
   return serviceError('invalid_profile', 'invalid_input', `Invalid provider setting ${issue?.path.map(String).join('.') ?? ''}: ${issue?.message ?? 'invalid'}.`);
+}
+
+/** A URL placeholder value the preset has no placeholder for (a realm for Microsoft): the person misnamed a setting. */
+function urlParamProblem(presetId: string, overrides: ProfileOverrides): ErrorValue | null {
+  const preset = findPreset(presetId);
+  const known = new Set((preset?.urlParamFields ?? []).map((f) => f.name));
+  const unknown = Object.keys(overrides.urlParams ?? {}).find((name) => !known.has(name));
+  if (unknown === undefined) return null;
+  const takes = [...known].join(', ');
+  return serviceError(
+    'invalid_profile',
+    'invalid_input',
+    `Invalid provider setting urlParams.${unknown}: ${preset?.label ?? presetId} has no such setting${takes === '' ? '' : ` (it takes: ${takes})`}.`,
+  );
 }
 
 /** Whether the account's token endpoint resolves to a URL Tokenry may use (https, or loopback, or allowed http). */

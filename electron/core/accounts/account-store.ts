@@ -85,17 +85,22 @@ export const accountsFileSchema = z
 export type AccountsFile = z.infer<typeof accountsFileSchema>;
 export const EMPTY_ACCOUNTS: AccountsFile = { version: ACCOUNTS_VERSION, accounts: [] };
 
-/** The format of a token record as stored in the vault; a record without `version` is from before versions (1). */
-export const TOKEN_RECORD_VERSION = 1;
+/**
+ * The format of a token record as stored in the vault; a record without `version` is from before versions (1).
+ * Version 2 adds the expiry source `assumed` (the account's assumed lifetime): only a record that uses it is
+ * written as version 2, so a Tokenry that knows version 1 still reads every other record, and refuses those it
+ * cannot understand as `newer` rather than reading them as damaged.
+ */
+export const TOKEN_RECORD_VERSION = 2;
 
 const tokenRecordSchema = z
   .object({
-    version: z.literal(TOKEN_RECORD_VERSION).optional(),
+    version: z.union([z.literal(1), z.literal(2)]).optional(),
     accessToken: z.string().min(1),
     tokenType: z.string(),
     issuedAt: z.number(),
     expiresAt: z.number().nullable(),
-    expirySource: z.enum(['expires_in', 'jwt_exp', 'unknown']),
+    expirySource: z.enum(['expires_in', 'jwt_exp', 'assumed', 'unknown']),
     refreshToken: z.string().nullable(),
     refreshExpiresAt: z.number().nullable(),
     grantedScope: z.array(z.string()).nullable(),
@@ -129,8 +134,13 @@ export function readTokenRecord(json: string | null): StoredTokenRecord {
   if (typeof version === 'number' && Number.isInteger(version) && version > TOKEN_RECORD_VERSION) return { kind: 'newer', version };
   const parsed = tokenRecordSchema.safeParse(raw);
   if (!parsed.success) return { kind: 'damaged' };
-  const { version: _version, ...record } = parsed.data;
+  const { version: format, ...record } = parsed.data;
+  // Version 1 knew no assumed lifetimes: such a record is damaged, not a version 2 one mislabelled.
+  if (record.expirySource === 'assumed' && format !== 2) return { kind: 'damaged' };
   return { kind: 'ok', record };
 }
 
-export const encodeTokenRecord = (record: TokenRecord): string => JSON.stringify({ version: TOKEN_RECORD_VERSION, ...record });
+/** The oldest format that can hold the record: 2 for an assumed lifetime, else 1 (see TOKEN_RECORD_VERSION). */
+const versionFor = (record: TokenRecord): 1 | 2 => (record.expirySource === 'assumed' ? 2 : 1);
+
+export const encodeTokenRecord = (record: TokenRecord): string => JSON.stringify({ version: versionFor(record), ...record });

@@ -63,7 +63,16 @@ const MASK = '••••••';
 const publicUrl = (url: string): string => url.replace(/[?#][\s\S]*$/, '').replace(/^([a-z][\w+.-]*:\/\/)[^/@]*@/i, '$1');
 
 /** The settings a profile may leave out. */
-type OptionalSetting = 'basicEncoding' | 'timeoutSeconds' | 'issuer' | 'authorizationUrl' | 'deviceAuthorizationUrl' | 'revocationUrl' | 'redirectUri';
+type OptionalSetting =
+  | 'basicEncoding'
+  | 'timeoutSeconds'
+  | 'issuer'
+  | 'authorizationUrl'
+  | 'deviceAuthorizationUrl'
+  | 'revocationUrl'
+  | 'redirectUri'
+  | 'urlParams'
+  | 'assumeLifetimeSeconds';
 
 /** The non-secret settings the edit form shows, taken from a resolved profile (or a preset). */
 export function settingsView(
@@ -85,6 +94,8 @@ export function settingsView(
     allowInsecureHttp: profile.allowInsecureHttp,
     ...(profile.basicEncoding === undefined ? {} : { basicEncoding: profile.basicEncoding }),
     ...(profile.timeoutSeconds === undefined ? {} : { timeoutSeconds: profile.timeoutSeconds }),
+    ...(profile.urlParams === undefined ? {} : { urlParams: { ...profile.urlParams } }),
+    ...(profile.assumeLifetimeSeconds === undefined ? {} : { assumeLifetimeSeconds: profile.assumeLifetimeSeconds }),
   };
 }
 
@@ -110,6 +121,17 @@ export function providerSummary(preset: ProviderProfile): ProviderSummary {
     defaultScope: preset.defaultScope ?? null,
     defaultClientId: preset.defaultClientId ?? null,
     signInFields: preset.signInFields.map((f) => ({ name: f.name, label: f.label, required: f.required, secret: f.secret })),
+    registerUrl: preset.registerUrl ?? null,
+    baseUrlField: preset.baseUrlField === undefined ? null : { ...preset.baseUrlField },
+    urlParamFields: (preset.urlParamFields ?? []).map((f) => ({
+      name: f.name,
+      label: f.label,
+      hint: f.hint,
+      suggestions: [...(f.suggestions ?? [])],
+      advanced: f.advanced === true,
+    })),
+    clientSecret: preset.clientSecret ?? null,
+    keywords: [...(preset.keywords ?? [])],
   };
 }
 
@@ -140,7 +162,7 @@ function shownEndpoint(profile: ProviderProfile, field: EndpointField): string |
 /** The endpoints in effect beyond the token endpoint, for `account show` and the detail page. */
 export function endpointsView(profile: ProviderProfile | null, browser: boolean): EndpointsView {
   if (profile === null) return { issuer: null, authorization: null, deviceAuthorization: null, revocation: null, userinfo: null, jwks: null, redirect: null };
-  const redirect = profile.redirectUri ?? `http://127.0.0.1:${profile.redirectPort === undefined || profile.redirectPort === 0 ? '{port}' : profile.redirectPort}/callback`;
+  const redirect = profile.redirectUri ?? `http://${profile.redirectHost ?? '127.0.0.1'}:${profile.redirectPort === undefined || profile.redirectPort === 0 ? '{port}' : profile.redirectPort}/callback`;
   return {
     issuer: profile.issuer ?? null,
     authorization: shownEndpoint(profile, 'authorizationUrl'),

@@ -6,7 +6,7 @@ import { createAuthorizationRequest } from '../grants/authorization-request.js';
 import { GrantError } from '../grants/grant-error.js';
 import { systemSetTimer } from '../grants/http-transport.js';
 import type { Flow } from './flow.js';
-import { clientIdOf, identityFromIdToken, requestedScope, requireClientId, requiredEndpoint, signInTimeoutMs } from './interactive.js';
+import { clientIdOf, requestedScope, requireClientId, requiredEndpoint, signInTimeoutMs, signedInIdentity } from './interactive.js';
 import { redirectTarget } from './redirect-listener.js';
 
 export const browserFlow: Flow = {
@@ -50,6 +50,7 @@ export const browserFlow: Flow = {
           redirectUri: listener.redirectUri,
           scope,
           openid: profile.openid === true,
+          ...(profile.offlineAccessPrompt === undefined ? {} : { consentForOffline: profile.offlineAccessPrompt }),
           withNonce: scope.includes('openid'),
           ...(profile.authorizationParams === undefined ? {} : { extraParams: profile.authorizationParams }),
         },
@@ -65,9 +66,9 @@ export const browserFlow: Flow = {
       run.progress({ kind: 'exchanging' });
       const outcome = await run.grant({ grant: 'authorization_code', code: callback.value.code, redirectUri: request.redirectUri, codeVerifier: request.codeVerifier });
       if (!outcome.ok) return outcome;
-      const identity = await identityFromIdToken(run, outcome.value.record, request.nonce);
+      const identity = await signedInIdentity(run, outcome.value.record, request.nonce);
       if (!identity.ok) return identity;
-      return ok(identity.value === undefined ? outcome.value : { ...outcome.value, identity: identity.value });
+      return ok({ ...outcome.value, ...identity.value });
     } finally {
       await listener.close();
     }

@@ -5,7 +5,7 @@ import { err, ok } from '../../../shared/result.js';
 import { buildDeviceAuthorizationRequest, pollDeviceToken, requestDeviceAuthorization } from '../grants/device-authorization.js';
 import { GrantError } from '../grants/grant-error.js';
 import type { Flow } from './flow.js';
-import { identityFromIdToken, requestedScope, requireClientId, requiredEndpoint, signInTimeoutMs } from './interactive.js';
+import { requestedScope, requireClientId, requiredEndpoint, signInTimeoutMs, signedInIdentity } from './interactive.js';
 
 export const deviceFlow: Flow = {
   id: 'device',
@@ -35,6 +35,7 @@ export const deviceFlow: Flow = {
       throw error;
     }
     const authorization = await requestDeviceAuthorization(request, run.deps, {
+      dialect: run.profile,
       ...(run.profile.timeoutSeconds === undefined ? {} : { timeoutSeconds: run.profile.timeoutSeconds }),
       ...(run.signal === undefined ? {} : { signal: run.signal }),
     });
@@ -54,8 +55,8 @@ export const deviceFlow: Flow = {
       ...(run.signal === undefined ? {} : { signal: run.signal }),
     });
     if (!outcome.ok) return outcome;
-    const identity = await identityFromIdToken(run, outcome.value.record, null);
+    const identity = await signedInIdentity(run, outcome.value.record, null);
     if (!identity.ok) return identity;
-    return ok(identity.value === undefined ? outcome.value : { ...outcome.value, identity: identity.value });
+    return ok({ ...outcome.value, ...identity.value });
   },
 };

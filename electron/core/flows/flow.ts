@@ -38,6 +38,8 @@ export type FlowStart =
 export interface FlowOutcome extends TokenOutcome {
   /** From a validated ID token (OIDC Core §3.1.3.7); absent when the flow learnt nothing about the person. */
   readonly identity?: AccountIdentity | null;
+  /** Why the identity could not be read (a userinfo endpoint that failed); the sign-in stands all the same. */
+  readonly identityProblem?: string;
 }
 
 /** What a running flow may use: one grant request in the account's dialect (scope, client, retries already bound), and the world around. */

@@ -7,6 +7,7 @@ import type { AccountIdentity, SignInInput } from '../../../shared/accounts.js';
 import { GrantError } from '../grants/grant-error.js';
 import { fetchJwks, identityFromClaims, validateIdToken } from '../grants/id-token.js';
 import { parseScope, type TokenRecord } from '../grants/token-record.js';
+import { fetchUserinfo } from '../grants/userinfo.js';
 import { optionalEndpoint, type EndpointField } from '../providers/resolve-profile.js';
 import type { FlowFacts, FlowRun } from './flow.js';
 
@@ -76,10 +77,50 @@ export async function identityFromIdToken(run: FlowRun, record: TokenRecord, non
       ...(run.profile.timeoutSeconds === undefined ? {} : { timeoutSeconds: run.profile.timeoutSeconds }),
       ...(run.signal === undefined ? {} : { signal: run.signal }),
     });
-    const claims = await validateIdToken(idToken, jwks, { issuer, clientId, nonce, now: run.deps.now() });
+    const template = run.account.discovery?.issuer;
+    const tenant = run.profile.tenantIssuer;
+    const claims = await validateIdToken(idToken, jwks, {
+      issuer,
+      clientId,
+      nonce,
+      now: run.deps.now(),
+      ...(run.profile.issuerWithoutScheme === true ? { issuerWithoutScheme: true } : {}),
+      ...(tenant !== undefined && template?.includes(tenant.placeholder) ? { tenantIssuer: { ...tenant, template } } : {}),
+    });
     return ok(identityFromClaims(claims));
   } catch (error) {
     if (error instanceof GrantError) return err(error);
     throw error;
   }
+}
+
+/** What a sign-in learnt about the person: who they are, or why that could not be read (the sign-in stands). */
+export interface SignedInIdentity {
+  readonly identity?: AccountIdentity;
+  readonly identityProblem?: string;
+}
+
+/**
+ * Who signed in: the validated ID token says it (a bad one refuses the sign-in); without one, a provider that has
+ * no ID tokens (GitHub) is asked at its userinfo endpoint, where a failure only leaves the identity unknown.
+ */
+export async function signedInIdentity(run: FlowRun, record: TokenRecord, nonce: string | null): Promise<Result<SignedInIdentity, GrantError>> {
+  const fromIdToken = await identityFromIdToken(run, record, nonce);
+  if (!fromIdToken.ok) return fromIdToken;
+  if (fromIdToken.value !== undefined) return ok({ identity: fromIdToken.value });
+  const fields = run.profile.userinfoIdentity;
+  if (fields === undefined) return ok({});
+  let url: URL | null;
+  try {
+    url = optionalEndpoint(run.profile, 'userinfoUrl');
+  } catch (error) {
+    if (error instanceof GrantError) return ok({ identityProblem: error.message });
+    throw error;
+  }
+  if (url === null) return ok({});
+  const answer = await fetchUserinfo(url, record.accessToken, fields, run.deps, {
+    ...(run.profile.timeoutSeconds === undefined ? {} : { timeoutSeconds: run.profile.timeoutSeconds }),
+    ...(run.signal === undefined ? {} : { signal: run.signal }),
+  });
+  return answer.ok ? ok({ identity: answer.value }) : ok({ identityProblem: answer.error.message });
 }

@@ -19,14 +19,21 @@ export interface RedirectTarget {
 
 export const DEFAULT_REDIRECT_PATH = '/callback';
 
-/** The target for a profile's redirect settings: a full URI, a port, or 127.0.0.1 on any free port at /callback. */
-export function redirectTarget(settings: { readonly redirectUri?: string; readonly redirectPort?: number }): RedirectTarget {
+/**
+ * The target for a profile's redirect settings: a full URI, a port, or the loopback on any free port at /callback,
+ * named 127.0.0.1 (RFC 8252 §8.3) unless the provider registers `localhost` redirects (Entra's `http://localhost`).
+ */
+export function redirectTarget(settings: {
+  readonly redirectUri?: string;
+  readonly redirectPort?: number;
+  readonly redirectHost?: '127.0.0.1' | 'localhost';
+}): RedirectTarget {
   if (settings.redirectUri !== undefined) {
     const uri = new URL(settings.redirectUri);
     const hostname = uri.hostname === 'localhost' ? 'localhost' : '127.0.0.1';
     return { hostname, port: Number(uri.port === '' ? '80' : uri.port), path: uri.pathname === '' ? '/' : uri.pathname };
   }
-  return { hostname: '127.0.0.1', port: settings.redirectPort ?? 0, path: DEFAULT_REDIRECT_PATH };
+  return { hostname: settings.redirectHost ?? '127.0.0.1', port: settings.redirectPort ?? 0, path: DEFAULT_REDIRECT_PATH };
 }
 
 export interface ListenOptions {

@@ -43,6 +43,11 @@ export interface AuthorizationUrlInput {
   readonly extraParams?: Readonly<Record<string, string>>;
   /** An OpenID Provider: `offline_access` then needs `prompt=consent` to mean anything (OIDC Core §11). */
   readonly openid: boolean;
+  /**
+   * false where the provider documents a refresh token for `offline_access` alone (Entra, Okta, Auth0): no
+   * `prompt=consent` is added, so the person is not asked to consent again on every sign-in.
+   */
+  readonly consentForOffline?: boolean;
 }
 
 /** The URL the browser opens: RFC 6749 §4.1.1 with RFC 7636 §4.3's challenge, as one string. */
@@ -62,7 +67,9 @@ export function buildAuthorizationUrl(input: AuthorizationUrlInput): string {
   if (input.nonce !== null) params.set('nonce', input.nonce);
   const extras = Object.entries(input.extraParams ?? {}).filter(([name]) => !RESERVED.has(name));
   // OIDC Core §11: offline_access is ignored unless the person is asked for consent.
-  if (input.openid && scope.includes('offline_access') && !extras.some(([name]) => name === 'prompt')) params.set('prompt', 'consent');
+  if (input.openid && input.consentForOffline !== false && scope.includes('offline_access') && !extras.some(([name]) => name === 'prompt')) {
+    params.set('prompt', 'consent');
+  }
   for (const [name, value] of extras) params.set(name, value);
   return url.toString();
 }

@@ -10,7 +10,7 @@ import { GrantError } from './grant-error.js';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT_SECONDS, sendRequest, type OutgoingRequest } from './http-transport.js';
 import { processJsonAnswer } from './json-answer.js';
 import { USER_AGENT } from './token-request.js';
-import type { TokenHttpResponse } from './token-response.js';
+import type { AnswerDialect, TokenHttpResponse } from './token-response.js';
 
 /** What the person is shown, and what the poller needs (RFC 8628 §3.2). */
 export interface DeviceAuthorization {
@@ -84,8 +84,16 @@ function positiveSeconds(value: unknown): number | null {
  * RFC 8628 §3.2: `device_code`, `user_code`, `verification_uri` and `expires_in` are required.
  * Google says `verification_url` (the draft's name): it is read too.
  */
-export function processDeviceAuthorizationResponse(response: TokenHttpResponse, context: { readonly now: number; readonly secrets?: readonly string[] }): DeviceAuthorization {
-  const fields = processJsonAnswer(response, { endpoint: 'device authorization endpoint', now: context.now, ...(context.secrets === undefined ? {} : { secrets: context.secrets }) });
+export function processDeviceAuthorizationResponse(
+  response: TokenHttpResponse,
+  context: { readonly now: number; readonly secrets?: readonly string[]; readonly dialect?: AnswerDialect },
+): DeviceAuthorization {
+  const fields = processJsonAnswer(response, {
+    endpoint: 'device authorization endpoint',
+    now: context.now,
+    ...(context.secrets === undefined ? {} : { secrets: context.secrets }),
+    ...(context.dialect === undefined ? {} : { dialect: context.dialect }),
+  });
   const deviceCode = text(fields['device_code']);
   const userCode = text(fields['user_code']);
   const verificationUri = webUrl(text(fields['verification_uri']) ?? text(fields['verification_url']));
@@ -115,7 +123,7 @@ export function processDeviceAuthorizationResponse(response: TokenHttpResponse, 
 export async function requestDeviceAuthorization(
   request: OutgoingRequest,
   deps: GrantDeps,
-  options: { readonly timeoutSeconds?: number; readonly signal?: AbortSignal } = {},
+  options: { readonly timeoutSeconds?: number; readonly signal?: AbortSignal; readonly dialect?: AnswerDialect } = {},
 ): Promise<Result<DeviceAuthorization, GrantError>> {
   try {
     const response = await sendRequest(request, {
@@ -125,7 +133,7 @@ export async function requestDeviceAuthorization(
       ...(deps.setTimer === undefined ? {} : { setTimer: deps.setTimer }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
-    return ok(processDeviceAuthorizationResponse(response, { now: deps.now(), secrets: request.secrets }));
+    return ok(processDeviceAuthorizationResponse(response, { now: deps.now(), secrets: request.secrets, ...(options.dialect === undefined ? {} : { dialect: options.dialect }) }));
   } catch (error) {
     if (error instanceof GrantError) return err(error);
     throw error;

@@ -94,9 +94,29 @@ export function buildDiscoveryRequest(url: string): OutgoingRequest {
  * A discovery answer as the metadata Tokenry keeps: a JSON object whose `issuer` is exactly the one
  * asked for (OIDC Discovery §4.3, RFC 8414 §3.3: otherwise the document may be an attacker's).
  */
+/**
+ * Whether a templated issuer (Entra's multi-tenant `https://login.microsoftonline.com/{tenantid}/v2.0`) stands for
+ * the one asked for: the same text with one path segment (`common`, `organizations`) where the placeholder is.
+ * https://learn.microsoft.com/en-us/entra/identity-platform/access-tokens#validate-the-issuer
+ */
+export function matchesIssuerTemplate(template: string, placeholder: string, issuer: string): boolean {
+  const at = template.indexOf(placeholder);
+  if (at < 0 || template.indexOf(placeholder, at + 1) >= 0) return false;
+  const prefix = template.slice(0, at);
+  const suffix = template.slice(at + placeholder.length);
+  if (!issuer.startsWith(prefix) || !issuer.endsWith(suffix) || issuer.length <= prefix.length + suffix.length) return false;
+  return /^[^/?#{}\s]+$/.test(issuer.slice(prefix.length, issuer.length - suffix.length));
+}
+
 export function processDiscoveryResponse(
   response: TokenHttpResponse,
-  context: { readonly issuer: string; readonly source: DiscoverySource; readonly now: number },
+  context: {
+    readonly issuer: string;
+    readonly source: DiscoverySource;
+    readonly now: number;
+    /** The placeholder of a provider that documents a templated multi-tenant issuer (Entra's `{tenantid}`). */
+    readonly tenantPlaceholder?: string;
+  },
 ): ServerMetadata {
   const fields = processJsonAnswer(response, { endpoint: 'discovery document', now: context.now });
   const parsed = metadataDocument.safeParse(fields);
@@ -107,7 +127,8 @@ export function processDiscoveryResponse(
     });
   }
   const doc = parsed.data;
-  if (doc.issuer !== context.issuer) {
+  const templated = context.tenantPlaceholder !== undefined && matchesIssuerTemplate(doc.issuer, context.tenantPlaceholder, context.issuer);
+  if (doc.issuer !== context.issuer && !templated) {
     throw new GrantError(
       'issuer_mismatch',
       `The discovery document names the issuer "${doc.issuer.slice(0, 200)}", not "${context.issuer}" as asked: they must be identical (RFC 8414 §3.3). Use the issuer exactly as the provider states it.`,
@@ -134,6 +155,8 @@ export function processDiscoveryResponse(
 
 export interface DiscoverOptions {
   readonly allowInsecureHttp?: boolean;
+  /** A provider's documented templated issuer placeholder (Entra's `{tenantid}`): such a document is accepted for its tenants. */
+  readonly tenantPlaceholder?: string;
   readonly timeoutSeconds?: number;
   readonly signal?: AbortSignal;
 }
@@ -164,7 +187,14 @@ export async function discover(issuer: string, deps: GrantDeps, options: Discove
         ...(deps.setTimer === undefined ? {} : { setTimer: deps.setTimer }),
         ...(options.signal === undefined ? {} : { signal: options.signal }),
       });
-      return ok(processDiscoveryResponse(response, { issuer, source, now: deps.now() }));
+      return ok(
+        processDiscoveryResponse(response, {
+          issuer,
+          source,
+          now: deps.now(),
+          ...(options.tenantPlaceholder === undefined ? {} : { tenantPlaceholder: options.tenantPlaceholder }),
+        }),
+      );
     } catch (error) {
       if (!(error instanceof GrantError)) throw error;
       if (!tryNext(error)) return err(error);

@@ -87,6 +87,8 @@ async function attemptGrant(
         requestedScope: request.requestedScope,
         previous: options.previous ?? null,
         secrets: request.secrets,
+        dialect: profile,
+        ...(profile.assumeLifetimeSeconds === undefined ? {} : { assumeLifetimeMs: profile.assumeLifetimeSeconds * 1000 }),
       });
     },
     { retryable: (error) => isRetryable(error, input.grant), ...(options.signal === undefined ? {} : { signal: options.signal }) },

@@ -1,7 +1,7 @@
 // OpenID Connect ID tokens (OIDC Core §3.1.3.7): fetch the provider's JWKS, verify the signature with
 // jose, check iss, aud (and azp), exp, iat and nonce; the identity a person reads comes from the claims.
 
-import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { createLocalJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import type { GrantDeps } from './grant-client.js';
 import { GrantError } from './grant-error.js';
@@ -20,6 +20,49 @@ export interface IdTokenExpectation {
   readonly now: number;
   /** Clocks drift: seconds of leeway for exp, iat and nbf. */
   readonly clockToleranceSeconds?: number;
+  /** Google documents `iss` as its issuer with or without `https://`: the bare form is accepted too. */
+  readonly issuerWithoutScheme?: boolean;
+  /**
+   * Entra's multi-tenant metadata names its issuer as a template (`…/{tenantid}/v2.0`): `iss` must equal it with the
+   * placeholder replaced by the token's own tenant claim (a GUID).
+   */
+  readonly tenantIssuer?: { readonly template: string; readonly placeholder: string; readonly claim: string };
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The issuer template filled with the token's tenant claim, when that claim is a GUID (Entra's "Validate the issuer"). */
+function tenantIssuerOf(tenant: NonNullable<IdTokenExpectation['tenantIssuer']>, claims: JWTPayload): string | null {
+  const tid = claims[tenant.claim];
+  return typeof tid === 'string' && GUID.test(tid) ? tenant.template.replace(tenant.placeholder, tid) : null;
+}
+
+/**
+ * The issuer this token must name: the one asked for; else, where the provider documents another form of it,
+ * that form when the token carries it (Google's scheme-less issuer, Entra's tenant in its templated issuer).
+ * The token is not trusted yet: jose then checks `iss` against the answer, with the signature.
+ */
+function expectedIssuer(unverified: JWTPayload, expected: IdTokenExpectation): string {
+  const iss = unverified.iss;
+  if (iss === expected.issuer || typeof iss !== 'string') return expected.issuer;
+  if (expected.issuerWithoutScheme === true && iss === expected.issuer.replace(/^https?:\/\//, '')) return iss;
+  if (expected.tenantIssuer !== undefined && iss === tenantIssuerOf(expected.tenantIssuer, unverified)) return iss;
+  return expected.issuer;
+}
+
+/**
+ * Entra's keys each name the issuer they may sign for (`issuer`, templated or not): a key is used only for a token
+ * whose `iss` is that issuer (with the tenant filled in). Keys that name none are kept.
+ * https://learn.microsoft.com/en-us/entra/identity-platform/access-tokens#validate-the-signing-key-issuer
+ */
+function keysFor(jwks: JSONWebKeySet, iss: string, unverified: JWTPayload, tenant: IdTokenExpectation['tenantIssuer']): JSONWebKeySet {
+  const keys = jwks.keys.filter((key) => {
+    const keyIssuer = (key as { issuer?: unknown }).issuer;
+    if (typeof keyIssuer !== 'string') return true;
+    if (keyIssuer === iss) return true;
+    return tenant !== undefined && keyIssuer.includes(tenant.placeholder) && tenantIssuerOf({ ...tenant, template: keyIssuer }, unverified) === iss;
+  });
+  return { keys };
 }
 
 /** The claims Tokenry reads (OIDC Core §5.1); the rest stays in the token. */
@@ -87,8 +130,15 @@ function joseReason(error: unknown): string {
 export async function validateIdToken(idToken: string, jwks: JSONWebKeySet, expected: IdTokenExpectation): Promise<IdTokenClaims> {
   let payload: JWTPayload;
   try {
-    const verified = await jwtVerify(idToken, createLocalJWKSet(jwks), {
-      issuer: expected.issuer,
+    let unverified: JWTPayload;
+    try {
+      unverified = decodeJwt(idToken);
+    } catch {
+      unverified = {};
+    }
+    const issuer = expectedIssuer(unverified, expected);
+    const verified = await jwtVerify(idToken, createLocalJWKSet(keysFor(jwks, issuer, unverified, expected.tenantIssuer)), {
+      issuer,
       audience: expected.clientId,
       currentDate: new Date(expected.now),
       clockTolerance: expected.clockToleranceSeconds ?? 120,

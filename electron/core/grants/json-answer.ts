@@ -3,7 +3,7 @@
 
 import type { GrantType } from '../providers/profile.js';
 import { GrantError } from './grant-error.js';
-import { badResponse, oauthError, parseBody, parseRetryAfter, refused, type TokenHttpResponse } from './token-response.js';
+import { badResponse, oauthError, parseBody, parseRetryAfter, refused, type AnswerDialect, type TokenHttpResponse } from './token-response.js';
 import { safeExcerpt } from './redact.js';
 
 export interface AnswerContext {
@@ -15,6 +15,8 @@ export interface AnswerContext {
   readonly secrets?: readonly string[];
   /** The grant the answer belongs to, for its own error codes (RFC 8628 §3.5 for device_code). */
   readonly grant?: GrantType;
+  /** The provider's own error codes (GitHub's device_flow_disabled), from its profile. */
+  readonly dialect?: AnswerDialect;
 }
 
 /**
@@ -38,12 +40,12 @@ export function processJsonAnswer(response: TokenHttpResponse, context: AnswerCo
   }
   if (response.status >= 300 && response.status < 400) throw badResponse(response, 'a redirect', secrets, context.endpoint);
   if (response.status >= 400) {
-    throw (fields === undefined ? undefined : oauthError(response, fields, secrets, context.grant)) ?? refused(response, fields, secrets);
+    throw (fields === undefined ? undefined : oauthError(response, fields, secrets, context.grant, context.dialect)) ?? refused(response, fields, secrets);
   }
   if (fields === undefined) {
     throw badResponse(response, response.body.trim() === '' ? 'an empty answer' : 'an answer that is not a JSON object', secrets, context.endpoint);
   }
-  const embedded = oauthError(response, fields, secrets, context.grant);
+  const embedded = oauthError(response, fields, secrets, context.grant, context.dialect);
   if (embedded !== undefined) throw embedded;
   return fields;
 }

@@ -13,7 +13,7 @@ import type { TokenRecord } from './token-record.js';
  */
 export type TokenFitness =
   | { readonly kind: 'usable'; readonly remainingMs: number | null }
-  | { readonly kind: 'renew'; readonly remainingMs: number }
+  | { readonly kind: 'renew'; readonly remainingMs: number | null }
   | { readonly kind: 'cannot_meet'; readonly remainingMs: number; readonly lifetimeMs: number; readonly warning: string }
   | { readonly kind: 'expired'; readonly expiredForMs: number };
 
@@ -26,19 +26,32 @@ export interface FitnessInput {
   readonly leadMs: number;
   /** The record comes straight from a renewal made for this call: it will not get any fresher. */
   readonly justRenewed?: boolean;
+  /** Whether the account can get a new token without the person (a refresh token, its client credentials). */
+  readonly canRenew?: boolean;
 }
 
 const seconds = (ms: number): string => `${Math.max(0, Math.floor(ms / 1000))} s`;
 
 /**
- * Decides what to do with a token for a caller asking for `minValidMs` of validity. A token of
- * unknown expiry is usable (nothing says otherwise); an expired one never is (a JWT whose `exp`
- * is past, `expires_in: 0`). A token whose whole lifetime is shorter than `minValidMs` cannot meet
- * it however often it is renewed: it is handed out with a warning until the normal lead time.
+ * Decides what to do with a token for a caller asking for `minValidMs` of validity. An expired one
+ * is never usable (a JWT whose `exp` is past, `expires_in: 0`). A token whose whole lifetime is
+ * shorter than `minValidMs` cannot meet it however often it is renewed: it is handed out with a
+ * warning until the normal lead time.
+ *
+ * A token whose server stated no lifetime (no `expires_in`, no JWT `exp`, none assumed) is valid
+ * until the provider refuses it, as far as anyone knows: nothing renews it ahead of time. Its age is
+ * the only measure there is, so `min_valid=N` asks for one issued within the last N seconds: an
+ * older one is renewed first when the account can renew unattended, else handed out as it is. A
+ * caller asking N thus causes at most one renewal every N seconds (docs/technical/provider-presets.md).
  */
 export function tokenFitness(input: FitnessInput): TokenFitness {
   const { record, now, minValidMs, leadMs } = input;
-  if (record.expiresAt === null) return { kind: 'usable', remainingMs: null };
+  if (record.expiresAt === null) {
+    const young = now - record.issuedAt < minValidMs;
+    return minValidMs > 0 && !young && input.canRenew === true && input.justRenewed !== true
+      ? { kind: 'renew', remainingMs: null }
+      : { kind: 'usable', remainingMs: null };
+  }
   const remainingMs = record.expiresAt - now;
   if (remainingMs <= 0) return { kind: 'expired', expiredForMs: -remainingMs };
   if (remainingMs > minValidMs) return { kind: 'usable', remainingMs };

@@ -1,6 +1,10 @@
 // The normalised token record every provider's answer becomes (DESIGN "Tokens").
 
-export type ExpirySource = 'expires_in' | 'jwt_exp' | 'unknown';
+/**
+ * Where the expiry comes from: `expires_in`, the access token's JWT `exp`, the account's assumed lifetime
+ * (the server stated neither), or nowhere (`unknown`: no stated expiry).
+ */
+export type ExpirySource = 'expires_in' | 'jwt_exp' | 'assumed' | 'unknown';
 
 export interface TokenRecord {
   readonly accessToken: string;
@@ -8,11 +12,11 @@ export interface TokenRecord {
   readonly tokenType: string;
   /** Epoch milliseconds when the answer arrived. */
   readonly issuedAt: number;
-  /** Epoch milliseconds, or `null` when neither `expires_in` nor a JWT `exp` says. */
+  /** Epoch milliseconds, or `null` when neither `expires_in` nor a JWT `exp` says and no lifetime is assumed. */
   readonly expiresAt: number | null;
   readonly expirySource: ExpirySource;
   readonly refreshToken: string | null;
-  /** From `refresh_expires_in` (SugarCRM), else `null`. */
+  /** From `refresh_expires_in` (SugarCRM) or `refresh_token_expires_in` (GitHub Apps, Google), else `null`. */
   readonly refreshExpiresAt: number | null;
   /** Granted scope as the provider stated it; `null` when it said nothing (RFC 6749 §5.1: same as requested). */
   readonly grantedScope: readonly string[] | null;

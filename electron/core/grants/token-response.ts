@@ -2,7 +2,7 @@
 
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { decodeJwt } from 'jose';
-import type { GrantType } from '../providers/profile.js';
+import type { GrantType, MappedErrorCode, ProviderProfile } from '../providers/profile.js';
 import { GrantError, isOAuthErrorCode, type GrantErrorCode } from './grant-error.js';
 import { firstSafeLine, safeDescription, safeExcerpt } from './redact.js';
 import { parseScope, type TokenRecord } from './token-record.js';
@@ -25,7 +25,17 @@ export interface ProcessContext {
   readonly previous?: TokenRecord | null;
   /** Values sent with the request, never to be echoed in an error. */
   readonly secrets?: readonly string[];
+  /** The provider's documented way of saying things (its own error codes, its scope separator). */
+  readonly dialect?: AnswerDialect;
+  /**
+   * How long to take the token to last when the answer states no lifetime at all (no `expires_in`,
+   * no JWT `exp`): the account's `assumeLifetimeSeconds`, in milliseconds.
+   */
+  readonly assumeLifetimeMs?: number;
 }
+
+/** What of a provider's documented deviations reading its answers needs: data from its profile. */
+export type AnswerDialect = Pick<ProviderProfile, 'errorCodes' | 'errorDescription' | 'scopeSeparator'>;
 
 type Fields = Record<string, unknown>;
 
@@ -138,13 +148,26 @@ const isDeviceErrorCode = (code: string): code is DeviceErrorCode => (DEVICE_ERR
  * An RFC 6749 §5.2 error body; Sugar says `error_message` where others say `error_description`.
  * A device code poll (RFC 8628 §3.5) has four codes more.
  */
-export function oauthError(response: TokenHttpResponse, fields: Fields, secrets: readonly string[], grant?: GrantType): GrantError | undefined {
-  const code = asText(fields['error']);
-  if (code === undefined || code === '') return undefined;
-  const rawDescription = asText(fields['error_description']) ?? asText(fields['error_message']) ?? asText(fields['message']);
+export function oauthError(
+  response: TokenHttpResponse,
+  fields: Fields,
+  secrets: readonly string[],
+  grant?: GrantType,
+  dialect: AnswerDialect = {},
+): GrantError | undefined {
+  const said = asText(fields['error']);
+  if (said === undefined || said === '') return undefined;
+  // A code the provider documents as its own name for a standard one (GitHub's bad_verification_code) means that one.
+  const mapped: MappedErrorCode | undefined = Object.hasOwn(dialect.errorCodes ?? {}, said) ? dialect.errorCodes?.[said] : undefined;
+  const code = mapped ?? said;
+  const rawText = asText(fields['error_description']) ?? asText(fields['error_message']) ?? asText(fields['message']);
+  // Entra's descriptions end in trace and correlation ids: its AADSTS sentence is the first line.
+  const rawDescription = rawText !== undefined && dialect.errorDescription === 'first-line' ? (rawText.split(/\r?\n/)[0] ?? rawText) : rawText;
   const description = rawDescription === undefined ? undefined : safeDescription(rawDescription, secrets);
-  const safeCode = safeDescription(code, secrets).slice(0, 64);
-  const device = grant === 'device_code' && isDeviceErrorCode(code);
+  // A code the profile documents is a word of the provider's, shown as it is (GitHub's 28-letter
+  // incorrect_client_credentials would otherwise look like a token to the redactor); any other is screened.
+  const safeCode = mapped !== undefined ? said : safeDescription(said, secrets).slice(0, 64);
+  const device = (grant === 'device_code' || mapped !== undefined) && isDeviceErrorCode(code);
   const known = isOAuthErrorCode(code) || device;
   const message = `The provider refused the request (${safeCode}${response.status ? `, HTTP ${response.status}` : ''})${
     description ? `: ${description}` : ''
@@ -152,7 +175,7 @@ export function oauthError(response: TokenHttpResponse, fields: Fields, secrets:
   const errorCode: GrantErrorCode = isOAuthErrorCode(code) ? code : device ? code : 'provider_error';
   return new GrantError(errorCode, message, {
     status: response.status,
-    ...(known ? {} : { providerCode: safeCode }),
+    ...(known && mapped === undefined ? {} : { providerCode: safeCode }),
     ...(description === undefined ? {} : { description }),
   });
 }
@@ -182,18 +205,18 @@ function jwtExpiry(token: string): number | null {
 const TOKEN_TYPES: Readonly<Record<string, string>> = { bearer: 'Bearer', mac: 'MAC', dpop: 'DPoP', pop: 'PoP' };
 
 /** RFC 6749 §3.3: a scope has one or more tokens, so an empty one says nothing (§5.1: as requested). */
-function scopeField(value: unknown): readonly string[] | null {
+function scopeField(value: unknown, separator: ' ' | ',' = ' '): readonly string[] | null {
   if (value === null || value === undefined) return null;
   const list =
     typeof value === 'string'
-      ? parseScope(value)
+      ? parseScope(separator === ',' ? value.replaceAll(',', ' ') : value)
       : Array.isArray(value) && value.every((v): v is string => typeof v === 'string')
         ? parseScope(value)
         : null;
   return list === null || list.length === 0 ? null : list;
 }
 
-const KNOWN_FIELDS = new Set(['access_token', 'token_type', 'expires_in', 'refresh_token', 'refresh_expires_in', 'scope']);
+const KNOWN_FIELDS = new Set(['access_token', 'token_type', 'expires_in', 'refresh_token', 'refresh_expires_in', 'refresh_token_expires_in', 'scope']);
 
 /**
  * Turns a token endpoint's answer into a {@link TokenRecord} or a {@link GrantError}.
@@ -207,7 +230,7 @@ export function processTokenResponse(response: TokenHttpResponse, context: Proce
 
   if (response.status >= 500 || response.status === 429) {
     const retryAfterMs = parseRetryAfter(response.headers['retry-after'], context.now);
-    const providerError = parsed === undefined ? undefined : oauthError(response, parsed.fields, secrets, context.grant);
+    const providerError = parsed === undefined ? undefined : oauthError(response, parsed.fields, secrets, context.grant, context.dialect);
     // A gateway's HTML page still says something useful (its title): keep a safe excerpt.
     const excerpt = providerError === undefined && response.body.trim() !== '' ? safeExcerpt(response.body, secrets) : '';
     const detail = providerError?.description ? `: ${providerError.description}` : excerpt ? `: "${excerpt}"` : '';
@@ -227,7 +250,7 @@ export function processTokenResponse(response: TokenHttpResponse, context: Proce
     return raise(new GrantError('invalid_client', `The provider refused the client's credentials (HTTP 401).`, { status: 401 }));
   }
   if (response.status >= 400 && response.status < 500) {
-    const error = parsed === undefined ? undefined : oauthError(response, parsed.fields, secrets, context.grant);
+    const error = parsed === undefined ? undefined : oauthError(response, parsed.fields, secrets, context.grant, context.dialect);
     if (error !== undefined) return raise(error);
     // Not an RFC 6749 §5.2 body (empty, text, HTML, other JSON): still a refusal, not a broken server.
     return raise(refused(response, parsed?.fields, secrets));
@@ -244,11 +267,11 @@ export function processTokenResponse(response: TokenHttpResponse, context: Proce
 
   const fields = parsed.fields;
   if (response.status !== 200) {
-    const error = oauthError(response, fields, secrets, context.grant);
+    const error = oauthError(response, fields, secrets, context.grant, context.dialect);
     return raise(error ?? badResponse(response, 'an error without an OAuth error code', secrets));
   }
-  // Some servers answer 200 with an error body.
-  const embedded = oauthError(response, fields, secrets, context.grant);
+  // Some servers answer 200 with an error body (GitHub does for every refusal at its token endpoint).
+  const embedded = oauthError(response, fields, secrets, context.grant, context.dialect);
   if (embedded !== undefined && fields['access_token'] === undefined) return raise(embedded);
 
   const accessToken = fields['access_token'];
@@ -260,11 +283,17 @@ export function processTokenResponse(response: TokenHttpResponse, context: Proce
 
   const expiresIn = seconds(fields['expires_in'], 'expires_in', response);
   const jwtExp = expiresIn === null ? jwtExpiry(accessToken) : null;
-  const expiresAt = expiresIn !== null ? context.now + expiresIn * 1000 : jwtExp;
-  const expirySource = expiresIn !== null ? 'expires_in' : jwtExp !== null ? 'jwt_exp' : 'unknown';
+  // Only where the server states no lifetime at all does the account's assumption apply.
+  const assumed = expiresIn === null && jwtExp === null && context.assumeLifetimeMs !== undefined ? context.now + context.assumeLifetimeMs : null;
+  const expiresAt = expiresIn !== null ? context.now + expiresIn * 1000 : (jwtExp ?? assumed);
+  const expirySource = expiresIn !== null ? 'expires_in' : jwtExp !== null ? 'jwt_exp' : assumed !== null ? 'assumed' : 'unknown';
 
   const newRefresh = asText(fields['refresh_token']);
-  const refreshExpiresIn = seconds(fields['refresh_expires_in'], 'refresh_expires_in', response);
+  // SugarCRM says refresh_expires_in; GitHub Apps and Google say refresh_token_expires_in.
+  const refreshExpiresIn =
+    fields['refresh_expires_in'] !== undefined
+      ? seconds(fields['refresh_expires_in'], 'refresh_expires_in', response)
+      : seconds(fields['refresh_token_expires_in'], 'refresh_token_expires_in', response);
   const keepOld = (newRefresh === undefined || newRefresh === '') && context.previous?.refreshToken != null;
   const refreshToken = newRefresh !== undefined && newRefresh !== '' ? newRefresh : (context.previous?.refreshToken ?? null);
   const refreshExpiresAt = keepOld
@@ -284,7 +313,7 @@ export function processTokenResponse(response: TokenHttpResponse, context: Proce
     expirySource,
     refreshToken,
     refreshExpiresAt,
-    grantedScope: grantedScope(scopeField(fields['scope']), context),
+    grantedScope: grantedScope(scopeField(fields['scope'], context.dialect?.scopeSeparator), context),
     requestedScope: context.requestedScope ?? context.previous?.requestedScope ?? null,
     extra,
   };

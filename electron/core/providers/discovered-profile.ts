@@ -23,16 +23,28 @@ const WIRE_NAMES: Readonly<Record<GrantType, readonly string[]>> = {
  * the endpoints it names, and of the preset's grants those the server supports and has an
  * endpoint for (refresh_token always stays: it is only used when a refresh token was issued).
  */
-export function discoveredSettings(metadata: ServerMetadata, preset: Pick<ProviderProfile, 'grants'>): ProfileOverrides {
+export function discoveredSettings(
+  metadata: ServerMetadata,
+  preset: Pick<ProviderProfile, 'grants'> & Partial<Pick<ProviderProfile, 'authorizationUrl' | 'deviceAuthorizationUrl' | 'tenantIssuer'>>,
+): ProfileOverrides {
   const listed = new Set(metadata.grantTypesSupported ?? DEFAULT_GRANT_TYPES);
   const supports = (grant: GrantType): boolean => {
     if (grant === 'refresh_token') return true;
+    // A preset that names an endpoint from its provider's documentation knows the grant is there (GitLab's device
+    // endpoint), whatever the metadata leaves out.
+    if (grant === 'authorization_code' && preset.authorizationUrl !== undefined) return true;
+    if (grant === 'device_code' && preset.deviceAuthorizationUrl !== undefined) return true;
     if (grant === 'authorization_code' && metadata.authorizationEndpoint === null) return false;
     if (grant === 'device_code' && metadata.deviceAuthorizationEndpoint === null) return false;
+    // RFC 8628 §4: the endpoint in the metadata says the grant is there; Entra's metadata lists no grant types at all,
+    // and RFC 8414's default for that (authorization_code, implicit) was never meant to deny a listed endpoint.
+    if (grant === 'device_code' && metadata.grantTypesSupported === null) return true;
     return WIRE_NAMES[grant].some((name) => listed.has(name));
   };
+  // Entra's multi-tenant metadata names a template (`…/{tenantid}/v2.0`), not an issuer: the one asked for stays.
+  const templated = preset.tenantIssuer !== undefined && metadata.issuer.includes(preset.tenantIssuer.placeholder);
   const settings: { -readonly [K in keyof ProfileOverrides]: ProfileOverrides[K] } = {
-    issuer: metadata.issuer,
+    ...(templated ? {} : { issuer: metadata.issuer }),
     grants: preset.grants.filter(supports),
     authorizationResponseIss: metadata.authorizationResponseIssParameterSupported,
     openid: metadata.source === 'openid-configuration',

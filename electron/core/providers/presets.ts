@@ -1,7 +1,10 @@
-// The built-in provider presets: the five documented dialects, a standard RFC 6749 endpoint, and any
-// OpenID Provider or RFC 8414 server found from its issuer.
+// The built-in provider presets: the services people sign in to every day (service-presets.ts), the five documented
+// password and client dialects, a standard RFC 6749 endpoint, and any OpenID Provider or RFC 8414 server from its issuer.
 
 import type { ProviderProfile, SignInField } from './profile.js';
+import { auth0, github, gitlab, google, keycloak, microsoft, okta } from './service-presets.js';
+
+export { auth0, github, gitlab, google, keycloak, microsoft, okta };
 
 const USERNAME: SignInField = { name: 'username', label: 'Username', param: 'username', required: true, secret: false };
 const PASSWORD: SignInField = { name: 'password', label: 'Password', param: 'password', required: true, secret: true };
@@ -135,11 +138,11 @@ export const oidc: ProviderProfile = {
 };
 
 /**
- * The presets by id. Without a prototype, so that no id ("constructor", "__proto__") finds
- * Object's members; look one up with findPreset.
+ * The presets by id, in the order the picker shows them. Without a prototype, so that no id
+ * ("constructor", "__proto__") finds Object's members; look one up with findPreset.
  */
 export const PRESETS: Readonly<Record<string, ProviderProfile>> = Object.freeze(
-  Object.assign(Object.create(null) as Record<string, ProviderProfile>, { axosoft, sugarcrm, teamserver, saasu, applixure, oauth2, oidc }),
+  Object.assign(Object.create(null) as Record<string, ProviderProfile>, { github, google, microsoft, gitlab, keycloak, auth0, okta, axosoft, sugarcrm, teamserver, saasu, applixure, oauth2, oidc }),
 );
 
 /** The preset called `id`, or undefined: only the presets' own ids, never an inherited name. */

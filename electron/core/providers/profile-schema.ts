@@ -32,6 +32,24 @@ export const signInFieldSchema = z.object({
   secret: z.boolean(),
 });
 
+/** A placeholder's name in a URL template: `{tenant}`, `{realm}`. */
+const placeholderName = z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,31}$/, 'a placeholder name (letters and digits)');
+/** A value filled into a URL path: no slash, query, fragment or space can slip another path in. */
+const urlParamValue = z.string().min(1).max(200).regex(/^[A-Za-z0-9._~:@!$&'()*+,;=%-]+$|^https?:\/\/[^\s?#]+$/, 'a single URL path segment, or an http(s) URL');
+
+const mappedErrorCode = z.enum([
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+  'access_denied',
+  'authorization_pending',
+  'slow_down',
+  'expired_token',
+]);
+
 export const profileOverridesSchema = z
   .object({
     label: z.string().max(200),
@@ -72,6 +90,19 @@ export const profileOverridesSchema = z
     authorizationParams: z.record(name, z.string().max(2000)),
     authorizationResponseIss: z.boolean(),
     openid: z.boolean(),
+    urlParams: z.record(placeholderName, urlParamValue),
+    errorCodes: z.record(name, mappedErrorCode),
+    scopeSeparator: z.enum([' ', ',']),
+    errorDescription: z.enum(['whole', 'first-line']),
+    issuerWithoutScheme: z.boolean(),
+    tenantIssuer: z.object({ placeholder: z.string().regex(/^\{[A-Za-z]+\}$/), claim: name }).strict(),
+    redirectHost: z.enum(['127.0.0.1', 'localhost']),
+    offlineAccessPrompt: z.boolean(),
+    userinfoIdentity: z
+      .object({ id: name, name, email: name, headers: z.record(name, z.string().max(500)).optional() })
+      .strict(),
+    /** Seconds; from one minute to a year. */
+    assumeLifetimeSeconds: z.number().int().min(60).max(31_536_000),
   })
   .partial()
   .strict() satisfies z.ZodType<ProfileOverrides>;

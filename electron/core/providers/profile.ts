@@ -34,6 +34,69 @@ export interface ExtraParamChoice {
   readonly options: readonly string[];
 }
 
+/**
+ * One of a preset's own placeholders in its URL templates (Entra's `{tenant}`, Keycloak's `{realm}`):
+ * what a form asks for it. Descriptive, but for `aliases`, which the templates use.
+ */
+export interface UrlParamField {
+  /** The placeholder's name: `{name}` in the templates, a key of `urlParams`. */
+  readonly name: string;
+  readonly label: string;
+  readonly hint: string;
+  /** Values the form offers (Entra's common, organizations, consumers); any other value is allowed. */
+  readonly suggestions?: readonly string[];
+  /** Shown in the form's Advanced section: its default suits most people. */
+  readonly advanced?: boolean;
+  /**
+   * Values the provider documents under another name in its URLs (Entra: `consumers` is the tenant
+   * 9188040d-6c67-4c5b-b112-36a304b66dad, whose discovery document names that GUID as its issuer).
+   */
+  readonly aliases?: Readonly<Record<string, string>>;
+}
+
+/** How a form names a preset's base URL (Keycloak's server URL, Auth0's tenant domain). Descriptive. */
+export interface BaseUrlField {
+  readonly label: string;
+  readonly hint: string;
+  readonly placeholder: string;
+}
+
+/**
+ * What the service's documentation says it calls things, in the grant engine's words: its own error
+ * codes mapped to the RFC 6749 §5.2 / RFC 8628 §3.5 code they mean (GitHub's `bad_verification_code`
+ * is an `invalid_grant`, Entra's `authorization_declined` an `access_denied`).
+ */
+export type MappedErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'access_denied'
+  | 'authorization_pending'
+  | 'slow_down'
+  | 'expired_token';
+
+/** Where a person's identity is read when no ID token says it (GitHub: `GET https://api.github.com/user`). */
+export interface UserinfoIdentity {
+  /** The JSON answer's fields: a stable id, the name a person reads, an email. */
+  readonly id: string;
+  readonly name: string;
+  readonly email: string;
+  /** Headers the API asks for (GitHub's `Accept: application/vnd.github+json`). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Entra's multi-tenant metadata names its issuer as a template (`…/{tenantid}/v2.0`): an ID token's
+ * `iss` must equal it with the placeholder replaced by the token's own tenant claim.
+ */
+export interface TenantIssuer {
+  readonly placeholder: string;
+  readonly claim: string;
+}
+
 export interface ProviderProfile {
   readonly id: string;
   readonly label: string;
@@ -113,7 +176,52 @@ export interface ProviderProfile {
   readonly authorizationResponseIss?: boolean;
   /** Whether ID tokens are expected (an OpenID Provider): the sign-in asks for `openid` and validates them. */
   readonly openid?: boolean;
+
+  // --- Documented deviations, as data (docs/technical/provider-presets.md) ---
+
+  /** Values of the preset's own URL placeholders (`{tenant}`, `{realm}`…), filled into the issuer and every endpoint template. */
+  readonly urlParams?: Readonly<Record<string, string>>;
+  /** The provider's own error codes and the standard code each one means; the provider's code stays in the message. */
+  readonly errorCodes?: Readonly<Record<string, MappedErrorCode>>;
+  /** How the token answer separates granted scopes: GitHub writes `repo,gist` (requests always use spaces, RFC 6749 §3.3). */
+  readonly scopeSeparator?: ' ' | ',';
+  /** `first-line`: only the first line of an error description is shown (Entra's `AADSTS…` sentence, not its trace ids). */
+  readonly errorDescription?: 'whole' | 'first-line';
+  /** Google documents an ID token's `iss` as its issuer with or without `https://`. */
+  readonly issuerWithoutScheme?: boolean;
+  /** Entra's templated multi-tenant issuer (see {@link TenantIssuer}). */
+  readonly tenantIssuer?: TenantIssuer;
+  /** The loopback redirect names `localhost` (on any free port) where the provider registers that; Tokenry still listens on 127.0.0.1 only. */
+  readonly redirectHost?: '127.0.0.1' | 'localhost';
+  /**
+   * Whether asking an OpenID Provider for `offline_access` adds `prompt=consent` (OIDC Core §11): true
+   * when absent; false where the provider documents a refresh token for the scope alone (Entra, Okta, Auth0).
+   */
+  readonly offlineAccessPrompt?: boolean;
+  /** Read the person's identity from `userinfoUrl` when no ID token says it (GitHub). */
+  readonly userinfoIdentity?: UserinfoIdentity;
+  /**
+   * Seconds a token is taken to last when the server states no lifetime at all (no `expires_in`, no JWT
+   * `exp`): then its expiry is `assumed`. Absent: such a token has no stated expiry.
+   */
+  readonly assumeLifetimeSeconds?: number;
+
+  // --- What a form shows about the preset (descriptive: never sent, not overridable) ---
+
+  /** How the form names the base URL, when the preset asks for one. */
+  readonly baseUrlField?: BaseUrlField;
+  /** The placeholders the form asks for. */
+  readonly urlParamFields?: readonly UrlParamField[];
+  /** Where a person registers a client at the service. */
+  readonly registerUrl?: string;
+  /** Whether the service's clients need a secret ('required': Google's desktop clients) or may have one. */
+  readonly clientSecret?: 'required' | 'optional';
+  /** Other words a search for the preset matches ("entra", "azure"). */
+  readonly keywords?: readonly string[];
 }
 
-/** Every field of a profile can be overridden per account, but its id and the forms' parameter choices. */
-export type ProfileOverrides = Partial<Omit<ProviderProfile, 'id' | 'extraParamChoices'>>;
+/** The descriptive fields of a preset: what a form shows about it, never overridden per account. */
+export type DescriptiveField = 'extraParamChoices' | 'baseUrlField' | 'urlParamFields' | 'registerUrl' | 'clientSecret' | 'keywords';
+
+/** Every field of a profile can be overridden per account, but its id and what forms show about it. */
+export type ProfileOverrides = Partial<Omit<ProviderProfile, 'id' | DescriptiveField>>;

@@ -9,14 +9,66 @@ import { isLoopbackHost } from './loopback-address.js';
 
 export { isLoopbackHost };
 
-/** A preset with an account's overrides laid over it; any field may be changed. */
+/** `{name}` in a URL template: `{baseUrl}` or one of the preset's own placeholders. */
+const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9]*)\}/g;
+
+/** A template filled in, or the name of the first placeholder the profile has no value for. */
+export type FilledTemplate = { readonly ok: true; readonly url: string } | { readonly ok: false; readonly missing: string };
+
+/**
+ * A URL template with `{baseUrl}` (without trailing slashes) and the preset's own placeholders
+ * (`urlParams`, through their documented aliases) filled in. Names the profile does not know are
+ * left as they are (Entra's metadata carries a `{tenantid}` of its own).
+ */
+export function fillTemplate(profile: Pick<ProviderProfile, 'baseUrl' | 'urlParams' | 'urlParamFields'>, template: string): FilledTemplate {
+  let missing: string | null = null;
+  const known = new Set((profile.urlParamFields ?? []).map((f) => f.name));
+  const url = template.replace(PLACEHOLDER, (whole, name: string) => {
+    if (name === 'baseUrl') {
+      const base = profile.baseUrl.trim().replace(/\/+$/, '');
+      if (base === '') missing ??= 'baseUrl';
+      return base;
+    }
+    const value = profile.urlParams?.[name];
+    if (value === undefined || value === '') {
+      if (known.has(name)) missing ??= name;
+      return whole;
+    }
+    const field = profile.urlParamFields?.find((f) => f.name === name);
+    return field?.aliases?.[value] ?? value;
+  });
+  return missing === null ? { ok: true, url } : { ok: false, missing };
+}
+
+/** What a profile calls a value it misses, for messages: "a base URL", "its Realm". */
+export function missingValue(profile: Pick<ProviderProfile, 'label' | 'baseUrlField' | 'urlParamFields'>, missing: string): string {
+  if (missing === 'baseUrl') {
+    return profile.baseUrlField === undefined
+      ? `${profile.label} needs a base URL (the address of your ${profile.label} server).`
+      : `${profile.label} needs its ${profile.baseUrlField.label.toLowerCase()} (--base-url).`;
+  }
+  const field = profile.urlParamFields?.find((f) => f.name === missing);
+  return `${profile.label} needs its ${field?.label.toLowerCase() ?? missing}.`;
+}
+
+/** A preset with an account's overrides laid over it; any field may be changed. The issuer template is filled in where it can be. */
 export function resolveProfile(presetId: string, overrides: ProfileOverrides = {}): ProviderProfile {
   const preset = findPreset(presetId);
   if (preset === undefined) {
     throw new GrantError('invalid_config', `Unknown provider "${presetId}". Known providers: ${Object.keys(PRESETS).join(', ')}.`);
   }
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as ProfileOverrides;
-  return { ...preset, ...defined, id: preset.id };
+  const profile: ProviderProfile = {
+    ...preset,
+    ...defined,
+    id: preset.id,
+    // Each placeholder is its own setting: an account's tenant leaves the preset's other values in place.
+    ...(defined.urlParams === undefined ? {} : { urlParams: { ...preset.urlParams, ...defined.urlParams } }),
+  };
+  if (profile.issuer === undefined || !profile.issuer.includes('{')) return profile;
+  // Kept as a template while a value is missing: discovery then says which (service #discoverFor).
+  const issuer = fillTemplate(profile, profile.issuer);
+  return issuer.ok ? { ...profile, issuer: issuer.url } : profile;
 }
 
 /**
@@ -51,10 +103,9 @@ function endpointUrl(profile: ProviderProfile, template: string, field: Endpoint
   if (template.trim() === '') {
     throw new GrantError('invalid_config', `${profile.label} needs its ${what}: give the issuer to discover it (--issuer), or the URL itself.`);
   }
-  if (template.includes('{baseUrl}') && profile.baseUrl.trim() === '') {
-    throw new GrantError('invalid_config', `${profile.label} needs a base URL (the address of your ${profile.label} server).`);
-  }
-  const text = template.replaceAll('{baseUrl}', profile.baseUrl.replace(/\/+$/, ''));
+  const filled = fillTemplate(profile, template);
+  if (!filled.ok) throw new GrantError('invalid_config', missingValue(profile, filled.missing));
+  const text = filled.url;
   let url: URL;
   try {
     url = new URL(text);

@@ -131,7 +131,7 @@ export class RefreshEngine {
   async ensureValid(session: AccountSession, minValidMs: number): Promise<Result<ValidToken, ErrorValue>> {
     const record = session.record;
     if (record !== null && !session.renewing) {
-      const fit = tokenFitness({ record, now: this.clock.now(), minValidMs, leadMs: this.leadFor(record) });
+      const fit = tokenFitness({ record, now: this.clock.now(), minValidMs, leadMs: this.leadFor(record), canRenew: this.host.canRenew(session) });
       if (fit.kind === 'usable') return ok({ record, warning: null });
       if (fit.kind === 'cannot_meet') return ok({ record, warning: fit.warning });
     }

@@ -79,7 +79,7 @@ describe('tokenry errors and help', () => {
     const run = await box.run(['providers'], { command: { file: 'npx', args: ['--no', 'tokenry'] } });
     expectSuccess(run);
     const ids = run.stdout.trim().split('\n').map((line) => line.split(/\s+/)[0]);
-    expect(ids).toEqual(['axosoft', 'sugarcrm', 'teamserver', 'saasu', 'applixure', 'oauth2', 'oidc']);
+    expect(ids).toEqual(['github', 'google', 'microsoft', 'gitlab', 'keycloak', 'auth0', 'okta', 'axosoft', 'sugarcrm', 'teamserver', 'saasu', 'applixure', 'oauth2', 'oidc']);
   });
 
   it('shows no password or client secret in any output', () => {

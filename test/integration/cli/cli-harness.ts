@@ -233,3 +233,57 @@ export function parseTokenJson(run: CliRun): { access_token: string; token_type:
   expect(Object.keys(parsed as object).sort()).toEqual(['access_token', 'expires_at', 'expires_in', 'scope', 'token_type']);
   return parsed as { access_token: string; token_type: string; expires_at: string | null; expires_in: number | null; scope: string | null };
 }
+
+/** A CLI run whose stderr can be watched while it runs (the URL or the code arrive before it ends). */
+export interface LiveRun {
+  line(pattern: RegExp): Promise<string>;
+  readonly done: Promise<CliRun>;
+}
+
+/** Runs still going when a test failed are ended after it, so that none holds the data directory for the next. */
+export const live = new Set<ReturnType<typeof spawn>>();
+
+export function runLive(box: CliSandbox, args: readonly string[], env: Record<string, string> = {}): LiveRun {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, TOKENRY_DATA_DIR: box.dataDir, TOKENRY_PASSPHRASE: PASSPHRASE, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const waiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
+  const check = (): void => {
+    for (const waiter of [...waiters]) {
+      const found = stderr.split('\n').find((l) => waiter.pattern.test(l));
+      if (found !== undefined) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(found);
+      }
+    }
+  };
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => {
+    stderr += c;
+    check();
+  });
+  live.add(child);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+  const done = new Promise<CliRun>((resolve) =>
+    child.on('close', (code) => {
+      live.delete(child);
+      clearTimeout(timer);
+      const run = { args, code, stdout, stderr };
+      box.transcript.push(run);
+      resolve(run);
+    }),
+  );
+  return {
+    done,
+    line: (pattern) =>
+      new Promise<string>((resolve, reject) => {
+        waiters.push({ pattern, resolve });
+        check();
+        void done.then(() => reject(new Error(`tokenry ${args.join(' ')} ended without a line like ${pattern}: ${stderr}`)));
+      }),
+  };
+}

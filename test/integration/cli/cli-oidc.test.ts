@@ -1,7 +1,6 @@
 // End to end from a clean data directory, as the issue's "done when" says: `tokenry account add … --issuer`, then
 // `tokenry login NAME` (browser) and `tokenry login NAME --device` against oidc-provider, a person in Chromium going
 // through its pages; the token works at userinfo, `refresh` renews it, `logout` revokes it.
-import { spawn } from 'node:child_process';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -9,61 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../../e2e/helpers/browser.js';
 import { startOpenIdProvider, type OpenIdProviderHandle } from '../../fixtures/openid-provider.js';
 import { approveDevice, loopbackOnly, signInAtProvider } from '../flows/support.js';
-import { BIN, expectNoLeaks, expectSuccess, makeSandbox, PASSPHRASE, REPO_ROOT, type CliRun, type CliSandbox } from './cli-harness.js';
-
-/** A CLI run whose stderr can be watched while it runs (the URL or the code arrive before it ends). */
-interface LiveRun {
-  line(pattern: RegExp): Promise<string>;
-  readonly done: Promise<CliRun>;
-}
-
-/** Runs still going when a test failed are ended after it, so that none holds the data directory for the next. */
-const live = new Set<ReturnType<typeof spawn>>();
-
-function runLive(box: CliSandbox, args: readonly string[], env: Record<string, string> = {}): LiveRun {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, TOKENRY_DATA_DIR: box.dataDir, TOKENRY_PASSPHRASE: PASSPHRASE, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  const waiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
-  const check = (): void => {
-    for (const waiter of [...waiters]) {
-      const found = stderr.split('\n').find((l) => waiter.pattern.test(l));
-      if (found !== undefined) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(found);
-      }
-    }
-  };
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => {
-    stderr += c;
-    check();
-  });
-  live.add(child);
-  const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-  const done = new Promise<CliRun>((resolve) =>
-    child.on('close', (code) => {
-      live.delete(child);
-      clearTimeout(timer);
-      const run = { args, code, stdout, stderr };
-      box.transcript.push(run);
-      resolve(run);
-    }),
-  );
-  return {
-    done,
-    line: (pattern) =>
-      new Promise<string>((resolve, reject) => {
-        waiters.push({ pattern, resolve });
-        check();
-        void done.then(() => reject(new Error(`tokenry ${args.join(' ')} ended without a line like ${pattern}: ${stderr}`)));
-      }),
-  };
-}
+import { expectNoLeaks, expectSuccess, live, makeSandbox, runLive, type CliSandbox } from './cli-harness.js';
 
 describe('tokenry against an OpenID Provider (oidc-provider)', () => {
   let op: OpenIdProviderHandle;

@@ -19,8 +19,18 @@ const record: TokenRecord = {
 describe('token records in the vault', () => {
   it('encodeTokenRecord() writes the format version; readTokenRecord() gives the record back without it', () => {
     const json = encodeTokenRecord(record);
-    expect(JSON.parse(json)).toMatchObject({ version: TOKEN_RECORD_VERSION, accessToken: 'at' });
+    expect(JSON.parse(json)).toMatchObject({ version: 1, accessToken: 'at' });
     expect(readTokenRecord(json)).toEqual({ kind: 'ok', record });
+  });
+
+  it('encodeTokenRecord() writes version 2 only for a record whose expiry is assumed, which reads back whole', () => {
+    const assumed: TokenRecord = { ...record, expirySource: 'assumed' };
+    const json = encodeTokenRecord(assumed);
+    expect([TOKEN_RECORD_VERSION, JSON.parse(json).version, readTokenRecord(json)]).toEqual([2, 2, { kind: 'ok', record: assumed }]);
+  });
+
+  it('says "damaged" for an assumed expiry in a version 1 record', () => {
+    expect(readTokenRecord(JSON.stringify({ ...record, version: 1, expirySource: 'assumed' }))).toEqual({ kind: 'damaged' });
   });
 
   it('reads a record from before versions', () => {
@@ -41,6 +51,6 @@ describe('token records in the vault', () => {
   });
 
   it('says "newer" for a record of a newer format', () => {
-    expect(readTokenRecord(JSON.stringify({ ...record, version: 2, somethingNew: 1 }))).toEqual({ kind: 'newer', version: 2 });
+    expect(readTokenRecord(JSON.stringify({ ...record, version: 3, somethingNew: 1 }))).toEqual({ kind: 'newer', version: 3 });
   });
 });

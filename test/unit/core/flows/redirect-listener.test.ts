@@ -39,6 +39,23 @@ describe('redirectTarget()', () => {
       { hostname: 'localhost', port: 8765, path: '/oauth/done' },
     ]);
   });
+
+  it("names localhost on any free port where the provider registers localhost redirects (Entra's)", () => {
+    expect(redirectTarget({ redirectHost: 'localhost' })).toEqual({ hostname: 'localhost', port: 0, path: '/callback' });
+  });
+});
+
+describe('a listener for a localhost redirect', () => {
+  it('hands out a localhost URI while listening on 127.0.0.1 only', async () => {
+    const l = await open(new FakeClock(0), undefined, redirectTarget({ redirectHost: 'localhost' }));
+    try {
+      const uri = new URL(l.redirectUri);
+      const reached = await fetch(`http://127.0.0.1:${uri.port}/elsewhere`, { headers: { host: `localhost:${uri.port}` } });
+      expect([uri.hostname, reached.status]).toEqual(['localhost', 404]);
+    } finally {
+      await l.close();
+    }
+  });
 });
 
 describe('listenForRedirect()', () => {

@@ -91,3 +91,16 @@ describe('createAuthorizationRequest()', () => {
     expect([a.state === b.state, a.nonce === b.nonce, a.codeVerifier === b.codeVerifier]).toEqual([false, false, false]);
   });
 });
+
+describe('buildAuthorizationUrl() and offline_access', () => {
+  const scope = ['openid', 'offline_access'];
+
+  it('adds prompt=consent for offline_access at an OpenID Provider (OIDC Core §11)', () => {
+    expect(params(buildAuthorizationUrl({ ...base, scope }))['prompt']).toBe('consent');
+  });
+
+  it('does not where the provider documents a refresh token for the scope alone (Entra, Okta, Auth0)', () => {
+    expect(params(buildAuthorizationUrl({ ...base, scope, consentForOffline: false }))['prompt']).toBeUndefined();
+  });
+});
+

@@ -1,6 +1,6 @@
 // Specifies discovery: where the documents live (OIDC Discovery §4.1, RFC 8414 §3.1), the issuer check, the fallback.
 import { afterEach, describe, expect, it } from 'vitest';
-import { discover, discoveryUrls, processDiscoveryResponse } from '../../../../electron/core/grants/discovery.js';
+import { discover, discoveryUrls, matchesIssuerTemplate, processDiscoveryResponse } from '../../../../electron/core/grants/discovery.js';
 import { systemGrantDeps } from '../../../../electron/core/grants/grant-client.js';
 import { errorOf, sendJson, startServer, type LocalServer } from './support.js';
 
@@ -100,5 +100,34 @@ describe('discover()', () => {
     server = await startServer((_req, res) => sendJson(res, 503, {}));
     const found = await discover(server.origin, systemGrantDeps());
     expect([found.ok ? 'ok' : found.error.kind, server.requests.length]).toEqual(['unavailable', 1]);
+  });
+});
+
+describe("an issuer template (Entra's multi-tenant metadata)", () => {
+  const template = 'https://login.microsoftonline.com/{tenantid}/v2.0';
+
+  it.each([
+    ['https://login.microsoftonline.com/common/v2.0', true],
+    ['https://login.microsoftonline.com/organizations/v2.0', true],
+    ['https://login.microsoftonline.com/v2.0', false],
+    ['https://login.microsoftonline.com/a/b/v2.0', false],
+    ['https://evil.example/common/v2.0', false],
+  ])('matchesIssuerTemplate(%s) is %s', (issuer, matches) => {
+    expect(matchesIssuerTemplate(template, '{tenantid}', issuer)).toBe(matches);
+  });
+
+  it('accepts the document for the tenant asked for where the profile names the placeholder, and keeps the template as its issuer', () => {
+    const metadata = processDiscoveryResponse(json(200, { issuer: template, token_endpoint: 'https://login.microsoftonline.com/common/oauth2/v2.0/token' }), {
+      ...context,
+      issuer: 'https://login.microsoftonline.com/common/v2.0',
+      tenantPlaceholder: '{tenantid}',
+    });
+    expect(metadata.issuer).toBe(template);
+  });
+
+  it('refuses it as issuer_mismatch without the placeholder', () => {
+    expect(errorOf(() => processDiscoveryResponse(json(200, { issuer: template }), { ...context, issuer: 'https://login.microsoftonline.com/common/v2.0' })).code).toBe(
+      'issuer_mismatch',
+    );
   });
 });

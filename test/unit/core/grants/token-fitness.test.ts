@@ -52,4 +52,28 @@ describe('tokenFitness()', () => {
       'warning: the token is valid for 290 s, less than the 600 s asked for: the provider issues tokens for 300 s at most.',
     );
   });
+
+  describe('a token whose server stated no lifetime', () => {
+    const unknown = (ageMs: number) => ({ issuedAt: NOW - ageMs, expiresAt: null });
+
+    it('is handed out when the caller asks no min_valid, however old', () => {
+      expect(fitness(unknown(30 * 86_400_000), 0, { canRenew: true }).kind).toBe('usable');
+    });
+
+    it('is handed out when it was issued within the min_valid asked', () => {
+      expect(fitness(unknown(100_000), 300_000, { canRenew: true }).kind).toBe('usable');
+    });
+
+    it('is renewed first when older than the min_valid asked and the account can renew unattended', () => {
+      expect(fitness(unknown(300_000), 300_000, { canRenew: true })).toEqual({ kind: 'renew', remainingMs: null });
+    });
+
+    it('is handed out as it is when the account cannot renew unattended (a GitHub OAuth app token)', () => {
+      expect(fitness(unknown(300_000), 300_000, { canRenew: false }).kind).toBe('usable');
+    });
+
+    it('is handed out straight after a renewal made for the call', () => {
+      expect(fitness(unknown(300_000), 300_000, { canRenew: true, justRenewed: true }).kind).toBe('usable');
+    });
+  });
 });

@@ -48,9 +48,16 @@ describe('discoveredSettings()', () => {
     ]);
   });
 
-  it('takes RFC 8414 §2\'s default (authorization_code) when the server lists no grant types', () => {
+  it('takes RFC 8414 §2\'s default (authorization_code) when the server lists no grant types and no device endpoint', () => {
+    expect(
+      discoveredSettings(metadata({ grantTypesSupported: null, deviceAuthorizationEndpoint: null }), { grants: ['authorization_code', 'device_code', 'refresh_token'] }).grants,
+    ).toEqual(['authorization_code', 'refresh_token']);
+  });
+
+  it('takes a device authorization endpoint as the device grant when the server lists no grant types (Entra, RFC 8628 §4)', () => {
     expect(discoveredSettings(metadata({ grantTypesSupported: null }), { grants: ['authorization_code', 'device_code', 'refresh_token'] }).grants).toEqual([
       'authorization_code',
+      'device_code',
       'refresh_token',
     ]);
   });
@@ -60,5 +67,23 @@ describe('resolveAccountProfile()', () => {
   it('lays the account\'s own settings over what was discovered', () => {
     const profile = resolveAccountProfile('oidc', metadata(), { tokenUrl: 'https://proxy.example.test/token' });
     expect([profile.tokenUrl, profile.authorizationUrl]).toEqual(['https://proxy.example.test/token', 'https://id.example.test/auth']);
+  });
+});
+
+describe('discoveredSettings() for presets that document more than their metadata says', () => {
+  it("keeps the issuer asked for where the metadata names Entra's template", () => {
+    const settings = discoveredSettings(metadata({ issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0' }), {
+      grants: ['authorization_code', 'refresh_token'],
+      tenantIssuer: { placeholder: '{tenantid}', claim: 'tid' },
+    });
+    expect(settings.issuer).toBeUndefined();
+  });
+
+  it("keeps the device grant of a preset that names its device endpoint (GitLab's), whatever the metadata lists", () => {
+    const settings = discoveredSettings(metadata({ deviceAuthorizationEndpoint: null, grantTypesSupported: ['authorization_code', 'refresh_token'] }), {
+      grants: ['authorization_code', 'device_code', 'refresh_token'],
+      deviceAuthorizationUrl: '{baseUrl}/oauth/authorize_device',
+    });
+    expect(settings.grants).toEqual(['authorization_code', 'device_code', 'refresh_token']);
   });
 });

@@ -14,8 +14,8 @@ const dialect = (p: ProviderProfile) => ({
 });
 
 describe('PRESETS', () => {
-  it('holds the five documented systems, a standard endpoint and any OpenID Provider', () => {
-    expect(PRESET_IDS).toEqual(['axosoft', 'sugarcrm', 'teamserver', 'saasu', 'applixure', 'oauth2', 'oidc']);
+  it('holds the everyday services, the five documented systems, a standard endpoint and any OpenID Provider', () => {
+    expect(PRESET_IDS).toEqual(['github', 'google', 'microsoft', 'gitlab', 'keycloak', 'auth0', 'okta', 'axosoft', 'sugarcrm', 'teamserver', 'saasu', 'applixure', 'oauth2', 'oidc']);
   });
 
   it('files every preset under its own id', () => {
@@ -30,8 +30,11 @@ describe('PRESETS', () => {
     expect(Object.values(PRESETS).filter((p) => p.allowInsecureHttp)).toEqual([]);
   });
 
-  it('puts {baseUrl} in every token URL but the one discovery fills in', () => {
-    expect(Object.values(PRESETS).filter((p) => !p.tokenUrl.startsWith('{baseUrl}/')).map((p) => p.id)).toEqual(['oidc']);
+  it('puts {baseUrl} in every token URL but those discovery fills in from an issuer', () => {
+    const discovered = Object.values(PRESETS).filter((p) => !p.tokenUrl.startsWith('{baseUrl}/'));
+    expect(discovered.map((p) => [p.id, p.tokenUrl, p.issuer !== undefined || p.id === 'oidc'])).toEqual(
+      ['google', 'microsoft', 'gitlab', 'keycloak', 'auth0', 'okta', 'oidc'].map((id) => [id, '', true]),
+    );
   });
 });
 

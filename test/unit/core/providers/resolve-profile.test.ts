@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../../../../electron/core/providers/presets.js';
 import type { ProfileOverrides } from '../../../../electron/core/providers/profile.js';
-import { endpointFor, isLoopbackHost, resolveProfile } from '../../../../electron/core/providers/resolve-profile.js';
+import { endpointFor, fillTemplate, isLoopbackHost, missingValue, resolveProfile } from '../../../../electron/core/providers/resolve-profile.js';
 import { errorOf } from '../grants/support.js';
 
 describe('resolveProfile()', () => {
@@ -103,5 +103,47 @@ describe('endpointFor()', () => {
 
   it('never names the query of an invalid URL in its error', () => {
     expect(errorOf(() => endpointFor(profile({ tokenUrl: 'bad url?client_secret=s3cr3t' }), 'password')).message).not.toContain('s3cr3t');
+  });
+});
+
+describe('URL placeholders of the presets', () => {
+  it("fills Keycloak's issuer from its base URL and realm", () => {
+    expect(resolveProfile('keycloak', { baseUrl: 'https://id.example.test/', urlParams: { realm: 'acme' } }).issuer).toBe('https://id.example.test/realms/acme');
+  });
+
+  it('keeps the issuer a template while a value is missing, and fillTemplate() names it', () => {
+    const profile = resolveProfile('keycloak', { baseUrl: 'https://id.example.test' });
+    expect([profile.issuer, fillTemplate(profile, profile.issuer ?? '')]).toEqual(['{baseUrl}/realms/{realm}', { ok: false, missing: 'realm' }]);
+  });
+
+  it('says which value is missing in the words of the form', () => {
+    expect(missingValue(resolveProfile('keycloak'), 'realm')).toBe('Keycloak needs its realm.');
+  });
+
+  it("ends Auth0's issuer with a slash", () => {
+    expect(resolveProfile('auth0', { baseUrl: 'https://dev-abc.us.auth0.com' }).issuer).toBe('https://dev-abc.us.auth0.com/');
+  });
+
+  it("fills Entra's tenant, consumers through its documented tenant id", () => {
+    expect([resolveProfile('microsoft').issuer, resolveProfile('microsoft', { urlParams: { tenant: 'consumers' } }).issuer]).toEqual([
+      'https://login.microsoftonline.com/common/v2.0',
+      'https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0',
+    ]);
+  });
+
+  it("keeps the preset's other placeholder values when an account sets one", () => {
+    expect(resolveProfile('okta', { baseUrl: 'https://dev-1.okta.com', urlParams: { authorizationServer: 'aus1' } }).issuer).toBe('https://dev-1.okta.com/oauth2/aus1');
+  });
+
+  it("fills GitHub's API URL into its userinfo endpoint", () => {
+    expect(endpointFor(resolveProfile('github'), 'authorization_code').href).toBe('https://github.com/login/oauth/access_token');
+    expect(fillTemplate(resolveProfile('github', { urlParams: { api: 'https://ghe.example.test/api/v3' } }), '{api}/user')).toEqual({ ok: true, url: 'https://ghe.example.test/api/v3/user' });
+  });
+
+  it('leaves a placeholder the profile does not know as it is (Entra metadata carries its own {tenantid})', () => {
+    expect(fillTemplate(resolveProfile('microsoft'), 'https://login.microsoftonline.com/{tenantid}/v2.0')).toEqual({
+      ok: true,
+      url: 'https://login.microsoftonline.com/{tenantid}/v2.0',
+    });
   });
 });

@@ -116,7 +116,7 @@ describe('addAccount validation', () => {
     for (const name of ['', 'Upper', 'has space', '-leading', 'a/b', 'x'.repeat(65)]) {
       expect(failure(await service.addAccount({ ...base, name })), name).toMatchObject({ code: 'invalid_name', kind: 'invalid_input' });
     }
-    expect(failure(await service.addAccount({ ...base, name: 'gh', provider: 'github' }))).toMatchObject({ code: 'unknown_provider', kind: 'invalid_input' });
+    expect(failure(await service.addAccount({ ...base, name: 'bb', provider: 'bitbucket' }))).toMatchObject({ code: 'unknown_provider', kind: 'invalid_input' });
     for (const overrides of [{ method: 'PUT' }, { encoding: 'yaml' }, { notAField: true }, { grants: ['implicit'] }, { tokenUrl: '' }]) {
       expect(failure(await service.addAccount({ ...base, name: 'bad', overrides })), JSON.stringify(overrides)).toMatchObject({
         code: 'invalid_profile',
