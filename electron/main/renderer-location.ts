@@ -2,6 +2,7 @@
 // Pure functions: no 'electron' import, unit-tested directly.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { PRESETS } from '../core/providers/presets.js';
 
 /** The app's own page: the built index.html on disk, or (unpackaged only) the electron-vite dev server. */
 export type RendererLocation = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'dev-server'; readonly url: string };
@@ -67,8 +68,11 @@ export function contentSecurityPolicy(location: RendererLocation): string {
   ].join('; ');
 }
 
+/** Where a person registers a client at each preset's service: the add form links to exactly these pages. */
+const REGISTER_PAGES = Object.values(PRESETS).flatMap((p) => (p.registerUrl === undefined ? [] : [new URL(p.registerUrl).href]));
+
 /** Web pages a link in the app may open in the system browser; everything else is dropped. */
-export const ALLOWED_EXTERNAL_PREFIXES: readonly string[] = ['https://github.com/', 'https://datatracker.ietf.org/', 'https://www.rfc-editor.org/'];
+export const ALLOWED_EXTERNAL_PREFIXES: readonly string[] = ['https://github.com/', 'https://datatracker.ietf.org/', 'https://www.rfc-editor.org/', ...REGISTER_PAGES];
 
 /**
  * Whether `url` may be handed to the system browser: https only, after URL normalisation (so
