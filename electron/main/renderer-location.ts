@@ -1,6 +1,7 @@
 // Where the renderer comes from, and the checks built on it: which IPC senders are ours, which CSP the window gets.
 // Pure functions: no 'electron' import, unit-tested directly.
 import { extname, join, resolve, sep } from 'node:path';
+import { PRESETS } from '../core/providers/presets.js';
 
 /** The app's own page: the built renderer served under app://tokenry/, or (unpackaged only) the electron-vite dev server. */
 export type RendererLocation = { readonly kind: 'app'; readonly dir: string; readonly url: string } | { readonly kind: 'dev-server'; readonly url: string };
@@ -119,8 +120,11 @@ export function contentSecurityPolicy(location: RendererLocation): string {
   ].join('; ');
 }
 
+/** Where a person registers a client at each preset's service: the add form links to exactly these pages. */
+const REGISTER_PAGES = Object.values(PRESETS).flatMap((p) => (p.registerUrl === undefined ? [] : [new URL(p.registerUrl).href]));
+
 /** Web pages a link in the app may open in the system browser; everything else is dropped. */
-export const ALLOWED_EXTERNAL_PREFIXES: readonly string[] = ['https://github.com/', 'https://datatracker.ietf.org/', 'https://www.rfc-editor.org/'];
+export const ALLOWED_EXTERNAL_PREFIXES: readonly string[] = ['https://github.com/', 'https://datatracker.ietf.org/', 'https://www.rfc-editor.org/', ...REGISTER_PAGES];
 
 /**
  * Whether `url` may be handed to the system browser: https only, after URL normalisation (so

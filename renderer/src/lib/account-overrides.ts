@@ -1,6 +1,7 @@
 // The account form's settings and the overrides they amount to: only what differs from what the form
 // started from (the preset's settings when adding, the account's effective settings when editing). Pure.
-import type { AccountOverrides, AccountSettings, ExtraParamChoice, ProviderSummary } from './types.js';
+import { formatCount } from './format.js';
+import type { AccountOverrides, AccountSettings, ExtraParamChoice, ProviderSummary, UrlParamField } from './types.js';
 
 /** The wire settings as the form holds them: extra parameters with known choices get their own field. */
 export interface SettingsForm {
@@ -20,13 +21,24 @@ export interface SettingsForm {
   readonly authorizationUrl: string;
   readonly deviceAuthorizationUrl: string;
   readonly redirectUri: string;
+  /** Values of the preset's own URL placeholders (Entra's tenant, Keycloak's realm), by name. */
+  readonly urlParams: Readonly<Record<string, string>>;
+  /** '' for automatic. */
+  readonly basicEncoding: '' | NonNullable<AccountSettings['basicEncoding']>;
+  /** Whole seconds as typed; '' for the default (or what the account has). */
+  readonly timeoutSeconds: string;
+  readonly assumeLifetimeSeconds: string;
 }
 
 /** The sign-in endpoint settings, which the form holds as text ('' for unset). */
 const ENDPOINT_FIELDS = ['issuer', 'authorizationUrl', 'deviceAuthorizationUrl', 'redirectUri'] as const;
 
-/** Which form field a problem belongs to, so it can be shown next to it. */
-export type FormField = 'extraParams' | 'tokenUrl' | 'baseUrl' | 'issuer';
+/** Which form field a problem belongs to, so it can be shown next to it (`urlParam.NAME`: a URL placeholder's field). */
+export type FormField = 'extraParams' | 'tokenUrl' | 'baseUrl' | 'issuer' | 'timeoutSeconds' | 'assumeLifetimeSeconds' | `urlParam.${string}`;
+
+/** The bounds shared/ipc.ts's accountSettingsSchema puts on the numeric settings. */
+export const TIMEOUT_SECONDS = { min: 1, max: 300, default: 30 } as const;
+export const ASSUME_LIFETIME_SECONDS = { min: 60, max: 31_536_000 } as const;
 
 export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly field: FormField; readonly message: string };
 
@@ -40,12 +52,20 @@ export const presetSettings = (p: ProviderSummary): AccountSettings => ({
   extraParams: p.extraParams,
   allowInsecureHttp: p.allowInsecureHttp,
   ...Object.fromEntries(ENDPOINT_FIELDS.flatMap((key) => (p[key] === undefined ? [] : [[key, p[key]]]))),
+  ...(p.urlParams === undefined ? {} : { urlParams: p.urlParams }),
+  ...(p.basicEncoding === undefined ? {} : { basicEncoding: p.basicEncoding }),
+  ...(p.timeoutSeconds === undefined ? {} : { timeoutSeconds: p.timeoutSeconds }),
+  ...(p.assumeLifetimeSeconds === undefined ? {} : { assumeLifetimeSeconds: p.assumeLifetimeSeconds }),
 });
 
-/** Settings as the form shows them. */
-export function formFromSettings(settings: AccountSettings, choices: readonly ExtraParamChoice[]): SettingsForm {
+/** Settings as the form shows them; `urlParamFields` are the preset's placeholders the form asks for. */
+export function formFromSettings(settings: AccountSettings, choices: readonly ExtraParamChoice[], urlParamFields: readonly UrlParamField[] = []): SettingsForm {
   const chosen = new Set(choices.map((c) => c.name));
   return {
+    urlParams: Object.fromEntries(urlParamFields.map((f) => [f.name, settings.urlParams?.[f.name] ?? ''])),
+    basicEncoding: settings.basicEncoding ?? '',
+    timeoutSeconds: settings.timeoutSeconds === undefined ? '' : String(settings.timeoutSeconds),
+    assumeLifetimeSeconds: settings.assumeLifetimeSeconds === undefined ? '' : String(settings.assumeLifetimeSeconds),
     baseUrl: settings.baseUrl,
     tokenUrl: settings.tokenUrl,
     method: settings.method,
@@ -92,8 +112,48 @@ export function formExtraParams(form: SettingsForm, choices: readonly ExtraParam
 const sameParams = (a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean =>
   Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([key, value]) => Object.hasOwn(b, key) && b[key] === value);
 
+/**
+ * Whole seconds within `bounds`, or null for an empty field; a problem says what to type. Digits only:
+ * "8h" or "1e3" would be read by Number() as something the person did not mean.
+ */
+export function parseSeconds(text: string, bounds: { readonly min: number; readonly max: number }): Checked<number | null> {
+  const t = text.trim();
+  if (t === '') return { ok: true, value: null };
+  const n = /^\d{1,9}$/.test(t) ? Number(t) : Number.NaN;
+  if (!Number.isInteger(n) || n < bounds.min || n > bounds.max) {
+    return { ok: false, field: 'timeoutSeconds', message: `Enter whole seconds from ${formatCount(bounds.min)} to ${formatCount(bounds.max)}.` };
+  }
+  return { ok: true, value: n };
+}
+
+/**
+ * The URL placeholders' values when one differs from `base` (all of them then: an account's `urlParams`
+ * replace what it had as a whole), null when none does. An emptied field keeps its current value; one
+ * with no value to keep is a problem on its field.
+ */
+function urlParamOverrides(form: SettingsForm, base: AccountSettings, fields: readonly UrlParamField[]): Checked<Record<string, string> | null> {
+  const values: Record<string, string> = { ...base.urlParams };
+  let changed = false;
+  for (const field of fields) {
+    const value = (form.urlParams[field.name] ?? '').trim();
+    const current = base.urlParams?.[field.name];
+    if (value === '') {
+      if (current === undefined) return { ok: false, field: `urlParam.${field.name}`, message: `Enter the ${field.label.toLowerCase()}.` };
+      continue;
+    }
+    if (value !== current) changed = true;
+    values[field.name] = value;
+  }
+  return { ok: true, value: changed ? values : null };
+}
+
 /** Only the settings that differ from `base` (what the form started from). */
-export function overridesFrom(form: SettingsForm, base: AccountSettings, choices: readonly ExtraParamChoice[]): Checked<AccountOverrides> {
+export function overridesFrom(
+  form: SettingsForm,
+  base: AccountSettings,
+  choices: readonly ExtraParamChoice[],
+  urlParamFields: readonly UrlParamField[] = [],
+): Checked<AccountOverrides> {
   const o: AccountOverrides = {};
   const baseUrl = form.baseUrl.trim();
   const tokenUrl = form.tokenUrl.trim();
@@ -113,6 +173,17 @@ export function overridesFrom(form: SettingsForm, base: AccountSettings, choices
     const value = form[key].trim();
     if (value !== '' && value !== (base[key] ?? '')) o[key] = value;
   }
+  const urlParams = urlParamOverrides(form, base, urlParamFields);
+  if (!urlParams.ok) return urlParams;
+  if (urlParams.value !== null) o.urlParams = urlParams.value;
+  // Automatic is the absence of a choice: it can be kept, not chosen over a set one (the contract has no "unset").
+  if (form.basicEncoding !== '' && form.basicEncoding !== base.basicEncoding) o.basicEncoding = form.basicEncoding;
+  const timeout = parseSeconds(form.timeoutSeconds, TIMEOUT_SECONDS);
+  if (!timeout.ok) return timeout;
+  if (timeout.value !== null && timeout.value !== base.timeoutSeconds) o.timeoutSeconds = timeout.value;
+  const lifetime = parseSeconds(form.assumeLifetimeSeconds, ASSUME_LIFETIME_SECONDS);
+  if (!lifetime.ok) return { ...lifetime, field: 'assumeLifetimeSeconds' };
+  if (lifetime.value !== null && lifetime.value !== base.assumeLifetimeSeconds) o.assumeLifetimeSeconds = lifetime.value;
   return { ok: true, value: o };
 }
 

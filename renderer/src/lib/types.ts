@@ -8,6 +8,7 @@ export type AccountView = ChannelResult<'accounts:list'>[number];
 /** An account's effective, non-secret profile settings (a preset has the same fields). */
 export type AccountSettings = AccountView['settings'];
 export type ExtraParamChoice = ProviderSummary['extraParamChoices'][number];
+export type UrlParamField = ProviderSummary['urlParamFields'][number];
 export type AccountState = AccountView['state'];
 export type AccountStateKind = AccountState['kind'];
 export type SignInField = AccountView['signInFields'][number];

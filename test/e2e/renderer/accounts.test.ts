@@ -23,6 +23,7 @@ import {
   type SugarHandle,
   type TeamServerHandle,
 } from '../../fixtures/emulators/index.js';
+import { chooseService } from '../helpers/add-account.js';
 import { launchChromium } from '../helpers/browser.js';
 import type { PageGlobals } from '../helpers/page-globals.js';
 import { ensureRendererBuilt } from '../helpers/renderer-build.js';
@@ -79,7 +80,7 @@ describe('renderer through the web harness', () => {
   async function addAccount(form: NewAccountForm): Promise<Locator> {
     await page.getByRole('button', { name: 'Add account' }).click();
     const add = dialog('Add account');
-    await add.getByLabel('Provider').selectOption({ label: form.provider });
+    await chooseService(add, form.provider);
     await add.getByLabel('Account name').fill(form.name);
     await add.getByLabel('Base URL').fill(form.baseUrl);
     if (form.clientId !== undefined) await add.getByLabel('Client ID').fill(form.clientId);

@@ -13,6 +13,7 @@ import {
   type SugarHandle,
 } from '../../fixtures/emulators/index.js';
 import { deferred } from '../../fixtures/deferred.js';
+import { chooseService } from '../helpers/add-account.js';
 import { launchChromium } from '../helpers/browser.js';
 import type { PageGlobals } from '../helpers/page-globals.js';
 import { ensureRendererBuilt } from '../helpers/renderer-build.js';
@@ -296,14 +297,18 @@ describe('accounts list, dialogs and detail page', () => {
     await find('');
     await page.getByRole('button', { name: 'Add account' }).click();
     const add = dialog('Add account');
-    await add.getByLabel('Provider').waitFor();
+    await add.getByRole('list', { name: 'Services' }).waitFor();
+    const top = (await add.boundingBox())?.y;
+    await chooseService(add, 'Applixure');
     expect(await add.locator('form').getAttribute('novalidate')).not.toBeNull();
     expect(await add.locator('label', { hasText: 'Account name' }).textContent()).toContain('*');
-    await add.getByLabel('Provider').selectOption({ label: 'Applixure' });
-    const top = (await add.boundingBox())?.y;
-    await add.getByLabel('Provider').selectOption({ label: 'Saasu' });
-    await add.getByLabel('Provider').selectOption({ label: 'SugarCRM' });
-    expect((await add.boundingBox())?.y).toBe(top);
+    // Changing the service, back and forth, grows and shrinks the dialog downwards: its top stays put.
+    for (const label of ['Saasu', 'SugarCRM']) {
+      await add.getByRole('button', { name: 'Change service' }).click();
+      expect((await add.boundingBox())?.y).toBe(top);
+      await chooseService(add, label);
+      expect((await add.boundingBox())?.y).toBe(top);
+    }
 
     await add.getByRole('button', { name: 'Add account' }).click();
     await add.getByText('Choose a name for the account.').waitFor();

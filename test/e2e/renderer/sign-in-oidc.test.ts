@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { deferred, type Deferred } from '../../fixtures/deferred.js';
 import { startOpenIdProvider, type OpenIdProviderHandle } from '../../fixtures/openid-provider.js';
 import { approveDevice, loopbackOnly, signInAtProvider } from '../../integration/flows/support.js';
+import { chooseService } from '../helpers/add-account.js';
 import { launchChromium } from '../helpers/browser.js';
 import type { PageGlobals } from '../helpers/page-globals.js';
 import { ensureRendererBuilt } from '../helpers/renderer-build.js';
@@ -62,7 +63,7 @@ describe('signing in with the browser and with a code in the desktop UI', () => 
   it('adds an account from the issuer alone: the sign-in dialog offers the browser and a code', async () => {
     await page.getByRole('button', { name: 'Add account' }).click();
     const add = dialog('Add account');
-    await add.getByLabel('Provider').selectOption({ label: 'OpenID Connect (any OpenID Provider or RFC 8414 server)' });
+    await chooseService(add, 'OpenID Connect (any OpenID Provider or RFC 8414 server)');
     await add.getByLabel('Account name').fill('op');
     expect(await add.getByLabel('Base URL').count()).toBe(0);
     await add.getByLabel('Issuer').fill(op.issuer);

@@ -150,6 +150,13 @@ describe('isAllowedExternalUrl', () => {
     expect(isAllowedExternalUrl('https://datatracker.ietf.org/doc/html/rfc6749#section-5.2')).toBe(true);
   });
 
+  it('opens the page where each preset\'s service registers clients (the add form links there), and no other page of those hosts', () => {
+    expect(isAllowedExternalUrl('https://entra.microsoft.com/#view/Microsoft_AAD_RegisteredApps/ApplicationsListBlade')).toBe(true);
+    expect(isAllowedExternalUrl('https://console.cloud.google.com/apis/credentials')).toBe(true);
+    expect(isAllowedExternalUrl('https://www.keycloak.org/docs/latest/server_admin/#_oidc_clients')).toBe(true);
+    expect(isAllowedExternalUrl('https://console.cloud.google.com/billing')).toBe(false);
+  });
+
   it('refuses look-alike hosts, plain http, other schemes, credentials and garbage', () => {
     for (const url of [
       'https://github.com.evil.example/',

@@ -70,3 +70,64 @@ describe('choiceOptions()', () => {
     expect(choiceOptions(choices[0]!, 'custom').map((o) => o.value)).toEqual(['base', 'mobile', 'portal', 'custom']);
   });
 });
+
+describe('overridesFrom() with URL placeholders and the numeric settings', () => {
+  const realm = { name: 'realm', label: 'Realm', hint: '', suggestions: [], advanced: false };
+  const tenant = { name: 'tenant', label: 'Tenant', hint: '', suggestions: ['common'], advanced: false };
+  const withTenant = { ...base, urlParams: { tenant: 'common' } };
+
+  it('sends nothing when the placeholders keep their values', () => {
+    expect(overridesFrom(formFromSettings(withTenant, choices, [tenant]), withTenant, choices, [tenant])).toEqual({ ok: true, value: {} });
+  });
+
+  it('sends every placeholder value when one changed, since an account\'s values replace what it had as a whole', () => {
+    const both = { ...base, urlParams: { tenant: 'common', api: 'https://api.example.com' } };
+    const form = { ...formFromSettings(both, choices, [tenant]), urlParams: { tenant: ' contoso.onmicrosoft.com ' } };
+    expect(overridesFrom(form, both, choices, [tenant])).toEqual({
+      ok: true,
+      value: { urlParams: { tenant: 'contoso.onmicrosoft.com', api: 'https://api.example.com' } },
+    });
+  });
+
+  it('keeps a placeholder\'s current value when its field is emptied', () => {
+    const form = { ...formFromSettings(withTenant, choices, [tenant]), urlParams: { tenant: '' } };
+    expect(overridesFrom(form, withTenant, choices, [tenant])).toEqual({ ok: true, value: {} });
+  });
+
+  it('points an empty placeholder with no value to keep at its field', () => {
+    expect(overridesFrom(formFromSettings(base, choices, [realm]), base, choices, [realm])).toEqual({
+      ok: false,
+      field: 'urlParam.realm',
+      message: 'Enter the realm.',
+    });
+  });
+
+  it('sends the basic encoding, timeout and assumed lifetime when given', () => {
+    const form = { ...formFromSettings(base, choices), basicEncoding: 'raw' as const, timeoutSeconds: ' 45 ', assumeLifetimeSeconds: '28800' };
+    expect(overridesFrom(form, base, choices)).toEqual({ ok: true, value: { basicEncoding: 'raw', timeoutSeconds: 45, assumeLifetimeSeconds: 28800 } });
+  });
+
+  it('sends nothing for the numeric settings left as they were or emptied', () => {
+    const set = { ...base, timeoutSeconds: 45, assumeLifetimeSeconds: 3600, basicEncoding: 'form' as const };
+    expect(formFromSettings(set, choices)).toMatchObject({ timeoutSeconds: '45', assumeLifetimeSeconds: '3600', basicEncoding: 'form' });
+    expect(overridesFrom(formFromSettings(set, choices), set, choices)).toEqual({ ok: true, value: {} });
+    const emptied = { ...formFromSettings(set, choices), timeoutSeconds: '', assumeLifetimeSeconds: ' ', basicEncoding: '' as const };
+    expect(overridesFrom(emptied, set, choices)).toEqual({ ok: true, value: {} });
+  });
+
+  it.each(['0', '301', '1.5', '8h', '-5', '1e2'])('refuses the timeout %j by its field', (text) => {
+    expect(overridesFrom({ ...formFromSettings(base, choices), timeoutSeconds: text }, base, choices)).toEqual({
+      ok: false,
+      field: 'timeoutSeconds',
+      message: 'Enter whole seconds from 1 to 300.',
+    });
+  });
+
+  it.each(['59', '31536001', '8h'])('refuses the assumed lifetime %j by its field', (text) => {
+    expect(overridesFrom({ ...formFromSettings(base, choices), assumeLifetimeSeconds: text }, base, choices)).toEqual({
+      ok: false,
+      field: 'assumeLifetimeSeconds',
+      message: 'Enter whole seconds from 60 to 31,536,000.',
+    });
+  });
+});
