@@ -1,6 +1,5 @@
 // The IPC contract's handlers over the core: the same functions serve Electron's main process and the web harness.
 import type { z } from 'zod';
-import { listItemOf } from '../../../shared/accounts.js';
 import type { ErrorValue } from '../../../shared/errors.js';
 import { dispatch, type AuditRow, type clientViewSchema, type Handlers, type vaultStatusSchema } from '../../../shared/ipc.js';
 import { err, ok, type Result } from '../../../shared/result.js';
@@ -80,7 +79,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     });
   return {
     'providers:list': () => guard(() => ok(service.providers())),
-    'accounts:list': () => guard(() => ok(service.accounts().map(listItemOf))),
+    'accounts:list': () => guard(() => ok(service.accountList())),
     'accounts:get': (name) => guard(() => service.account(name)),
     'accounts:add': (input) => guard(() => service.addAccount(input)),
     'accounts:update': (name, patch) => guard(() => service.updateAccount(name, patch)),

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openAppCore, type AppCore } from '../../../../electron/core/bridge/app-core.js';
 import { passphraseProtector, TEST_SCRYPT } from '../../../../electron/core/vault/protectors/passphrase.js';
 import { accountListItemSchema } from '../../../../shared/ipc.js';
+import { SUGARCRM_DEFAULTS, startSugarCrm } from '../../../fixtures/emulators/index.js';
 import { makeTempDir } from '../vault/vault-test-helpers.js';
 
 let dataDir: string;
@@ -37,6 +38,23 @@ describe("the handlers' account reads", () => {
     if (!listed.ok || !got.ok) throw new Error('read failed');
     expect(got.value).toMatchObject(listed.value[0] ?? {});
     expect(got.value.settings.baseUrl).toBe('https://a.example.test');
+  });
+
+  it('accounts:list agrees with accounts:get for a signed-in account, identity from its token included', async () => {
+    const sugar = await startSugarCrm();
+    try {
+      const added = await core.handlers['accounts:add']({ name: 'sugar', provider: 'sugarcrm', overrides: { baseUrl: sugar.baseUrl } });
+      if (!added.ok) throw new Error(added.error.message);
+      const signed = await core.handlers['accounts:sign-in']('sugar', { username: SUGARCRM_DEFAULTS.username, password: SUGARCRM_DEFAULTS.password });
+      if (!signed.ok) throw new Error(signed.error.message);
+      const [listed, got] = await Promise.all([core.handlers['accounts:list'](), core.handlers['accounts:get']('sugar')]);
+      if (!listed.ok || !got.ok) throw new Error('read failed');
+      const item = listed.value.find((a) => a.name === 'sugar');
+      expect(item?.issuedAt).not.toBeNull();
+      expect(got.value).toMatchObject(item ?? { missing: true });
+    } finally {
+      await sugar.close();
+    }
   });
 
   it('accounts:get of a name no account has is not_found', async () => {
