@@ -127,6 +127,28 @@ export interface AccountView {
   readonly createdAt: number;
 }
 
+/** What the accounts list carries of each account (see `accounts:list` in shared/ipc.ts). */
+export type AccountListItem = Pick<
+  AccountView,
+  'name' | 'provider' | 'providerLabel' | 'state' | 'issuedAt' | 'expiresAt' | 'hasRefreshToken' | 'refreshExpiresAt' | 'identity' | 'signInFlows'
+>;
+
+/** The list's item for a whole view. */
+export function listItemOf(view: AccountView): AccountListItem {
+  return {
+    name: view.name,
+    provider: view.provider,
+    providerLabel: view.providerLabel,
+    state: view.state,
+    issuedAt: view.issuedAt,
+    expiresAt: view.expiresAt,
+    hasRefreshToken: view.hasRefreshToken,
+    refreshExpiresAt: view.refreshExpiresAt,
+    identity: view.identity,
+    signInFlows: view.signInFlows,
+  };
+}
+
 export interface EndpointsView {
   readonly issuer: string | null;
   readonly authorization: string | null;

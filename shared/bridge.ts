@@ -8,6 +8,7 @@ import type { Result } from './result.js';
 export interface TokenryBridge {
   providers(): Promise<ChannelResponse<'providers:list'>>;
   accounts(): Promise<ChannelResponse<'accounts:list'>>;
+  account(name: string): Promise<ChannelResponse<'accounts:get'>>;
   addAccount(input: ChannelArgs<'accounts:add'>[0]): Promise<ChannelResponse<'accounts:add'>>;
   updateAccount(name: string, patch: ChannelArgs<'accounts:update'>[1]): Promise<ChannelResponse<'accounts:update'>>;
   removeAccount(name: string): Promise<ChannelResponse<'accounts:remove'>>;
@@ -42,6 +43,7 @@ type EventMethods = 'onAccountState' | 'onAccountsChanged' | 'onAuditAppended' |
 export const BRIDGE_METHODS = {
   providers: 'providers:list',
   accounts: 'accounts:list',
+  account: 'accounts:get',
   addAccount: 'accounts:add',
   updateAccount: 'accounts:update',
   removeAccount: 'accounts:remove',

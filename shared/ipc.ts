@@ -144,6 +144,25 @@ export const accountViewSchema = z.object({
   createdAt: z.number(),
 });
 
+/**
+ * What the accounts list shows of each account: only what a row, the search, the filters and the
+ * sorts read. The list crosses the bridge in full at every load; the whole view (settings, endpoints,
+ * sign-in fields…) is a third of the size per account, so it is asked for one account at a time
+ * (`accounts:get`) by the screens and dialogs that show it.
+ */
+export const accountListItemSchema = accountViewSchema.pick({
+  name: true,
+  provider: true,
+  providerLabel: true,
+  state: true,
+  issuedAt: true,
+  expiresAt: true,
+  hasRefreshToken: true,
+  refreshExpiresAt: true,
+  identity: true,
+  signInFlows: true,
+});
+
 /** Profile fields a person may change on an account (the rest stay the preset's). */
 export const accountSettingsSchema = z
   .object({
@@ -294,8 +313,8 @@ const two = <A extends z.ZodType, B extends z.ZodType>(a: A, b: B) => z.tuple([a
 /** Request/response channels: renderer asks, main answers with a Result. */
 export const CHANNELS = {
   'providers:list': { args: none, result: z.array(providerSummarySchema) },
-  'accounts:list': { args: none, result: z.array(accountViewSchema) },
-  /** One account (`tokenry account show`). */
+  'accounts:list': { args: none, result: z.array(accountListItemSchema) },
+  /** One account's whole view (the list carries only what its rows show). */
   'accounts:get': { args: one(name), result: accountViewSchema },
   'accounts:add': { args: one(newAccountSchema), result: accountViewSchema },
   'accounts:update': { args: two(name, accountPatchSchema), result: accountViewSchema },

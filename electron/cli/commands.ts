@@ -323,9 +323,17 @@ const CORE_COMMANDS: readonly Command[] = [
     options: { json },
     positionals: [],
     async run(ctx, _args, values) {
-      const accounts = await withCore(ctx, 'tokenry account list', async (core) => unwrap(await core.call('accounts:list')));
-      if (values['json']) {
-        ctx.io.stdout.write(`${JSON.stringify(accounts, null, 2)}\n`);
+      const json = values['json'] === true;
+      const { accounts, views } = await withCore(ctx, 'tokenry account list', async (core) => {
+        const listed = unwrap(await core.call('accounts:list'));
+        // Scripts get each account's whole view, as `account show --json` gives it (the list carries only what rows show).
+        // One at a time: an owner answers a bounded number of requests at once per connection.
+        const whole: AccountView[] = [];
+        if (json) for (const a of listed) whole.push(unwrap(await core.call('accounts:get', a.name)));
+        return { accounts: listed, views: whole };
+      });
+      if (json) {
+        ctx.io.stdout.write(`${JSON.stringify(views, null, 2)}\n`);
       } else if (accounts.length === 0) {
         ctx.io.stdout.write('No accounts yet. Add one with: tokenry account add NAME --provider ID\n');
       } else {

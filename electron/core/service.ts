@@ -6,6 +6,7 @@ import type { AccountState } from '../../shared/account-state.js';
 import type {
   AccountIdentity,
   AccountPatch,
+  AccountListItem,
   AccountView,
   NewAccountInput,
   ProviderSummary,
@@ -28,7 +29,16 @@ import {
   type Account,
   type AccountsFile,
 } from './accounts/account-store.js';
-import { accountView, identityAfterSignIn, providerSummary, scopeList, tokenDetails, tokenView } from './accounts/account-views.js';
+import {
+  accountListItem,
+  accountView,
+  identityAfterSignIn,
+  providerSummary,
+  scopeList,
+  tokenDetails,
+  tokenView,
+  type AccountViewInput,
+} from './accounts/account-views.js';
 import { FLOWS, renewalFlows, signInFlow, signInFlowIds, type Flow, type FlowFacts, type FlowStart } from './flows/index.js';
 import { listenForRedirect, type RedirectListen } from './flows/redirect-listener.js';
 import type { OpenExternal } from './flows/system-browser.js';
@@ -158,6 +168,11 @@ export class TokenryService {
 
   accounts(): AccountView[] {
     return [...this.#sessions.values()].map((s) => this.#view(s));
+  }
+
+  /** The accounts list: per account, what a row shows (accountView's fields, without its URL work). */
+  accountList(): AccountListItem[] {
+    return [...this.#sessions.values()].map((s) => accountListItem(this.#viewInput(s)));
   }
 
   account(name: string): Result<AccountView, ErrorValue> {
@@ -582,7 +597,7 @@ export class TokenryService {
     return renewalFlows(this.#facts(session), this.#flows).length > 0;
   }
 
-  #view(session: AccountSession): AccountView {
+  #viewInput(session: AccountSession): AccountViewInput {
     let profile: ProviderProfile | null = null;
     try {
       profile = this.#profile(session.account);
@@ -590,7 +605,11 @@ export class TokenryService {
       // An unknown preset (a hand-edited file): the view says what it can.
     }
     const signInFlows = profile === null ? [] : signInFlowIds({ account: session.account, profile, record: session.record }, this.#flows);
-    return accountView({ account: session.account, profile, record: session.record, state: this.#engine.state(session), signInFlows });
+    return { account: session.account, profile, record: session.record, state: this.#engine.state(session), signInFlows };
+  }
+
+  #view(session: AccountSession): AccountView {
+    return accountView(this.#viewInput(session));
   }
 
   /**

@@ -144,12 +144,17 @@ async function bundleBridge(): Promise<string> {
   return file.text;
 }
 
-/** The built index.html with the bridge loaded first: a classic script runs before the deferred app module. */
+/**
+ * The built index.html with the bridge script at the end of its head. A classic script, it runs as
+ * soon as it has arrived, so it opens the socket (and asks for the accounts) while the app's code
+ * still loads; the app's module is deferred, so it runs after the bridge all the same. At the end,
+ * the app's scripts and styles are already being fetched when the parser waits for the bridge.
+ */
 function injectBridge(html: string): string {
   const tag = `<script src="${BRIDGE_PATH}"></script>`;
-  const at = html.indexOf('<script');
-  if (at !== -1) return `${html.slice(0, at)}${tag}\n    ${html.slice(at)}`;
-  return html.replace('</head>', `  ${tag}\n  </head>`);
+  const at = html.indexOf('</head>');
+  if (at !== -1) return `${html.slice(0, at)}  ${tag}\n  ${html.slice(at)}`;
+  return `${tag}\n${html}`;
 }
 
 const SECURITY_HEADERS = {

@@ -107,7 +107,14 @@ class HarnessConnection {
       const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
       const socket = new WebSocket(`${scheme}://${location.host}/ipc`);
       let ready = false;
-      socket.addEventListener('open', () => socket.send(JSON.stringify({ type: 'hello', secret: this.secret })));
+      // Calls follow the hello at once, without waiting for `ready`: the harness reads a socket's
+      // messages in order, so they arrive authenticated (or are refused with it), a round trip sooner.
+      socket.addEventListener('open', () => {
+        socket.send(JSON.stringify({ type: 'hello', secret: this.secret }));
+        this.socket = socket;
+        this.opening = null;
+        resolve(socket);
+      });
       socket.addEventListener('message', (message: MessageEvent<unknown>) => {
         if (typeof message.data !== 'string') return;
         let data: ServerMessage;
@@ -118,11 +125,8 @@ class HarnessConnection {
         }
         if (data.type === 'ready') {
           ready = true;
-          this.socket = socket;
-          this.opening = null;
           const reconnected = this.everConnected;
           this.everConnected = true;
-          resolve(socket);
           // Events may have been missed while disconnected: have the app reload what it shows.
           if (reconnected) this.emit('accounts:changed', null);
         } else if (data.type === 'result' && typeof data.id === 'number') {

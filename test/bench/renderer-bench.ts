@@ -65,7 +65,7 @@ const ms = (value: number): string => `${value.toFixed(1)} ms`;
 const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
 
 /** 1,000 accounts of four presets, signed in against the emulators; expiries spread under an hour so every countdown shows seconds. */
-async function buildDataDir(dataDir: string): Promise<() => Promise<void>> {
+export async function buildDataDir(dataDir: string): Promise<() => Promise<void>> {
   const [axosoft, sugar, saasu, applixure] = await Promise.all([startAxosoft(), startSugarCrm(), startSaasu(), startApplixure()]);
   const core = await openAppCore({
     dataDir,

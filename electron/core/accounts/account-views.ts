@@ -2,6 +2,7 @@
 import type { AccountState } from '../../../shared/account-state.js';
 import type {
   AccountIdentity,
+  AccountListItem,
   AccountSettingsView,
   AccountView,
   DiscoveryView,
@@ -228,6 +229,25 @@ export function accountView({ account, profile, record, state, signInFlows = [] 
     endpoints: endpointsView(profile, signInFlows.includes('browser')),
     discovery: account.discovery === undefined ? null : discoveryView(account.discovery),
     createdAt: account.createdAt,
+  };
+}
+
+/**
+ * What the accounts list carries of an account: the fields of `accountView` a row shows, without
+ * the URL work (token endpoint, endpoints, settings) that only the whole view needs.
+ */
+export function accountListItem({ account, profile, record, state, signInFlows = [] }: AccountViewInput): AccountListItem {
+  return {
+    name: account.name,
+    provider: account.provider,
+    providerLabel: profile?.label ?? account.provider,
+    state,
+    issuedAt: record?.issuedAt ?? null,
+    expiresAt: record?.expiresAt ?? null,
+    hasRefreshToken: record?.refreshToken != null,
+    refreshExpiresAt: record?.refreshExpiresAt ?? null,
+    identity: account.identity ?? (record === null ? null : identityFromRecord(record)),
+    signInFlows: [...signInFlows],
   };
 }
 

@@ -81,7 +81,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     });
   return {
     'providers:list': () => guard(() => ok(service.providers())),
-    'accounts:list': () => guard(() => ok(service.accounts())),
+    'accounts:list': () => guard(() => ok(service.accountList())),
     'accounts:get': (name) => guard(() => service.account(name)),
     'accounts:add': (input) => guard(() => service.addAccount(input)),
     'accounts:update': (name, patch) => guard(() => service.updateAccount(name, patch)),

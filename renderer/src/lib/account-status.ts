@@ -1,5 +1,5 @@
 // How each account state reads: one exhaustive switch over AccountState['kind'], and the line a row shows.
-import type { AccountState, AccountView } from './types.js';
+import type { AccountState, AccountListItem } from './types.js';
 import { formatTime, formatUntil } from './format.js';
 import { usableUntil } from './account-actions.js';
 
@@ -59,7 +59,7 @@ export function statusOf(state: AccountState): StatusView {
  * The status of an account as a row or detail page shows it: the state's reading, plus how long a
  * token that still works lasts when the account cannot renew it (needs sign-in, a failure).
  */
-export function accountStatus(account: AccountView, now: number): StatusView {
+export function accountStatus(account: AccountListItem, now: number): StatusView {
   const status = statusOf(account.state);
   if (account.state.kind !== 'needs_sign_in' && account.state.kind !== 'error') return status;
   const until = usableUntil(account, now);

@@ -4,7 +4,10 @@ import type { ErrorValue } from '../../../shared/errors.js';
 
 export type { ErrorValue };
 export type ProviderSummary = ChannelResult<'providers:list'>[number];
-export type AccountView = ChannelResult<'accounts:list'>[number];
+/** One account in full: the detail screen and the account dialogs (asked for one at a time). */
+export type AccountView = ChannelResult<'accounts:get'>;
+/** What the accounts list carries of each account: what a row, the search, the filters and the sorts read. */
+export type AccountListItem = ChannelResult<'accounts:list'>[number];
 /** An account's effective, non-secret profile settings (a preset has the same fields). */
 export type AccountSettings = AccountView['settings'];
 export type ExtraParamChoice = ProviderSummary['extraParamChoices'][number];

@@ -1,7 +1,9 @@
-// Accounts: the list with each one's live state, and every action on an account, over window.tokenry.
+// Accounts: the list with each one's live state, the whole view of the accounts a screen or dialog
+// shows, and every action on an account, over window.tokenry.
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { AccountPatch, AccountState, AccountView, ErrorValue, NewAccount, SignInInput, SignInProgress } from '../lib/types.js';
+import { listItemOf } from '../../../shared/accounts.js';
+import type { AccountListItem, AccountPatch, AccountState, AccountView, ErrorValue, NewAccount, SignInInput, SignInProgress } from '../lib/types.js';
 import { mark } from '../lib/perf.js';
 import { reconcile } from '../lib/reconcile.js';
 
@@ -10,10 +12,17 @@ const tokenOf = (state: AccountState): number | null | undefined =>
 
 export const useAccountsStore = defineStore('accounts', () => {
   /** Replaced, never mutated: each account object is immutable, so unchanged rows keep their props. */
-  const accounts = shallowRef<readonly AccountView[]>([]);
+  const accounts = shallowRef<readonly AccountListItem[]>([]);
   const loaded = ref(false);
   const loadError = shallowRef<ErrorValue | null>(null);
   const names = computed(() => accounts.value.map((a) => a.name));
+  /**
+   * The whole views of the accounts shown in full (a detail screen, a dialog), by name: the list
+   * carries only what its rows show, so these are asked for one at a time and kept current here.
+   */
+  const views = shallowRef<ReadonlyMap<string, AccountView>>(new Map());
+  /** How many screens and dialogs show each account in full: its view is kept while one does. */
+  const holders = new Map<string, number>();
   /** What each waiting browser or device sign-in asks of the person (the URL, the code), by account. */
   const signInProgress = shallowRef<Readonly<Record<string, SignInProgress>>>({});
 
@@ -31,6 +40,40 @@ export const useAccountsStore = defineStore('accounts', () => {
     accounts.value = reconcile(accounts.value, result.value);
     loadError.value = null;
     loaded.value = true;
+    // What the list does not carry may have changed too (settings, scopes, endpoints).
+    await Promise.all([...holders.keys()].map((name) => loadView(name)));
+  }
+
+  function setView(view: AccountView): void {
+    const next = new Map(views.value);
+    next.set(view.name, view);
+    views.value = next;
+  }
+
+  /** Asks for one account's whole view; its list item follows. */
+  async function loadView(name: string) {
+    const result = await window.tokenry.account(name);
+    if (result.ok) upsert(result.value);
+    return result;
+  }
+
+  /** Shows `name` in full: its view is asked for now and kept current until `releaseView(name)`. */
+  function holdView(name: string) {
+    holders.set(name, (holders.get(name) ?? 0) + 1);
+    return loadView(name);
+  }
+
+  function releaseView(name: string): void {
+    const count = (holders.get(name) ?? 0) - 1;
+    if (count > 0) {
+      holders.set(name, count);
+      return;
+    }
+    holders.delete(name);
+    if (!views.value.has(name)) return;
+    const next = new Map(views.value);
+    next.delete(name);
+    views.value = next;
   }
 
   /** Several changes in a burst (a renewal, a sign-in) cost one reload. */
@@ -42,14 +85,19 @@ export const useAccountsStore = defineStore('accounts', () => {
     }, delayMs);
   }
 
-  function find(name: string): AccountView | undefined {
+  function find(name: string): AccountListItem | undefined {
     return accounts.value.find((a) => a.name === name);
   }
 
+  /** A whole view the core just answered with: laid into the list, and kept when that account is shown in full. */
   function upsert(view: AccountView): void {
+    if (holders.has(view.name)) setView(view);
+    const item = listItemOf(view);
     const list = accounts.value;
     const i = list.findIndex((a) => a.name === view.name);
-    accounts.value = i === -1 ? [...list, view] : list.map((a, j) => (j === i ? view : a));
+    const before = list[i];
+    if (before !== undefined && JSON.stringify(before) === JSON.stringify(item)) return;
+    accounts.value = i === -1 ? [...list, item] : list.map((a, j) => (j === i ? item : a));
   }
 
   /** A state event: patch that one account; after a renewal ends, reload for its new expiry and scope. */
@@ -63,8 +111,10 @@ export const useAccountsStore = defineStore('accounts', () => {
     }
     if (JSON.stringify(account.state) === JSON.stringify(state)) return;
     const expiresAt = tokenOf(state);
-    const next: AccountView = { ...account, state, expiresAt: expiresAt === undefined ? account.expiresAt : expiresAt };
-    accounts.value = list.map((a, j) => (j === i ? next : a));
+    const patch = { state, expiresAt: expiresAt === undefined ? account.expiresAt : expiresAt };
+    accounts.value = list.map((a, j) => (j === i ? { ...account, ...patch } : a));
+    const view = views.value.get(name);
+    if (view !== undefined) setView({ ...view, ...patch });
     if (account.state.kind === 'refreshing' && state.kind !== 'refreshing') scheduleReload();
   }
 
@@ -99,7 +149,14 @@ export const useAccountsStore = defineStore('accounts', () => {
 
   async function remove(name: string) {
     const result = await window.tokenry.removeAccount(name);
-    if (result.ok) accounts.value = accounts.value.filter((a) => a.name !== name);
+    if (result.ok) {
+      accounts.value = accounts.value.filter((a) => a.name !== name);
+      if (views.value.has(name)) {
+        const next = new Map(views.value);
+        next.delete(name);
+        views.value = next;
+      }
+    }
     return result;
   }
 
@@ -146,8 +203,11 @@ export const useAccountsStore = defineStore('accounts', () => {
     loaded,
     loadError,
     names,
+    views,
     signInProgress,
     load,
+    holdView,
+    releaseView,
     listen,
     find,
     applyState,

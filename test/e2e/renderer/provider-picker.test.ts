@@ -329,7 +329,7 @@ describe('the add dialog\'s service picker', () => {
     // Nothing else the person left alone was written as an override (the core may add what discovery decided).
     expect(stored?.overrides).not.toHaveProperty('issuer');
     expect(stored?.overrides).not.toHaveProperty('assumeLifetimeSeconds');
-    const view = await stack.harness.core.handlers['accounts:list']();
-    expect(view.ok && view.value.find((a) => a.name === 'work')?.endpoints.issuer).toBe(`${entra.baseUrl}/${TENANT}/v2.0`);
+    const view = await stack.harness.core.handlers['accounts:get']('work');
+    expect(view.ok && view.value.endpoints.issuer).toBe(`${entra.baseUrl}/${TENANT}/v2.0`);
   });
 });
