@@ -162,6 +162,12 @@ describe('signing in to each everyday service from the desktop UI, against its e
     return (text ?? '').replace(/\s+/g, ' ').trim();
   }
 
+  /** The titles of the account page's panels whose content is wider than the panel. */
+  const overflowingPanels = (): Promise<string[]> =>
+    page
+      .locator('main .panel')
+      .evaluateAll((panels) => panels.filter((p) => p.scrollWidth > p.clientWidth).map((p) => p.querySelector('h3')?.textContent?.trim() ?? '?'));
+
   beforeAll(async () => {
     await ensureRendererBuilt();
     const started = await Promise.all(PRESETS.map(async (p) => [p.id, await p.start()] as const));
@@ -227,6 +233,8 @@ describe('signing in to each everyday service from the desktop UI, against its e
 
       await openDetails(preset.id);
       expect(await signedInAs()).toBe(preset.signedInAs);
+      // Long unbroken values (client ids, URLs) wrap inside their panel rather than spill over the next one.
+      expect(await overflowingPanels()).toEqual([]);
       await screenshot(page, `signed-in-${preset.id}`);
     });
 
