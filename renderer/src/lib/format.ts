@@ -65,10 +65,13 @@ export interface ScopeComparison {
  * Requested against granted scope. `null` granted means the provider did not say, which RFC 6749
  * §5.1 reads as "as requested"; `null` requested means the provider's default was asked for.
  */
-export function compareScopes(requested: readonly string[] | null, granted: readonly string[] | null): ScopeComparison | null {
+export function compareScopes(requested: readonly string[] | null, granted: readonly string[] | null, hasRefreshToken = false): ScopeComparison | null {
   if (requested === null || granted === null) return null;
   const want = new Set(requested);
   const got = new Set(granted);
+  // `offline_access` asks for a refresh token (OIDC Core §11), not for access; servers such as Entra ID never
+  // list it among the granted scopes. A refresh token that arrived is the grant.
+  if (hasRefreshToken) got.add('offline_access');
   return {
     both: requested.filter((s) => got.has(s)),
     missing: requested.filter((s) => !got.has(s)),
