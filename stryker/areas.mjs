@@ -1,0 +1,99 @@
+// Mutation-testing areas of the core: what each mutates, which tests may kill its mutants, and the score it must reach.
+// Read by stryker/<area>.config.mjs, stryker/vitest/<area>.config.ts and scripts/mutation/run-mutation.ts.
+
+/**
+ * @typedef {{ scope: string, files: string[], min: number | null }} Target
+ *   `files`: path prefixes (a folder ends with '/'); `min`: the mutation score to reach, or null to print only.
+ * @typedef {{ mutate: string[], tests: string[], exclude?: string[], targets: Target[] }} Area
+ */
+
+/** @type {Record<string, Area>} */
+export const AREAS = {
+  grants: {
+    mutate: ['electron/core/grants/**/*.ts', '!electron/core/grants/index.ts'],
+    // The emulators and the in-process OAuth servers exercise the same code the unit tests do, end to end.
+    // Glewlwyd is left out: a C server started per test file costs seconds for every mutant it covers.
+    tests: ['test/unit/core/grants/**/*.test.ts', 'test/integration/grants/**/*.test.ts'],
+    exclude: ['test/integration/grants/glewlwyd.test.ts'],
+    targets: [{ scope: 'grants/', files: ['electron/core/grants/'], min: 90 }],
+  },
+  providers: {
+    mutate: ['electron/core/providers/**/*.ts', '!electron/core/providers/index.ts'],
+    tests: ['test/unit/core/providers/**/*.test.ts', 'test/unit/core/flows/**/*.test.ts'],
+    targets: [{ scope: 'providers/', files: ['electron/core/providers/'], min: null }],
+  },
+  refresh: {
+    mutate: ['electron/core/refresh/**/*.ts'],
+    tests: ['test/unit/core/refresh/**/*.test.ts'],
+    targets: [{ scope: 'refresh/', files: ['electron/core/refresh/'], min: 90 }],
+  },
+  vault: {
+    mutate: ['electron/core/vault/**/*.ts', '!electron/core/vault/index.ts'],
+    // The random-kill test runs writers in child processes, which never see a mutant; the keyring test needs a
+    // Secret Service session of its own.
+    tests: ['test/unit/core/vault/**/*.test.ts'],
+    targets: [
+      { scope: 'vault/envelope', files: ['electron/core/vault/envelope.ts'], min: 90 },
+      { scope: 'vault/', files: ['electron/core/vault/'], min: null },
+    ],
+  },
+  loopback: {
+    mutate: ['electron/core/loopback/**/*.ts', '!electron/core/loopback/index.ts'],
+    // The CLI and browser tests run the server in child processes, which never see a mutant.
+    tests: [
+      'test/unit/core/loopback/**/*.test.ts',
+      'test/integration/loopback/loopback-server.test.ts',
+      'test/integration/loopback/loopback-single-flight.test.ts',
+    ],
+    targets: [
+      { scope: 'loopback/loopback-server', files: ['electron/core/loopback/loopback-server.ts'], min: 90 },
+      { scope: 'loopback/', files: ['electron/core/loopback/'], min: null },
+    ],
+  },
+  flows: {
+    // A glob, so that the flows being added (browser, device code) are mutated as soon as they land.
+    mutate: ['electron/core/flows/**/*.ts', '!electron/core/flows/index.ts'],
+    tests: ['test/unit/core/flows/**/*.test.ts', 'test/unit/core/service/**/*.test.ts'],
+    targets: [{ scope: 'flows/', files: ['electron/core/flows/'], min: null }],
+  },
+};
+
+export const AREA_NAMES = Object.keys(AREAS);
+
+/** Where an area's reports go (gitignored). */
+export const reportPath = (area, ext) => `reports/mutation/${area}.${ext}`;
+
+/**
+ * The Stryker configuration of one area.
+ * @param {string} area
+ */
+export function strykerConfig(area) {
+  const definition = AREAS[area];
+  if (!definition) throw new Error(`Unknown mutation area "${area}": one of ${AREA_NAMES.join(', ')}`);
+  return {
+    $schema: '../node_modules/@stryker-mutator/core/schema/stryker-schema.json',
+    testRunner: 'vitest',
+    plugins: ['@stryker-mutator/vitest-runner', new URL('./equivalent-mutants.mjs', import.meta.url).pathname],
+    vitest: { configFile: `stryker/vitest/${area}.config.ts` },
+    mutate: definition.mutate,
+    ignorers: ['tokenry-equivalent-mutants'],
+    // Each mutant runs only the tests that reached it in the first run.
+    coverageAnalysis: 'perTest',
+    // The machine has two cores shared with other work.
+    concurrency: 2,
+    timeoutMS: 10_000,
+    timeoutFactor: 2,
+    // Mutants whose code and tests did not change keep their last result (delete the file to start afresh).
+    incremental: true,
+    incrementalFile: reportPath(area, 'incremental.json'),
+    reporters: ['progress', 'clear-text', 'json', 'html'],
+    clearTextReporter: { allowColor: false, logTests: false, reportMutants: true, reportScoreTable: true },
+    jsonReporter: { fileName: reportPath(area, 'json') },
+    htmlReporter: { fileName: reportPath(area, 'html') },
+    tempDirName: `.stryker-tmp/${area}`,
+    cleanTempDir: 'always',
+    // Only what the core's tests need is copied into Stryker's sandbox.
+    ignorePatterns: ['/out', '/dist', '/release', '/test-results', '/reports', '/docs', '/build', '/renderer', '/.stryker-tmp', '/test/e2e'],
+    thresholds: { high: 90, low: 80, break: null },
+  };
+}

@@ -1,0 +1,14 @@
+// The project's Vitest configuration narrowed to one mutation area's tests (stryker/areas.mjs).
+import { defineConfig, type ViteUserConfig } from 'vitest/config';
+import projectConfig from '../../vitest.config.js';
+import { AREAS } from '../areas.mjs';
+
+export function areaVitestConfig(area: keyof typeof AREAS): ViteUserConfig {
+  const { tests, exclude = [] } = AREAS[area];
+  return defineConfig({
+    ...projectConfig,
+    // Paths in areas.mjs are relative to the project root, not to this folder.
+    root: new URL('../../', import.meta.url).pathname,
+    test: { ...projectConfig.test, include: tests, exclude: ['**/node_modules/**', ...exclude] },
+  });
+}
