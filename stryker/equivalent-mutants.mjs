@@ -1,33 +1,49 @@
 // A Stryker ignorer for the mutants no test can kill because they change nothing a caller can observe.
-// Each entry names a file, the exact source of the smallest node whose mutants are equivalent, and why.
-// Matching by source text (not line numbers) keeps an entry on its code while others edit the file;
-// scripts/mutation/run-mutation.ts warns about an entry that no longer matches anything.
+// Each entry (equivalent-mutants-list.mjs) names a file, the exact source of the node whose mutants are
+// equivalent, optionally which mutators, and why. Matching by source text (not line numbers) keeps an entry on
+// its code while others edit the file; scripts/mutation/run-mutation.ts warns about an entry that matches nothing.
 import { EQUIVALENT_MUTANTS } from './equivalent-mutants-list.mjs';
 
 const squash = (text) => text.replace(/\s+/g, ' ').trim();
 
-const byFile = new Map();
-for (const entry of EQUIVALENT_MUTANTS) {
-  const list = byFile.get(entry.file) ?? [];
-  list.push({ ...entry, code: squash(entry.code) });
-  byFile.set(entry.file, list);
-}
+const entriesFor = (filename) => {
+  const normalized = filename.replaceAll('\\', '/');
+  return EQUIVALENT_MUTANTS.filter((e) => normalized.endsWith(e.file)).map((e) => ({ ...e, code: squash(e.code) }));
+};
 
-/** @param {import('@babel/core').NodePath} path */
+const sourceOf = (file, node) => (node.start == null || node.end == null ? null : squash(file.code.slice(node.start, node.end)));
+
+/**
+ * Entries that name mutators become Stryker's own directive on the node's line, written onto the node before the
+ * instrumenter reaches it: `Stryker disable next-line <mutators>: <reason>` (a block comment, so that the
+ * instrumented code stays on one line). Entries without mutators ignore every mutant inside the node.
+ * @param {import('@babel/core').NodePath} path
+ */
 function shouldIgnore(path) {
   const file = path.hub?.file;
   const filename = file?.opts?.filename;
   if (typeof filename !== 'string') return undefined;
-  const normalized = filename.replaceAll('\\', '/');
-  for (const [suffix, entries] of byFile) {
-    if (!normalized.endsWith(suffix)) continue;
-    const { start, end } = path.node;
-    if (start == null || end == null) return undefined;
-    const source = squash(file.code.slice(start, end));
-    const hit = entries.find((e) => e.code === source);
-    if (hit) return `Equivalent: ${hit.reason}`;
+  const entries = entriesFor(filename);
+  if (entries.length === 0) return undefined;
+  if (path.isProgram()) {
+    const narrow = entries.filter((e) => e.mutators !== undefined);
+    if (narrow.length > 0) {
+      path.traverse({
+        enter(inner) {
+          const source = sourceOf(file, inner.node);
+          for (const entry of narrow) {
+            if (entry.code !== source) continue;
+            const directive = { type: 'CommentBlock', value: ` Stryker disable next-line ${entry.mutators.join(',')}: Equivalent: ${entry.reason} ` };
+            inner.node.leadingComments = [...(inner.node.leadingComments ?? []), directive];
+          }
+        },
+      });
+    }
+    return undefined;
   }
-  return undefined;
+  const source = sourceOf(file, path.node);
+  const hit = entries.find((e) => e.mutators === undefined && e.code === source);
+  return hit ? `Equivalent: ${hit.reason}` : undefined;
 }
 
 // The shape Stryker's declareValuePlugin(PluginKind.Ignore, ...) returns, written out so that this file needs

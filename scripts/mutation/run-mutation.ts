@@ -50,8 +50,10 @@ function summarize(area: string, seconds: number | null): AreaResult {
     const t = tally(mutants);
     lines.push(`${path.padEnd(50)} ${formatScore(t.score).padStart(6)} ${String(t.detected).padStart(7)} ${String(t.undetected).padStart(9)} ${String(t.ignored).padStart(8)}`);
   }
+  const definition = AREAS[area];
+  if (definition === undefined) return { area, ok: false, seconds };
   let ok = true;
-  for (const target of AREAS[area].targets) {
+  for (const target of definition.targets) {
     const t = tally(mutantsIn(report, target.files));
     const met = meetsTarget(t.score, target.min);
     ok &&= met;
@@ -59,7 +61,7 @@ function summarize(area: string, seconds: number | null): AreaResult {
     lines.push(`${met ? 'ok  ' : 'FAIL'} ${target.scope}: ${formatScore(t.score)}% (${goal})`);
   }
   for (const entry of EQUIVALENT_MUTANTS) {
-    if (!inScope(entry.file, AREAS[area].mutate.filter((g) => !g.startsWith('!')).map((g) => g.replace(/\*.*$/, '')))) continue;
+    if (!inScope(entry.file, definition.mutate.filter((g) => !g.startsWith('!')).map((g) => g.replace(/\*.*$/, '')))) continue;
     const used = mutantsIn(report, [entry.file]).some((m) => m.status === 'Ignored' && m.statusReason === `Equivalent: ${entry.reason}`);
     if (!used) lines.push(`warning: the equivalent-mutant entry for ${entry.file} (${entry.reason}) matched nothing: remove or update it`);
   }

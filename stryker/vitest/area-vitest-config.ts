@@ -3,8 +3,10 @@ import { defineConfig, type ViteUserConfig } from 'vitest/config';
 import projectConfig from '../../vitest.config.js';
 import { AREAS } from '../areas.mjs';
 
-export function areaVitestConfig(area: keyof typeof AREAS): ViteUserConfig {
-  const { tests, exclude = [] } = AREAS[area];
+export function areaVitestConfig(area: string): ViteUserConfig {
+  const definition = AREAS[area];
+  if (definition === undefined) throw new Error(`Unknown mutation area "${area}"`);
+  const { tests, exclude = [] } = definition;
   return defineConfig({
     ...projectConfig,
     // Paths in areas.mjs are relative to the project root, not to this folder.
