@@ -11,6 +11,14 @@ export function areaVitestConfig(area: string): ViteUserConfig {
     ...projectConfig,
     // Paths in areas.mjs are relative to the project root, not to this folder.
     root: new URL('../../', import.meta.url).pathname,
-    test: { ...projectConfig.test, include: tests, exclude: ['**/node_modules/**', ...exclude] },
+    test: {
+      ...projectConfig.test,
+      include: tests,
+      exclude: ['**/node_modules/**', ...exclude],
+      // A mutant that makes a test hang fails it in seconds rather than waiting out Stryker's timeout, which
+      // restarts the worker; these tests take milliseconds each.
+      testTimeout: 5_000,
+      hookTimeout: 20_000,
+    },
   });
 }

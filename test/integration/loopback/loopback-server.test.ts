@@ -1,7 +1,7 @@
 // The loopback token provider against a real service, vault and OAuth server: what it hands out and what it refuses.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TokenView } from '../../../shared/accounts.js';
 import type { ErrorValue } from '../../../shared/errors.js';
 import { err, ok, type Result } from '../../../shared/result.js';
@@ -209,11 +209,13 @@ describe('a token source without a synchronous cache', () => {
 
 describe('rate limiting failed authentication', () => {
   let limited: LoopbackServer;
-  beforeAll(async () => {
+  // A fresh server per test, its burst of failures spent: each test stands alone (and mutation testing can tell
+  // which test reached which code, as it cannot for requests made in a beforeAll).
+  beforeEach(async () => {
     limited = must(await startLoopbackServer({ service: world.service, clients: loopback.clients, audit: loopback.audit, port: 0, authRateLimit: { burst: 3, perSecond: 0.01 } }));
     for (let i = 0; i < 3; i++) await get(limited.port, token(), { key: newClientKey() });
   });
-  afterAll(async () => limited?.close());
+  afterEach(async () => limited?.close());
 
   it('answers 429 once the burst of failures is spent', async () => {
     expect((await get(limited.port, token(), { key: newClientKey() })).status).toBe(429);
