@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Account } from '../../../../electron/core/accounts/account-store.js';
 import { clientCredentialsFlow, FLOWS, passwordFlow, refreshFlow, renewalFlows, signInFlow, type FlowFacts } from '../../../../electron/core/flows/index.js';
+import { GrantError } from '../../../../electron/core/grants/grant-error.js';
 import type { TokenRecord } from '../../../../electron/core/grants/token-record.js';
+import type { GrantInput } from '../../../../electron/core/grants/token-request.js';
 import { resolveProfile } from '../../../../electron/core/providers/resolve-profile.js';
 import { testAccount, testRecord } from '../../../fixtures/accounts.js';
 
@@ -92,5 +94,102 @@ describe('renewalFlows()', () => {
 
   it('never renews by password: passwords are never stored', () => {
     expect(FLOWS.filter((f) => f.needs.length > 0).every((f) => !f.canRenew(facts('oauth2', { signInGrant: 'password' }, record('rt'))))).toBe(true);
+  });
+});
+
+describe('signInFlow() on what was typed', () => {
+  it('takes the password flow when only a one-time code was typed, so that it can say what else is missing', () => {
+    expect(chosen(facts('oauth2'), { otp: '123456' })).toBe('password');
+  });
+
+  it('takes the password flow when only a user name was typed', () => {
+    expect(chosen(facts('oauth2'), { username: 'u' })).toBe('password');
+  });
+
+  it('takes the only flow a client_credentials profile offers even when something was typed', () => {
+    expect(chosen(facts('applixure', { overrides: { baseUrl: 'https://a.example.test' } }), { username: 'u', password: 'p' })).toBe('client_credentials');
+  });
+
+  it('names the profile when it offers no way to sign in', () => {
+    const f = facts('oauth2', { overrides: { baseUrl: 'https://id.example.test', grants: ['refresh_token'] } });
+    const result = signInFlow(f, {});
+    expect(result.ok ? null : result.error).toEqual({
+      code: 'no_sign_in_flow',
+      kind: 'config',
+      message: `${f.profile.label} offers no way to sign in that Tokenry supports.`,
+    });
+  });
+
+  it('falls back to the first flow offered when none fits what was typed', () => {
+    const result = signInFlow(facts('oauth2'), {}, [passwordFlow]);
+    expect(result.ok ? result.value.id : result.error.code).toBe('password');
+  });
+});
+
+describe('passwordFlow.prepare() on what was typed', () => {
+  it('leaves out an empty one-time code', () => {
+    expect(passwordFlow.prepare(facts('saasu'), { username: 'u', password: 'p', otp: '' })).toEqual({ ok: true, value: { grant: 'password', username: 'u', password: 'p' } });
+  });
+
+  it('refuses an empty user name as missing', () => {
+    const result = passwordFlow.prepare(facts('oauth2'), { username: '', password: 'p' });
+    expect(result.ok ? null : result.error.message).toBe(`Signing in to ${facts('oauth2').profile.label} needs a username.`);
+  });
+
+  it('names both missing fields joined by "and a"', () => {
+    const result = passwordFlow.prepare(facts('oauth2'), {});
+    expect(result.ok ? null : result.error.message).toBe(`Signing in to ${facts('oauth2').profile.label} needs a username and a password.`);
+  });
+
+  it('is offered by a profile with the password grant only', () => {
+    expect([passwordFlow.offersSignIn(facts('oauth2')), passwordFlow.offersSignIn(facts('applixure', { overrides: { baseUrl: 'https://a.example.test' } }))]).toEqual([true, false]);
+  });
+});
+
+describe('refreshFlow', () => {
+  it('prepares a refresh_token grant with the record\'s refresh token', () => {
+    expect(refreshFlow.prepare(facts('oauth2', {}, record('rt-1')), {})).toEqual({ ok: true, value: { grant: 'refresh_token', refreshToken: 'rt-1' } });
+  });
+
+  it('asks for sign-in when the record holds no refresh token', () => {
+    expect(refreshFlow.prepare(facts('oauth2', {}, record(null)), {})).toEqual({
+      ok: false,
+      error: { code: 'needs_sign_in', kind: 'needs_sign_in', message: 'There is no refresh token to renew with.' },
+    });
+  });
+
+  it('cannot renew without a record, or where the profile has no refresh_token grant', () => {
+    const noRefreshGrant = facts('applixure', { overrides: { baseUrl: 'https://a.example.test' } }, record('rt'));
+    expect([refreshFlow.canRenew(facts('oauth2', {}, null)), refreshFlow.canRenew(noRefreshGrant)]).toEqual([false, false]);
+  });
+});
+
+describe('clientCredentialsFlow', () => {
+  it('prepares a client_credentials grant, asking nothing of the person', () => {
+    expect(clientCredentialsFlow.prepare(facts('oauth2'), {})).toEqual({ ok: true, value: { grant: 'client_credentials' } });
+  });
+
+  it('renews an account of a profile that can sign in no other way, even when it never said how it signed in', () => {
+    expect(clientCredentialsFlow.canRenew(facts('applixure', { overrides: { baseUrl: 'https://a.example.test' }, signInGrant: undefined }, null))).toBe(true);
+  });
+
+  it('is not offered by a profile without the client_credentials grant', () => {
+    expect(clientCredentialsFlow.offersSignIn(facts('teamserver', { overrides: { baseUrl: 'https://t.example.test' } }))).toBe(false);
+  });
+
+  it('cannot renew where the profile has no client_credentials grant, whatever the account says', () => {
+    expect(clientCredentialsFlow.canRenew(facts('teamserver', { overrides: { baseUrl: 'https://t.example.test' }, signInGrant: 'client_credentials' }, null))).toBe(false);
+  });
+});
+
+describe('Flow.run()', () => {
+  it.each(FLOWS.map((flow) => [flow.id, flow] as const))('%s runs its grant through the run it is given and returns its outcome', async (_, flow) => {
+    const f = facts('oauth2', {}, record('rt'));
+    const prepared = flow.prepare(f, { username: 'u', password: 'p' });
+    if (!prepared.ok) throw new Error(prepared.error.message);
+    const asked: GrantInput[] = [];
+    const outcome = { ok: false as const, error: new GrantError('unavailable', 'down') };
+    const result = await flow.run({ ...f, grant: async (input) => (asked.push(input), outcome) }, prepared.value);
+    expect({ asked, result }).toEqual({ asked: [prepared.value], result: outcome });
   });
 });
