@@ -1,12 +1,28 @@
 // Types of stryker/areas.mjs for the TypeScript that reads it (scripts/mutation, stryker/vitest).
 
-export interface Target {
+/** A mutation score to reach over some files; `min` null: printed only. */
+export interface ScoreTarget {
   readonly scope: string;
   /** Path prefixes relative to the project root; a folder ends with '/'. */
   readonly files: readonly string[];
-  /** The mutation score to reach, in percent; null to print only. */
   readonly min: number | null;
 }
+
+/** Lines of a file from the first containing `from` to the next containing `to`. */
+export interface Region {
+  readonly file: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** At most `maxSurvivors` surviving mutants in these regions. */
+export interface RegionTarget {
+  readonly scope: string;
+  readonly regions: readonly Region[];
+  readonly maxSurvivors: number;
+}
+
+export type Target = ScoreTarget | RegionTarget;
 
 export interface Area {
   readonly mutate: readonly string[];

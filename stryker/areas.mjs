@@ -1,13 +1,11 @@
 // Mutation-testing areas of the core: what each mutates, which tests may kill its mutants, and the score it must reach.
 // Read by stryker/<area>.config.mjs, stryker/vitest/<area>.config.ts and scripts/mutation/run-mutation.ts.
 
-/**
- * @typedef {{ scope: string, files: string[], min: number | null }} Target
- *   `files`: path prefixes (a folder ends with '/'); `min`: the mutation score to reach, or null to print only.
- * @typedef {{ mutate: string[], tests: string[], exclude?: string[], targets: Target[] }} Area
- */
+/** @typedef {import('./areas.d.mts').Area} Area */
 
 /** @type {Record<string, Area>} */
+const SERVER = 'electron/core/loopback/loopback-server.ts';
+
 export const AREAS = {
   grants: {
     mutate: ['electron/core/grants/**/*.ts'],
@@ -45,6 +43,18 @@ export const AREAS = {
     tests: ['test/unit/core/loopback/**/*.test.ts', 'test/integration/loopback/loopback-server.test.ts'],
     targets: [
       { scope: 'loopback/loopback-server', files: ['electron/core/loopback/loopback-server.ts'], min: 90 },
+      {
+        // Whatever a request sends, only a loopback Host, no Origin, no browser and a valid key get through.
+        scope: 'loopback Host/Origin/key checks',
+        regions: [
+          { file: SERVER, from: 'bind(port: number)', to: 'this.allowedHosts =' },
+          { file: SERVER, from: 'const raw = req.rawHeaders;', to: 'if (client === null) return this.refuseAuth(' },
+          { file: SERVER, from: '// RFC 6750 §3: a Bearer challenge', to: "'invalid_client_key'" },
+          { file: 'electron/core/loopback/client-keys.ts', from: 'export function bearerKey(', to: "return key === '' ? null : key;" },
+          { file: 'electron/core/loopback/client-store.ts', from: 'authenticate(key: string)', to: 'return entry.client;' },
+        ],
+        maxSurvivors: 0,
+      },
       { scope: 'loopback/', files: ['electron/core/loopback/'], min: null },
     ],
   },
@@ -72,10 +82,9 @@ export function strykerConfig(area) {
   return {
     $schema: '../node_modules/@stryker-mutator/core/schema/stryker-schema.json',
     testRunner: 'vitest',
-    plugins: ['@stryker-mutator/vitest-runner', new URL('./equivalent-mutants.mjs', import.meta.url).pathname],
+    plugins: ['@stryker-mutator/vitest-runner'],
     vitest: { configFile: `stryker/vitest/${area}.config.ts` },
     mutate: definition.mutate,
-    ignorers: ['tokenry-equivalent-mutants'],
     // Each mutant runs only the tests that reached it in the first run.
     coverageAnalysis: 'perTest',
     // The machine has two cores shared with other work.

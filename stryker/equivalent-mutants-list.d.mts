@@ -3,10 +3,12 @@
 export interface EquivalentMutant {
   /** Path of the source file, relative to the project root. */
   readonly file: string;
-  /** The exact source of the node (whitespace aside). */
-  readonly code: string;
-  /** Only these Stryker mutators on the node's line; all mutants inside the node when absent. */
-  readonly mutators?: readonly string[];
+  /** Text found on the mutant's first line. */
+  readonly line: string;
+  /** The mutated source, exactly. */
+  readonly original: string;
+  /** The replacement, exactly as Stryker reports it. */
+  readonly replacement: string;
   readonly reason: string;
 }
 

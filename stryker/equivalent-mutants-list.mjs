@@ -1,5 +1,57 @@
-// Mutants no test can kill, with why: only true equivalents (wording of a message or log line, a cache whose
-// removal changes nothing but speed). Every other survivor needs a test.
+// Surviving mutants that no test can kill because they change nothing a caller can observe, each with why.
+// Only true equivalents: a cache or a shortcut whose removal changes nothing but speed, a fallback for a value
+// that is always present. Every other survivor needs a test. scripts/mutation/run-mutation.ts counts a survivor
+// that matches an entry as equivalent (not in the score) and warns about an entry that matches nothing.
+//
+// An entry matches a mutant in `file` whose first line contains `line`, whose mutated source is `original`
+// and whose replacement is `replacement` (as Stryker prints them), so that it follows its code when lines move.
 
-/** @type {{ file: string, code: string, reason: string }[]} */
-export const EQUIVALENT_MUTANTS = [];
+const SERVER = 'electron/core/loopback/loopback-server.ts';
+const NOT_READ = 'Stryker was here!';
+
+/** @type {import('./equivalent-mutants-list.d.mts').EquivalentMutant[]} */
+export const EQUIVALENT_MUTANTS = [
+  // loopback/loopback-server.ts
+  { file: SERVER, line: "let host = '';", original: "''", replacement: `"${NOT_READ}"`, reason: 'host is read only when exactly one Host header was counted, which set it' },
+  { file: SERVER, line: "host = raw[i + 1] ?? '';", original: "''", replacement: `"${NOT_READ}"`, reason: "rawHeaders always pairs a name with a value" },
+  { file: SERVER, line: "parseRoute(req.url ?? '')", original: "''", replacement: `"${NOT_READ}"`, reason: 'a request reaching a server always has a url' },
+  {
+    file: SERVER,
+    line: 'const client = key === null ? null',
+    original: 'key === null',
+    replacement: 'false',
+    reason: 'authenticate() refuses what is not a well-formed key, null included (its pattern reads it as "null"), and missing_client_key is decided by key === null again',
+  },
+  { file: SERVER, line: "if (route.query !== '')", original: "route.query !== ''", replacement: 'true', reason: 'an empty query has no min_valid: the check only skips parsing it' },
+  { file: SERVER, line: "if (route.query !== '')", original: "''", replacement: `"${NOT_READ}"`, reason: 'an empty query has no min_valid: the check only skips parsing it' },
+  { file: SERVER, line: 'if (this.announced.size > 0)', original: 'this.announced.size > 0', replacement: 'true', reason: 'deleting from an empty map does nothing: the size check saves a lookup on the hot path' },
+  { file: SERVER, line: 'if (this.announced.size > 0)', original: 'this.announced.size > 0', replacement: 'this.announced.size >= 0', reason: 'deleting from an empty map does nothing: the size check saves a lookup on the hot path' },
+  { file: SERVER, line: 'if (body === undefined)', original: 'body === undefined', replacement: 'true', reason: 'the body cache only saves serialising a view again: JSON.stringify of the same view gives the same text' },
+  {
+    file: SERVER,
+    line: 'if (last !== undefined && now - last < ANNOUNCE_AGAIN_MS)',
+    original: 'last !== undefined',
+    replacement: 'true',
+    reason: 'with no last announcement, now - undefined is NaN and NaN < ANNOUNCE_AGAIN_MS is false: announced either way',
+  },
+  { file: SERVER, line: 'const path = q < 0 ? url', original: 'q < 0', replacement: 'q <= 0', reason: "a request target starts with '/', so '?' is never at index 0" },
+  { file: SERVER, line: "const query = q < 0 ? ''", original: 'q < 0', replacement: 'q <= 0', reason: "a request target starts with '/', so '?' is never at index 0" },
+  { file: SERVER, line: "const query = q < 0 ? ''", original: "''", replacement: `"${NOT_READ}"`, reason: 'any query but the empty one is parsed, and this text holds no min_valid' },
+  { file: SERVER, line: "decodeURIComponent(match[1] ?? '')", original: "''", replacement: `"${NOT_READ}"`, reason: "the pattern's one group always takes part in a match" },
+  { file: SERVER, line: "host: '127.0.0.1', exclusive: true", original: 'true', replacement: 'false', reason: 'exclusive only changes how cluster workers share a port, and Tokenry runs no cluster' },
+  // loopback/client-keys.ts and client-store.ts: shortcuts in front of a check that decides the same
+  {
+    file: 'electron/core/loopback/client-keys.ts',
+    line: 'authorization.length < 8',
+    original: 'authorization.length < 8',
+    replacement: 'false',
+    reason: "a shorter header fails the 'bearer ' test or leaves an empty key: the length check is a shortcut",
+  },
+  {
+    file: 'electron/core/loopback/client-store.ts',
+    line: 'if (!CLIENT_KEY_PATTERN.test(key)) return null;',
+    original: '!CLIENT_KEY_PATTERN.test(key)',
+    replacement: 'false',
+    reason: "a string without a key's shape hashes to nothing in the table: the pattern only spares the hash",
+  },
+];

@@ -4,14 +4,23 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { AREA_NAMES, AREAS, reportPath } from '../../stryker/areas.mjs';
+import { AREA_NAMES, AREAS, reportPath, type Area, type RegionTarget, type Target } from '../../stryker/areas.mjs';
 import { EQUIVALENT_MUTANTS } from '../../stryker/equivalent-mutants-list.mjs';
-import { formatScore, inScope, meetsTarget, mutantsIn, tally, type MutationReport } from './mutation-score.js';
+import {
+  formatScore,
+  inScope,
+  isUndetected,
+  meetsTarget,
+  regionLines,
+  scoreMutants,
+  tally,
+  type MutationReport,
+  type ScoredMutant,
+} from './mutation-score.js';
 
 interface AreaResult {
   readonly area: string;
   readonly ok: boolean;
-  readonly seconds: number | null;
 }
 
 const args = process.argv.slice(2);
@@ -28,6 +37,7 @@ const areas = requested.length > 0 ? requested : AREA_NAMES;
 const strykerPackage = createRequire(import.meta.url).resolve('@stryker-mutator/core/package.json');
 const strykerBin = join(dirname(strykerPackage), 'bin', 'stryker.js');
 
+/** Runs Stryker on one area; its run time in seconds, or null when it failed. */
 function runStryker(area: string): number | null {
   const started = Date.now();
   const run = spawnSync(process.execPath, [strykerBin, 'run', `stryker/${area}.config.mjs`], { stdio: 'inherit' });
@@ -38,45 +48,85 @@ function runStryker(area: string): number | null {
   return (Date.now() - started) / 1000;
 }
 
-function summarize(area: string, seconds: number | null): AreaResult {
+const isRegionTarget = (target: Target): target is RegionTarget => 'regions' in target;
+
+function where(m: ScoredMutant): string {
+  const { line, column } = m.mutant.location.start;
+  const original = m.original.split('\n')[0] ?? '';
+  return `${m.file}:${line}:${column} ${m.mutant.mutatorName}${m.mutant.static === true ? ' (static)' : ''}: ${original.slice(0, 80)} => ${String(m.mutant.replacement).slice(0, 80)}`;
+}
+
+/** Checks one target; lines to print and whether it was met. */
+function checkTarget(target: Target, report: MutationReport, scored: readonly ScoredMutant[]): { lines: string[]; met: boolean } {
+  if (isRegionTarget(target)) {
+    const lines: string[] = [];
+    const survivors: ScoredMutant[] = [];
+    let found = true;
+    for (const region of target.regions) {
+      const file = Object.entries(report.files).find(([path]) => inScope(path, [region.file]))?.[1];
+      const range = file === undefined ? null : regionLines(file.source, region.from, region.to);
+      if (range === null) {
+        found = false;
+        lines.push(`  the region "${region.from}" .. "${region.to}" is not in ${region.file}: update stryker/areas.mjs`);
+        continue;
+      }
+      survivors.push(
+        ...scored.filter((m) => inScope(m.file, [region.file]) && isUndetected(m) && m.mutant.location.start.line >= range.first && m.mutant.location.start.line <= range.last),
+      );
+    }
+    const met = found && survivors.length <= target.maxSurvivors;
+    return {
+      met,
+      lines: [`${met ? 'ok  ' : 'FAIL'} ${target.scope}: ${survivors.length} surviving (at most ${target.maxSurvivors})`, ...lines, ...survivors.map((m) => `  survived: ${where(m)}`)],
+    };
+  }
+  const t = tally(scored.filter((m) => inScope(m.file, target.files)));
+  const met = meetsTarget(t.score, target.min);
+  return { met, lines: [`${met ? 'ok  ' : 'FAIL'} ${target.scope}: ${formatScore(t.score)}% (${target.min === null ? 'no target' : `target ${target.min}%`})`] };
+}
+
+function summarize(area: string, definition: Area, seconds: number | null): AreaResult {
   const file = reportPath(area, 'json');
   if (!existsSync(file)) {
     console.error(`No report for the ${area} area at ${file}: run it first.`);
-    return { area, ok: false, seconds };
+    return { area, ok: false };
   }
   const report = JSON.parse(readFileSync(file, 'utf8')) as MutationReport;
-  const lines = [`\n== ${area}${seconds === null ? '' : ` (${Math.round(seconds)} s)`}`, 'file                                                score  killed  survived  ignored'];
-  for (const [path, { mutants }] of Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))) {
-    const t = tally(mutants);
-    lines.push(`${path.padEnd(50)} ${formatScore(t.score).padStart(6)} ${String(t.detected).padStart(7)} ${String(t.undetected).padStart(9)} ${String(t.ignored).padStart(8)}`);
+  const scored = scoreMutants(report, EQUIVALENT_MUTANTS);
+  const lines = [
+    `\n== ${area}${seconds === null ? '' : ` (${Math.round(seconds)} s)`}`,
+    `${'file'.padEnd(50)} ${'score'.padStart(6)} ${'killed'.padStart(7)} ${'survived'.padStart(9)} ${'equivalent'.padStart(11)}`,
+  ];
+  for (const path of Object.keys(report.files).sort()) {
+    const t = tally(scored.filter((m) => inScope(m.file, [path])));
+    lines.push(`${path.padEnd(50)} ${formatScore(t.score).padStart(6)} ${String(t.detected).padStart(7)} ${String(t.undetected).padStart(9)} ${String(t.equivalent).padStart(11)}`);
   }
-  const definition = AREAS[area];
-  if (definition === undefined) return { area, ok: false, seconds };
   let ok = true;
   for (const target of definition.targets) {
-    const t = tally(mutantsIn(report, target.files));
-    const met = meetsTarget(t.score, target.min);
+    const { lines: targetLines, met } = checkTarget(target, report, scored);
     ok &&= met;
-    const goal = target.min === null ? 'no target' : `target ${target.min}%`;
-    lines.push(`${met ? 'ok  ' : 'FAIL'} ${target.scope}: ${formatScore(t.score)}% (${goal})`);
+    lines.push(...targetLines);
   }
-  for (const entry of EQUIVALENT_MUTANTS) {
-    if (!inScope(entry.file, definition.mutate.filter((g) => !g.startsWith('!')).map((g) => g.replace(/\*.*$/, '')))) continue;
-    const used = mutantsIn(report, [entry.file]).some((m) => m.status === 'Ignored' && m.statusReason === `Equivalent: ${entry.reason}`);
-    if (!used) lines.push(`warning: the equivalent-mutant entry for ${entry.file} (${entry.reason}) matched nothing: remove or update it`);
+  const mutated = definition.mutate.filter((g) => !g.startsWith('!')).map((g) => g.replace(/\*.*$/, ''));
+  for (const entry of EQUIVALENT_MUTANTS.filter((e) => inScope(e.file, mutated))) {
+    if (!scored.some((m) => m.equivalent === entry)) {
+      lines.push(`warning: the equivalent-mutant entry "${entry.original}" => "${entry.replacement}" in ${entry.file} matched no survivor: remove or update it`);
+    }
   }
   console.log(lines.join('\n'));
-  return { area, ok, seconds };
+  return { area, ok };
 }
 
 const results: AreaResult[] = [];
 for (const area of areas) {
+  const definition = AREAS[area];
+  if (definition === undefined) continue;
   const seconds = reportOnly ? null : runStryker(area);
   if (!reportOnly && seconds === null) {
-    results.push({ area, ok: false, seconds });
+    results.push({ area, ok: false });
     continue;
   }
-  results.push(summarize(area, seconds));
+  results.push(summarize(area, definition, seconds));
 }
 
 const failed = results.filter((r) => !r.ok).map((r) => r.area);

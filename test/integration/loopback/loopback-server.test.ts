@@ -1,5 +1,6 @@
 // The loopback token provider against a real service, vault and OAuth server: what it hands out and what it refuses.
 import { readFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TokenView } from '../../../shared/accounts.js';
@@ -588,6 +589,12 @@ describe('against a scripted token source', () => {
     });
   });
 
+  it('tells the app about sign-in only when the account needs it, not for other failures', async () => {
+    answers['work'] = failing({ code: 'unavailable', kind: 'unavailable', message: 'down' });
+    await ask('work');
+    expect(announced).toEqual([]);
+  });
+
   it('stops telling a listener once it unsubscribed', async () => {
     const heard: string[] = [];
     scripted.onNeedsSignIn((name) => heard.push(name))();
@@ -617,6 +624,14 @@ describe('against a scripted token source', () => {
 });
 
 describe('starting and stopping', () => {
+  it('answers 409 without logging a failure when started without a needs-sign-in listener', async () => {
+    const logged: LogRecord[] = [];
+    const source: LoopbackTokenSource = { token: async () => err({ code: 'needs_sign_in', kind: 'needs_sign_in', message: 'sign in' }), accounts: () => [] };
+    const server = must(await startLoopbackServer({ service: source, clients: loopback.clients, audit: loopback.audit, port: 0, log: createLogger({ sinks: [(r) => logged.push(r)] }) }));
+    const answer = await get(server.port, token(), { key }).finally(() => server.close());
+    expect({ status: answer.status, logged: logged.length }).toEqual({ status: 409, logged: 0 });
+  });
+
   it('answers port_in_use (kind config) when the port is taken, naming it', async () => {
     const second = await startLoopbackServer({ service: world.service, clients: loopback.clients, audit: loopback.audit, port });
     expect(second).toEqual({
@@ -633,5 +648,100 @@ describe('starting and stopping', () => {
     await a;
     const [entry] = await readAudit(world.dataDir, { limit: 1 });
     expect({ account: entry?.account, outcome: entry?.outcome }).toEqual({ account: 'ghost', outcome: 'account_not_allowed' });
+  });
+});
+
+describe('what each refusal says', () => {
+  const described = async (answer: Promise<Answer>): Promise<string> => String((await answer).json()['error_description']);
+
+  it.each([
+    ['a foreign Host', () => get(port, token(), { key, headers: { Host: `evil.test:${port}` } }), 'Requests must name 127.0.0.1 or localhost with this port as Host (DNS rebinding is refused).'],
+    ['an Origin', () => get(port, token(), { key, headers: { Origin: 'null' } }), 'Requests from web pages are refused.'],
+    ['fetch metadata', () => get(port, token(), { key, headers: { 'Sec-Fetch-Site': 'none' } }), 'Requests from browsers are refused.'],
+    ['a POST', () => get(port, token(), { key, method: 'POST' }), 'Only GET is served.'],
+    ['an unknown key', () => get(port, token(), { key: newClientKey() }), 'The client key is not valid (unknown or revoked).'],
+    ['an unknown path', () => get(port, '/v2/secrets', { key }), 'No such endpoint: use /v1/accounts or /v1/accounts/{name}/token.'],
+    ['an invalid account name', () => get(port, `/v1/accounts/${encodeURIComponent('bad name!')}/token`, { key }), 'There is no account by that name.'],
+    ['an account the client may not use', () => get(port, token('work'), { key: narrowKey }), 'This client may not use the account "work".'],
+  ])('answers %s with a description of what is wrong', async (_, send, description) => {
+    expect(await described(send())).toBe(description);
+  });
+});
+
+describe('the request headers it reads', () => {
+  it('serves a request carrying another four-letter header (Date) besides Host', async () => {
+    const lines = [`GET ${token()} HTTP/1.1`, `Host: 127.0.0.1:${port}`, 'Date: Tue, 01 Jul 2025 10:00:00 GMT', `Authorization: Bearer ${key}`];
+    expect((await rawRequest(port, lines)).status).toBe(200);
+  });
+
+  it('serves a request carrying another thirteen-letter header (Cache-Control) after Authorization', async () => {
+    const lines = [`GET ${token()} HTTP/1.1`, `Host: 127.0.0.1:${port}`, `Authorization: Bearer ${key}`, 'Cache-Control: no-cache'];
+    expect((await rawRequest(port, lines)).status).toBe(200);
+  });
+
+  it('serves a request carrying another six-letter header (Accept)', async () => {
+    expect((await get(port, token(), { key, headers: { Accept: 'application/json' } })).status).toBe(200);
+  });
+
+  it('serves a request carrying another fourteen-letter header (Content-Length)', async () => {
+    const lines = [`GET ${token()} HTTP/1.1`, `Host: 127.0.0.1:${port}`, `Authorization: Bearer ${key}`, 'Content-Length: 0'];
+    expect((await rawRequest(port, lines)).status).toBe(200);
+  });
+
+  it('answers a one-character Bearer key as invalid, not missing', async () => {
+    expect((await get(port, token(), { headers: { Authorization: 'Bearer x' } })).json()['error']).toBe('invalid_client_key');
+  });
+
+  it('answers 404 for a token path under another prefix', async () => {
+    expect((await get(port, `/x${token()}`, { key })).status).toBe(404);
+  });
+
+  it('does not read min_valid from a path that merely contains one', async () => {
+    const answer = await get(port, '/v1/accounts/x&min_valid=junk/token', { key });
+    expect([answer.status, answer.json()['error']]).toEqual([404, 'not_found']);
+  });
+
+  it('does not answer on the IPv6 loopback address: it listens on 127.0.0.1 only', async () => {
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: '::1', port }, () => {
+        socket.destroy();
+        resolve(false);
+      });
+      socket.on('error', () => resolve(true));
+    });
+    expect(refused).toBe(true);
+  });
+});
+
+describe('the audit log, route by route', () => {
+  const last = async () => {
+    await loopback.audit.flush();
+    const [entry] = await loopback.audit.readAudit({ limit: 1 });
+    return { route: entry?.route, account: entry?.account, outcome: entry?.outcome };
+  };
+
+  it('records the account list as route accounts', async () => {
+    await get(port, '/v1/accounts', { key: narrowKey });
+    expect(await last()).toEqual({ route: 'accounts', account: null, outcome: 'ok' });
+  });
+
+  it('records an unknown path as route other', async () => {
+    await get(port, '/v2/secrets', { key });
+    expect(await last()).toEqual({ route: 'other', account: null, outcome: 'not_found' });
+  });
+
+  it('records a token request the service could not serve as route token, with its account', async () => {
+    await get(port, token('down'), { key });
+    expect(await last()).toEqual({ route: 'token', account: 'down', outcome: 'provider_unreachable' });
+  });
+
+  it('records a refused min_valid as route token, with its account', async () => {
+    await get(port, token('work', '?min_valid=-1'), { key });
+    expect(await last()).toEqual({ route: 'token', account: 'work', outcome: 'invalid_request' });
+  });
+
+  it('records a name that is not valid percent-encoding as route token, without an account', async () => {
+    await get(port, '/v1/accounts/%E0%A4%A/token', { key });
+    expect(await last()).toEqual({ route: 'token', account: null, outcome: 'not_found' });
   });
 });
