@@ -28,6 +28,8 @@ export interface Area {
   readonly mutate: readonly string[];
   readonly tests: string[];
   readonly exclude?: string[];
+  /** Leave static mutants out of the run (and of the score) unless TOKENRY_MUTATION_STATIC=1. */
+  readonly ignoreStatic?: boolean;
   readonly targets: readonly Target[];
 }
 

@@ -1,7 +1,6 @@
 // Mutation-testing areas of the core: what each mutates, which tests may kill its mutants, and the score it must reach.
 // Read by stryker/<area>.config.mjs, stryker/vitest/<area>.config.ts and scripts/mutation/run-mutation.ts.
 
-/** @typedef {import('./areas.d.mts').Area} Area */
 
 /** @type {Record<string, Area>} */
 const SERVER = 'electron/core/loopback/loopback-server.ts';
@@ -13,6 +12,10 @@ export const AREAS = {
     // servers) exercise the same code end to end but cost seconds to start, for every mutant their tests reach
     // and for each of the ~370 static mutants (module-level tables and patterns), which run every test.
     tests: ['test/unit/core/grants/**/*.test.ts', 'test/integration/grants/errors.test.ts'],
+    // ~370 of its mutants are static (module-level tables and patterns: redaction, refresh-failure wording, TLS
+    // codes): each would rerun every grants test, ~30 s apiece on a loaded two-core machine. They are left out
+    // unless asked for (npm run test:mutation grants -- --static); their tests are in the suite all the same.
+    ignoreStatic: true,
     targets: [{ scope: 'grants/', files: ['electron/core/grants/'], min: 90 }],
   },
   providers: {
@@ -87,6 +90,9 @@ export function strykerConfig(area) {
     mutate: definition.mutate,
     // Each mutant runs only the tests that reached it in the first run.
     coverageAnalysis: 'perTest',
+    // Static mutants (reached while modules load, or in a beforeAll) rerun every related test; an area may leave
+    // them out, which TOKENRY_MUTATION_STATIC=1 (run-mutation --static) overrides.
+    ignoreStatic: definition.ignoreStatic === true && process.env.TOKENRY_MUTATION_STATIC !== '1',
     // The machine has two cores shared with other work.
     concurrency: 2,
     timeoutMS: 10_000,

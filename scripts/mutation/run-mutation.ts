@@ -1,5 +1,6 @@
-// npm run test:mutation [area...] [--report-only]: runs Stryker over each core area in turn (stryker/areas.mjs),
-// prints each file's and each target's mutation score, and exits non-zero when a target is missed.
+// npm run test:mutation [area...] [--report-only] [--static]: runs Stryker over each core area in turn
+// (stryker/areas.mjs), prints each file's and each target's mutation score, and exits non-zero when a target is
+// missed. --static also runs the static mutants of areas that leave them out (slow).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -25,6 +26,7 @@ interface AreaResult {
 
 const args = process.argv.slice(2);
 const reportOnly = args.includes('--report-only');
+const withStatic = args.includes('--static');
 const requested = args.filter((a) => !a.startsWith('--'));
 const unknown = requested.filter((a) => !AREA_NAMES.includes(a));
 if (unknown.length > 0) {
@@ -40,7 +42,8 @@ const strykerBin = join(dirname(strykerPackage), 'bin', 'stryker.js');
 /** Runs Stryker on one area; its run time in seconds, or null when it failed. */
 function runStryker(area: string): number | null {
   const started = Date.now();
-  const run = spawnSync(process.execPath, [strykerBin, 'run', `stryker/${area}.config.mjs`], { stdio: 'inherit' });
+  const env = withStatic ? { ...process.env, TOKENRY_MUTATION_STATIC: '1' } : process.env;
+  const run = spawnSync(process.execPath, [strykerBin, 'run', `stryker/${area}.config.mjs`], { stdio: 'inherit', env });
   if (run.status !== 0) {
     console.error(`Stryker failed on the ${area} area (exit ${run.status ?? run.signal}).`);
     return null;
@@ -101,6 +104,8 @@ function summarize(area: string, definition: Area, seconds: number | null): Area
     const t = tally(scored.filter((m) => inScope(m.file, [path])));
     lines.push(`${path.padEnd(50)} ${formatScore(t.score).padStart(6)} ${String(t.detected).padStart(7)} ${String(t.undetected).padStart(9)} ${String(t.equivalent).padStart(11)}`);
   }
+  const staticLeftOut = scored.filter((m) => m.status === 'Ignored' && m.mutant.static === true).length;
+  if (staticLeftOut > 0) lines.push(`${staticLeftOut} static mutants were not run (npm run test:mutation ${area} -- --static runs them)`);
   let ok = true;
   for (const target of definition.targets) {
     const { lines: targetLines, met } = checkTarget(target, report, scored);
