@@ -1,6 +1,7 @@
-// npm run test:mutation [area...] [--report-only] [--static]: runs Stryker over each core area in turn
-// (stryker/areas.mjs), prints each file's and each target's mutation score, and exits non-zero when a target is
-// missed. --static also runs the static mutants of areas that leave them out (slow).
+// npm run test:mutation [area...] [--report-only] [--static] [--mutate=GLOB]: runs Stryker over each core area in
+// turn (stryker/areas.mjs), prints each file's and each target's mutation score, and exits non-zero when a target
+// is missed. --static also runs the static mutants of areas that leave them out (slow); --mutate narrows the run
+// to some files of the area (a target whose files were not mutated is then missed).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,6 +28,7 @@ interface AreaResult {
 const args = process.argv.slice(2);
 const reportOnly = args.includes('--report-only');
 const withStatic = args.includes('--static');
+const mutate = args.find((a) => a.startsWith('--mutate='))?.slice('--mutate='.length);
 const requested = args.filter((a) => !a.startsWith('--'));
 const unknown = requested.filter((a) => !AREA_NAMES.includes(a));
 if (unknown.length > 0) {
@@ -43,7 +45,8 @@ const strykerBin = join(dirname(strykerPackage), 'bin', 'stryker.js');
 function runStryker(area: string): number | null {
   const started = Date.now();
   const env = withStatic ? { ...process.env, TOKENRY_MUTATION_STATIC: '1' } : process.env;
-  const run = spawnSync(process.execPath, [strykerBin, 'run', `stryker/${area}.config.mjs`], { stdio: 'inherit', env });
+  const extra = mutate === undefined ? [] : ['--mutate', mutate];
+  const run = spawnSync(process.execPath, [strykerBin, 'run', `stryker/${area}.config.mjs`, ...extra], { stdio: 'inherit', env });
   if (run.status !== 0) {
     console.error(`Stryker failed on the ${area} area (exit ${run.status ?? run.signal}).`);
     return null;
