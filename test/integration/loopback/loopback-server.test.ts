@@ -9,6 +9,7 @@ import { err, ok, type Result } from '../../../shared/result.js';
 import { createLogger, type LogRecord } from '../../../electron/core/log/logger.js';
 import { newClientKey, readAudit, startLoopbackServer, type LoopbackServer } from '../../../electron/core/loopback/index.js';
 import type { LoopbackTokenSource } from '../../../electron/core/loopback/loopback-server.js';
+import { deferred } from '../../fixtures/deferred.js';
 import { FakeClock } from '../../fixtures/fake-clock.js';
 import { get, makeWorld, must, rawRequest, serve, type Answer, type Served, type World } from './support.js';
 
@@ -638,6 +639,46 @@ describe('starting and stopping', () => {
       ok: false,
       error: { code: 'port_in_use', kind: 'config', message: `Port ${port} on 127.0.0.1 is in use: is another Tokenry serving? Choose another with --port.` },
     });
+  });
+
+  it('lets a request in flight finish when it is closed', async () => {
+    const answer = deferred<Result<TokenView, ErrorValue>>();
+    let asked!: () => void;
+    const arrived = new Promise<void>((resolve) => (asked = resolve));
+    const source: LoopbackTokenSource = {
+      token: () => {
+        asked();
+        return answer.promise;
+      },
+      accounts: () => [],
+    };
+    const server = must(await startLoopbackServer({ service: source, clients: loopback.clients, audit: loopback.audit, port: 0 }));
+    const reply = get(server.port, token(), { key });
+    await arrived;
+    const closed = server.close();
+    answer.resolve(ok({ access_token: 'at-late', token_type: 'Bearer', expires_at: null, expires_in: null, scope: null }));
+    const [answered] = await Promise.all([reply, closed]);
+    expect([answered.status, answered.json()['access_token']]).toEqual([200, 'at-late']);
+  });
+
+  it('cuts a request still waiting for its token once the grace period after close() is over', async () => {
+    let asked!: () => void;
+    const arrived = new Promise<void>((resolve) => (asked = resolve));
+    const source: LoopbackTokenSource = {
+      token: () => {
+        asked();
+        return new Promise(() => undefined);
+      },
+      accounts: () => [],
+    };
+    const server = must(await startLoopbackServer({ service: source, clients: loopback.clients, audit: loopback.audit, port: 0 }));
+    const reply = get(server.port, token(), { key }).then(
+      () => 'answered',
+      () => 'cut',
+    );
+    await arrived;
+    await server.close();
+    expect(await reply).toBe('cut');
   });
 
   it('closes once, however often close() is called, and writes the audit log', async () => {
