@@ -39,6 +39,16 @@ export const EQUIVALENT_MUTANTS = [
   { file: SERVER, line: "const query = q < 0 ? ''", original: "''", replacement: `"${NOT_READ}"`, reason: 'any query but the empty one is parsed, and this text holds no min_valid' },
   { file: SERVER, line: "decodeURIComponent(match[1] ?? '')", original: "''", replacement: `"${NOT_READ}"`, reason: "the pattern's one group always takes part in a match" },
   { file: SERVER, line: "host: '127.0.0.1', exclusive: true", original: 'true', replacement: 'false', reason: 'exclusive only changes how cluster workers share a port, and Tokenry runs no cluster' },
+  { file: SERVER, line: "this.log.error('request failed'", original: "'request failed'", replacement: '""', reason: "a log line's wording; its cause is tested" },
+  { file: SERVER, line: "this.log.error('token request failed'", original: "'token request failed'", replacement: '""', reason: "a log line's wording; its account is tested" },
+  { file: SERVER, line: "this.log.warn('a needs-sign-in listener failed'", original: "'a needs-sign-in listener failed'", replacement: '""', reason: "a log line's wording; its account is tested" },
+  {
+    file: SERVER,
+    line: 'if (!res.headersSent) this.refuse(',
+    original: '!res.headersSent',
+    replacement: 'true',
+    reason: 'nothing writes an answer and then throws: fail() never sees sent headers, the branch is a guard',
+  },
   // loopback/client-keys.ts and client-store.ts: shortcuts in front of a check that decides the same
   {
     file: 'electron/core/loopback/client-keys.ts',

@@ -3,7 +3,7 @@
 // is missed. --static also runs the static mutants of areas that leave them out (slow); --mutate narrows the run
 // to some files of the area (a target whose files were not mutated is then missed).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { AREA_NAMES, AREAS, reportPath, type Area, type RegionTarget, type Target } from '../../stryker/areas.mjs';
@@ -41,8 +41,24 @@ const areas = requested.length > 0 ? requested : AREA_NAMES;
 const strykerPackage = createRequire(import.meta.url).resolve('@stryker-mutator/core/package.json');
 const strykerBin = join(dirname(strykerPackage), 'bin', 'stryker.js');
 
+/**
+ * Stryker's incremental mode reuses a survivor's result while no test that covers it was added; a static
+ * mutant has no per-test coverage, so its survival would be reused forever. Dropping static survivors from
+ * the incremental file makes the next run test them again (and plans a static mutant left out again).
+ */
+function forgetStaticSurvivors(area: string): void {
+  const file = reportPath(area, 'incremental.json');
+  if (!existsSync(file)) return;
+  const report = JSON.parse(readFileSync(file, 'utf8')) as { files: Record<string, { mutants: Array<{ static?: boolean; status: string }> }> };
+  for (const entry of Object.values(report.files)) {
+    entry.mutants = entry.mutants.filter((m) => m.static !== true || m.status === 'Killed' || m.status === 'Timeout');
+  }
+  writeFileSync(file, JSON.stringify(report));
+}
+
 /** Runs Stryker on one area; its run time in seconds, or null when it failed. */
 function runStryker(area: string): number | null {
+  forgetStaticSurvivors(area);
   const started = Date.now();
   const env = withStatic ? { ...process.env, TOKENRY_MUTATION_STATIC: '1' } : process.env;
   const extra = mutate === undefined ? [] : ['--mutate', mutate];

@@ -223,6 +223,10 @@ describe('rate limiting failed authentication', () => {
     expect((await get(limited.port, token(), { key: newClientKey() })).status).toBe(429);
   });
 
+  it('says why it refuses', async () => {
+    expect((await get(limited.port, token(), { key: newClientKey() })).json()['error_description']).toBe('Too many failed authentications: wait before trying again.');
+  });
+
   it('says when to retry with Retry-After', async () => {
     expect(Number((await get(limited.port, token(), { key: newClientKey() })).headers['retry-after'])).toBeGreaterThan(0);
   });
@@ -510,10 +514,14 @@ describe('against a scripted token source', () => {
     expect(logged.filter((r) => r.level === 'error').map((r) => r.fields['account'])).toEqual(['work']);
   });
 
-  it('answers 500 internal_error when serving the request throws, and logs it', async () => {
+  it('answers 500 internal_error when serving the request throws, and logs it with its cause', async () => {
     throwFromCache = true;
     const answer = await ask('work');
-    expect({ status: answer.status, error: answer.json()['error'], logged: logged.filter((r) => r.level === 'error').length }).toEqual({ status: 500, error: 'internal_error', logged: 1 });
+    expect({ status: answer.status, error: answer.json()['error'], causes: logged.filter((r) => r.level === 'error').map((r) => String(r.fields['cause'])) }).toEqual({
+      status: 500,
+      error: 'internal_error',
+      causes: [expect.stringContaining('cache broke')],
+    });
   });
 
   it('records a failed service call in the audit log as internal_error', async () => {
@@ -779,6 +787,26 @@ describe('the audit log, route by route', () => {
   it('records a refused min_valid as route token, with its account', async () => {
     await get(port, token('work', '?min_valid=-1'), { key });
     expect(await last()).toEqual({ route: 'token', account: 'work', outcome: 'invalid_request' });
+  });
+
+  it('records a request for an unknown path refused before authentication as route other', async () => {
+    await get(port, '/v2/secrets');
+    expect(await last()).toEqual({ route: 'other', account: null, outcome: 'missing_client_key' });
+  });
+
+  it('records a token request refused before authentication as route token, with its account', async () => {
+    await get(port, token('work'));
+    expect(await last()).toEqual({ route: 'token', account: 'work', outcome: 'missing_client_key' });
+  });
+
+  it('records a token request for an invalid name refused before authentication as route token, without an account', async () => {
+    await get(port, '/v1/accounts/%E0%A4%A/token');
+    expect(await last()).toEqual({ route: 'token', account: null, outcome: 'missing_client_key' });
+  });
+
+  it('records the account list refused before authentication as route accounts', async () => {
+    await get(port, '/v1/accounts');
+    expect(await last()).toEqual({ route: 'accounts', account: null, outcome: 'missing_client_key' });
   });
 
   it('records a name that is not valid percent-encoding as route token, without an account', async () => {
