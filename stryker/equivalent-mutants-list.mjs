@@ -49,6 +49,31 @@ export const EQUIVALENT_MUTANTS = [
     replacement: 'true',
     reason: 'nothing writes an answer and then throws: fail() never sees sent headers, the branch is a guard',
   },
+  // refresh/
+  { file: 'electron/core/refresh/clock.ts', line: 'handle.unref?.();', original: 'handle.unref?.()', replacement: 'handle.unref()', reason: "Node's setTimeout always returns a Timeout, which has unref()" },
+  {
+    file: 'electron/core/refresh/renewal-policy.ts',
+    line: 'if (delay !== null && (attempts >= policy.maxAttempts',
+    original: 'delay !== null',
+    replacement: 'true',
+    reason: 'when delay is already null, setting it to null again changes nothing',
+  },
+  { file: 'electron/core/refresh/refresh-engine.ts', line: "this.log.error('renewal failed'", original: "'renewal failed'", replacement: '""', reason: "a log line's wording; its fields are tested" },
+  { file: 'electron/core/refresh/refresh-engine.ts', line: "this.log.warn('a state listener failed'", original: "'a state listener failed'", replacement: '""', reason: "a log line's wording; its account is tested" },
+  {
+    file: 'electron/core/refresh/refresh-engine.ts',
+    line: 'if (!joining) {',
+    original: '!joining',
+    replacement: 'true',
+    reason: 'a caller joining a flight announces the same states again, and emit() drops a state already announced',
+  },
+  {
+    file: 'electron/core/refresh/refresh-engine.ts',
+    line: 'const notBefore = session.lastRenewedAt === null',
+    original: 'session.lastRenewedAt === null',
+    replacement: 'false',
+    reason: 'without a last renewal the bound becomes baseDelayMs after the epoch (null + n), long before any renewal time',
+  },
   // loopback/client-keys.ts and client-store.ts: shortcuts in front of a check that decides the same
   {
     file: 'electron/core/loopback/client-keys.ts',

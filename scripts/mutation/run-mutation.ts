@@ -1,11 +1,14 @@
-// npm run test:mutation [area...] [--report-only] [--static] [--mutate=GLOB]: runs Stryker over each core area in
-// turn (stryker/areas.mjs), prints each file's and each target's mutation score, and exits non-zero when a target
-// is missed. --static also runs the static mutants of areas that leave them out (slow); --mutate narrows the run
-// to some files of the area (a target whose files were not mutated is then missed).
+// npm run test:mutation [area...] [--report-only] [--recheck-static] [--static] [--mutate=GLOB]: runs Stryker over
+// each core area in turn (stryker/areas.mjs), prints each file's and each target's mutation score, and exits
+// non-zero when a target is missed. --static also runs the static mutants of areas that leave them out (slow);
+// --mutate narrows the run to some files of the area (a target whose files were not mutated is then missed);
+// --recheck-static only tests the last run's surviving static mutants again.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { AREA_NAMES, AREAS, reportPath, type Area, type RegionTarget, type Target } from '../../stryker/areas.mjs';
 import { EQUIVALENT_MUTANTS } from '../../stryker/equivalent-mutants-list.mjs';
 import {
@@ -28,6 +31,8 @@ interface AreaResult {
 const args = process.argv.slice(2);
 const reportOnly = args.includes('--report-only');
 const withStatic = args.includes('--static');
+/** Only tests the surviving static mutants of the last run again (see recheckStaticSurvivors). */
+const recheckOnly = args.includes('--recheck-static');
 const mutate = args.find((a) => a.startsWith('--mutate='))?.slice('--mutate='.length);
 const requested = args.filter((a) => !a.startsWith('--'));
 const unknown = requested.filter((a) => !AREA_NAMES.includes(a));
@@ -56,17 +61,77 @@ function forgetStaticSurvivors(area: string): void {
   writeFileSync(file, JSON.stringify(report));
 }
 
+type MutableReport = { files: Record<string, { mutants: Array<Record<string, unknown> & ReportMutantLike> }> };
+interface ReportMutantLike {
+  mutatorName: string;
+  replacement?: string;
+  status: string;
+  static?: boolean;
+  location: { start: { line: number; column: number }; end: { line: number; column: number } };
+}
+
+const mutantKey = (file: string, m: ReportMutantLike): string =>
+  `${file}:${m.location.start.line}:${m.location.start.column}:${m.location.end.line}:${m.location.end.column}:${m.mutatorName}:${m.replacement ?? ''}`;
+
+function strykerRun(config: string, env: NodeJS.ProcessEnv, extra: readonly string[] = []): boolean {
+  const run = spawnSync(process.execPath, [strykerBin, 'run', config, ...extra], { stdio: 'inherit', env });
+  if (run.status !== 0) console.error(`Stryker failed (${config}, exit ${run.status ?? run.signal}).`);
+  return run.status === 0;
+}
+
+/**
+ * Static mutants (reached while modules load) that survive a long run are tested again in a fresh Stryker
+ * process that mutates only their lines: in a long run a worker may hold a module loaded before the mutant
+ * was switched on, so a static mutant can survive a test that kills it. The fresh results replace theirs.
+ */
+function recheckStaticSurvivors(area: string, env: NodeJS.ProcessEnv): void {
+  const file = reportPath(area, 'json');
+  if (!existsSync(file)) return;
+  const report = JSON.parse(readFileSync(file, 'utf8')) as MutableReport;
+  const ranges = new Set<string>();
+  for (const [path, { mutants }] of Object.entries(report.files)) {
+    for (const m of mutants) {
+      if (m.static === true && (m.status === 'Survived' || m.status === 'NoCoverage')) ranges.add(`${path}:${m.location.start.line}-${m.location.end.line}`);
+    }
+  }
+  if (ranges.size === 0) return;
+  console.log(`\nTesting ${ranges.size} lines with surviving static mutants again in a fresh run...`);
+  const dir = mkdtempSync(join(tmpdir(), 'tokenry-mutation-'));
+  const recheck = reportPath(area, 'recheck.json');
+  const config = join(dir, `${area}.recheck.config.mjs`);
+  const areas = pathToFileURL(resolve('stryker/areas.mjs')).href;
+  writeFileSync(
+    config,
+    `import { strykerConfig } from ${JSON.stringify(areas)};\n` +
+      `export default { ...strykerConfig(${JSON.stringify(area)}), mutate: ${JSON.stringify([...ranges])}, ignoreStatic: false, incremental: false,` +
+      ` reporters: ['progress', 'json'], jsonReporter: { fileName: ${JSON.stringify(recheck)} }, tempDirName: '.stryker-tmp/${area}-recheck' };\n`,
+  );
+  try {
+    if (!strykerRun(config, env) || !existsSync(recheck)) return;
+    const fresh = JSON.parse(readFileSync(recheck, 'utf8')) as MutableReport;
+    const byKey = new Map<string, Record<string, unknown> & ReportMutantLike>();
+    for (const [path, { mutants }] of Object.entries(fresh.files)) for (const m of mutants) byKey.set(mutantKey(path, m), m);
+    for (const [path, entry] of Object.entries(report.files)) {
+      entry.mutants = entry.mutants.map((m) => {
+        const again = m.static === true && (m.status === 'Survived' || m.status === 'NoCoverage') ? byKey.get(mutantKey(path, m)) : undefined;
+        return again === undefined ? m : { ...m, status: again.status, statusReason: again['statusReason'], killedBy: again['killedBy'] };
+      });
+    }
+    writeFileSync(file, JSON.stringify(report));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(recheck, { force: true });
+  }
+}
+
 /** Runs Stryker on one area; its run time in seconds, or null when it failed. */
 function runStryker(area: string): number | null {
   forgetStaticSurvivors(area);
   const started = Date.now();
   const env = withStatic ? { ...process.env, TOKENRY_MUTATION_STATIC: '1' } : process.env;
   const extra = mutate === undefined ? [] : ['--mutate', mutate];
-  const run = spawnSync(process.execPath, [strykerBin, 'run', `stryker/${area}.config.mjs`, ...extra], { stdio: 'inherit', env });
-  if (run.status !== 0) {
-    console.error(`Stryker failed on the ${area} area (exit ${run.status ?? run.signal}).`);
-    return null;
-  }
+  if (!strykerRun(`stryker/${area}.config.mjs`, env, extra)) return null;
+  recheckStaticSurvivors(area, env);
   return (Date.now() - started) / 1000;
 }
 
@@ -145,8 +210,9 @@ const results: AreaResult[] = [];
 for (const area of areas) {
   const definition = AREAS[area];
   if (definition === undefined) continue;
-  const seconds = reportOnly ? null : runStryker(area);
-  if (!reportOnly && seconds === null) {
+  if (recheckOnly) recheckStaticSurvivors(area, withStatic ? { ...process.env, TOKENRY_MUTATION_STATIC: '1' } : process.env);
+  const seconds = reportOnly || recheckOnly ? null : runStryker(area);
+  if (!reportOnly && !recheckOnly && seconds === null) {
     results.push({ area, ok: false });
     continue;
   }

@@ -665,6 +665,28 @@ describe('RefreshEngine bookkeeping', () => {
     expect({ timers: clock.pendingTimers, nextAt: clock.nextTimerAt(), seen }).toEqual({ timers: 1, nextAt: T0 + 55 * MINUTE, seen: ['acme:valid'] });
   });
 
+  it('RefreshEngine.reschedule() of a stale session under a watched name leaves the watched one\'s timer as it was', () => {
+    const clock = new FakeClock(T0);
+    let draws = 0;
+    // Each draw of jitter differs, so re-arming the timer would move it.
+    const engine = new EngineUnderTest(clock, scripted(clock, [renewedFor(HOUR)]).renewer, settings(), () => (draws++ % 2 === 0 ? 0 : 0.5));
+    engine.track('acme', { record: token(T0, HOUR), canRenew: true });
+    const armed = clock.nextTimerAt();
+    engine.engine.reschedule(new AccountSession(account('acme'), { kind: 'ok', record: token(T0, HOUR) }));
+    expect(clock.nextTimerAt()).toBe(armed);
+  });
+
+  it('RefreshEngine.renew() of a stale session announces nothing for the watched one, even when its state has moved on', async () => {
+    const clock = new FakeClock(T0);
+    const engine = new EngineUnderTest(clock, scripted(clock, [renewedFor(HOUR)]).renewer, settings(), fixed(0));
+    const states = recordStates(engine, 'acme');
+    // Cannot renew: its only timer is at expiry, so nothing announces the moment it enters the lead time.
+    engine.track('acme', { record: token(T0, HOUR), canRenew: false });
+    await clock.advance(57 * MINUTE);
+    await engine.engine.renew(new AccountSession(account('acme'), { kind: 'ok', record: token(T0, HOUR) }));
+    expect(states.map((s) => s.kind)).toEqual(['valid']);
+  });
+
   it('RefreshEngine.renew() of a session it does not watch renews it without announcing anything', async () => {
     const clock = new FakeClock(T0);
     const engine = new EngineUnderTest(clock, scripted(clock, [renewedFor(HOUR)]).renewer, settings(), fixed(0));
