@@ -74,6 +74,22 @@ export const EQUIVALENT_MUTANTS = [
     replacement: 'false',
     reason: 'without a last renewal the bound becomes baseDelayMs after the epoch (null + n), long before any renewal time',
   },
+  // flows/
+  { file: 'electron/core/flows/password-flow.ts', line: 'canRenew: () => false', original: '() => false', replacement: '() => undefined', reason: 'callers only test canRenew() for truth, and undefined is as false' },
+  {
+    file: 'electron/core/flows/password-flow.ts',
+    line: 'if (missing.length > 0 || input.username === undefined',
+    original: 'input.username === undefined',
+    replacement: 'false',
+    reason: 'an undefined username is already counted as missing: the second test is there for the type checker',
+  },
+  {
+    file: 'electron/core/flows/password-flow.ts',
+    line: 'if (missing.length > 0 || input.username === undefined',
+    original: 'input.password === undefined',
+    replacement: 'false',
+    reason: 'an undefined password is already counted as missing: the second test is there for the type checker',
+  },
   // loopback/client-keys.ts and client-store.ts: shortcuts in front of a check that decides the same
   {
     file: 'electron/core/loopback/client-keys.ts',

@@ -193,3 +193,31 @@ describe('Flow.run()', () => {
     expect({ asked, result }).toEqual({ asked: [prepared.value], result: outcome });
   });
 });
+
+describe('the flow strategies', () => {
+  it('each says which grant it runs and what it needs from the person', () => {
+    expect(FLOWS.map((f) => ({ id: f.id, grant: f.grant, needs: f.needs }))).toEqual([
+      { id: 'refresh_token', grant: 'refresh_token', needs: [] },
+      { id: 'password', grant: 'password', needs: ['username', 'password', 'otp'] },
+      { id: 'client_credentials', grant: 'client_credentials', needs: [] },
+    ]);
+  });
+
+  it('takes the flow that asks for credentials when the person typed some, wherever it stands in the list', () => {
+    const result = signInFlow(facts('oauth2'), { username: 'u', password: 'p' }, [clientCredentialsFlow, passwordFlow]);
+    expect(result.ok ? result.value.id : result.error.code).toBe('password');
+  });
+
+  it('takes the password flow when only a password was typed', () => {
+    expect(chosen(facts('oauth2'), { password: 'p' })).toBe('password');
+  });
+
+  it('prepares no refresh for an account without a token record', () => {
+    const result = refreshFlow.prepare(facts('oauth2', {}, null), {});
+    expect(result.ok ? null : result.error.code).toBe('needs_sign_in');
+  });
+
+  it('does not renew by client grant an account that signed in with a password, even where the profile has no password grant now', () => {
+    expect(clientCredentialsFlow.canRenew(facts('applixure', { overrides: { baseUrl: 'https://a.example.test' }, signInGrant: 'password' }, null))).toBe(false);
+  });
+});
