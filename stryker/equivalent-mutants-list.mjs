@@ -37,6 +37,13 @@ export const EQUIVALENT_MUTANTS = [
   { file: SERVER, line: 'const path = q < 0 ? url', original: 'q < 0', replacement: 'q <= 0', reason: "a request target starts with '/', so '?' is never at index 0" },
   { file: SERVER, line: "const query = q < 0 ? ''", original: 'q < 0', replacement: 'q <= 0', reason: "a request target starts with '/', so '?' is never at index 0" },
   { file: SERVER, line: "const query = q < 0 ? ''", original: "''", replacement: `"${NOT_READ}"`, reason: 'any query but the empty one is parsed, and this text holds no min_valid' },
+  {
+    file: SERVER,
+    line: "const query = q < 0 ? ''",
+    original: 'q < 0',
+    replacement: 'false',
+    reason: "without a '?' the path would be read as the query, but min_valid= in a path sits in an account name the name check refuses first",
+  },
   { file: SERVER, line: "decodeURIComponent(match[1] ?? '')", original: "''", replacement: `"${NOT_READ}"`, reason: "the pattern's one group always takes part in a match" },
   { file: SERVER, line: "host: '127.0.0.1', exclusive: true", original: 'true', replacement: 'false', reason: 'exclusive only changes how cluster workers share a port, and Tokenry runs no cluster' },
   { file: SERVER, line: "this.log.error('request failed'", original: "'request failed'", replacement: '""', reason: "a log line's wording; its cause is tested" },

@@ -2,7 +2,7 @@
 // each core area in turn (stryker/areas.mjs), prints each file's and each target's mutation score, and exits
 // non-zero when a target is missed. --static also runs the static mutants of areas that leave them out (slow);
 // --mutate narrows the run to some files of the area (a target whose files were not mutated is then missed);
-// --recheck-static only tests the last run's surviving static mutants again.
+// --recheck-static only tests the last run's surviving static mutants again; --list lists the survivors.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -33,6 +33,8 @@ const reportOnly = args.includes('--report-only');
 const withStatic = args.includes('--static');
 /** Only tests the surviving static mutants of the last run again (see recheckStaticSurvivors). */
 const recheckOnly = args.includes('--recheck-static');
+/** Lists every surviving mutant that no entry explains, after the scores. */
+const listSurvivors = args.includes('--list');
 const mutate = args.find((a) => a.startsWith('--mutate='))?.slice('--mutate='.length);
 const requested = args.filter((a) => !a.startsWith('--'));
 const unknown = requested.filter((a) => !AREA_NAMES.includes(a));
@@ -188,6 +190,7 @@ function summarize(area: string, definition: Area, seconds: number | null): Area
     const t = tally(scored.filter((m) => inScope(m.file, [path])));
     lines.push(`${path.padEnd(50)} ${formatScore(t.score).padStart(6)} ${String(t.detected).padStart(7)} ${String(t.undetected).padStart(9)} ${String(t.equivalent).padStart(11)}`);
   }
+  if (listSurvivors) lines.push(...scored.filter(isUndetected).map((m) => `  survived: ${where(m)}`));
   const staticLeftOut = scored.filter((m) => m.status === 'Ignored' && m.mutant.static === true).length;
   if (staticLeftOut > 0) lines.push(`${staticLeftOut} static mutants were not run (npm run test:mutation ${area} -- --static runs them)`);
   let ok = true;
