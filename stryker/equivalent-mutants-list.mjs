@@ -8,6 +8,7 @@
 
 const SERVER = 'electron/core/loopback/loopback-server.ts';
 const NOT_READ = 'Stryker was here!';
+const ENVELOPE = 'electron/core/vault/envelope.ts';
 
 /** @type {import('./equivalent-mutants-list.d.mts').EquivalentMutant[]} */
 export const EQUIVALENT_MUTANTS = [
@@ -96,6 +97,47 @@ export const EQUIVALENT_MUTANTS = [
     original: 'input.password === undefined',
     replacement: 'false',
     reason: 'an undefined password is already counted as missing: the second test is there for the type checker',
+  },
+  // vault/envelope.ts
+  { file: ENVELOPE, line: '/^=+$/.test(s.slice(pad))', original: '/^=+$/', replacement: '/=+$/', reason: "the slice starts at the first '=', so anchoring it at the start changes nothing" },
+  {
+    file: ENVELOPE,
+    line: 'if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES || key.length',
+    original: 'tag.length !== TAG_BYTES',
+    replacement: 'false',
+    reason: 'the decipher is made with authTagLength 16, so setAuthTag() throws on any other tag length and openBox() resolves null all the same',
+  },
+  {
+    file: ENVELOPE,
+    line: 'if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES || key.length',
+    original: 'key.length !== DATA_KEY_BYTES',
+    replacement: 'false',
+    reason: 'createDecipheriv() throws on a key that is not 32 bytes, and openBox() resolves null all the same',
+  },
+  {
+    file: ENVELOPE,
+    line: "const decipher = createDecipheriv('aes-256-gcm'",
+    original: '{ authTagLength: TAG_BYTES }',
+    replacement: '{}',
+    reason: 'the guard before it refuses every tag that is not 16 bytes; the option is the second of two walls against truncated tags',
+  },
+  { file: ENVELOPE, line: "const cipher = createCipheriv('aes-256-gcm'", original: '{ authTagLength: TAG_BYTES }', replacement: '{}', reason: "GCM's default tag is 16 bytes" },
+  { file: ENVELOPE, line: '} catch {', original: '{\n    return null;\n  }', replacement: '{}', reason: 'text that is not JSON leaves parsed undefined, which the array check refuses next' },
+  {
+    file: ENVELOPE,
+    line: 'if (!Array.isArray(parsed) || parsed.length !== 2) return null;',
+    original: 'parsed.length !== 2',
+    replacement: 'false',
+    reason: 'an array of another length has a missing element (refused as not a string) or an extra one (refused as not the canonical spelling)',
+  },
+  { file: ENVELOPE, line: 'return Buffer.from(ENTRY_AAD_PREFIX + identityKey', original: "'utf8'", replacement: '""', reason: "Buffer.from() reads an empty encoding name as UTF-8, its default" },
+  { file: ENVELOPE, line: "Buffer.from(secret, 'utf8')", original: "'utf8'", replacement: '""', reason: "Buffer.from() reads an empty encoding name as UTF-8, its default" },
+  {
+    file: ENVELOPE,
+    line: 'return !/\\p{Surrogate}/u.test(s.replace(',
+    original: "''",
+    replacement: `"${NOT_READ}"`,
+    reason: 'valid pairs are only removed before looking for lone surrogates: any text without surrogates in their place does as well',
   },
   // loopback/client-keys.ts and client-store.ts: shortcuts in front of a check that decides the same
   {

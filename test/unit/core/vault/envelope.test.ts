@@ -1,4 +1,5 @@
 // Specification of the envelope primitives: AES-256-GCM boxes bound to their entry's identity.
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   base64Of,
@@ -12,6 +13,7 @@ import {
   parseIdentityKey,
   sealBox,
   sealSecret,
+  sealedBoxSchema,
   sealedBoxSchemaOf,
 } from '../../../../electron/core/vault/envelope.js';
 import { thrownCode } from './vault-test-helpers.js';
@@ -228,5 +230,53 @@ describe('sealedBoxSchemaOf() and base64Of()', () => {
 
   it('refuses text that is not base64', () => {
     expect(base64Of().safeParse('not base64!').success).toBe(false);
+  });
+});
+
+describe('openBox() on authentic boxes of another shape', () => {
+  const key = newDataKey();
+
+  /** A box that authenticates under `key` but was sealed with an IV of `ivBytes` bytes. */
+  function sealWithIv(ivBytes: number): { iv: string; ct: string; tag: string } {
+    const iv = randomBytes(ivBytes);
+    const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
+    const ct = Buffer.concat([cipher.update('x'), cipher.final()]);
+    return { iv: iv.toString('base64'), ct: ct.toString('base64'), tag: cipher.getAuthTag().toString('base64') };
+  }
+
+  it('resolves null for an authentic box sealed with a 128-bit IV: only 96-bit IVs are opened', () => {
+    expect(openBox(key, sealWithIv(16), Buffer.alloc(0))).toBeNull();
+  });
+
+  it('resolves null for an authentic box sealed with a 64-bit IV', () => {
+    expect(openBox(key, sealWithIv(8), Buffer.alloc(0))).toBeNull();
+  });
+});
+
+describe('isSealedBox() on values JSON never gives', () => {
+  const good = sealSecret(newDataKey(), 's', 'a', 'secret');
+
+  it('refuses a function carrying the three fields', () => {
+    expect(isSealedBox(Object.assign(() => undefined, good))).toBe(false);
+  });
+
+  it('refuses a ciphertext that is an empty array', () => {
+    expect(isSealedBox({ ...good, ct: [] })).toBe(false);
+  });
+
+  it('refuses a padded tag of 20 characters (13 bytes)', () => {
+    expect(isSealedBox({ ...good, tag: Buffer.alloc(13).toString('base64') })).toBe(false);
+  });
+});
+
+describe('sealedBoxSchema', () => {
+  it('says "not a sealed box" for a value that is not one', () => {
+    expect(sealedBoxSchema.safeParse({ iv: 'x' }).error?.issues[0]?.message).toBe('not a sealed box');
+  });
+});
+
+describe('parseIdentityKey() on array-like objects', () => {
+  it('parses an object with a length of 2 as no identity, without throwing', () => {
+    expect(parseIdentityKey('{"length":2,"0":"s","1":"a"}')).toBeNull();
   });
 });
