@@ -9,6 +9,7 @@
 const SERVER = 'electron/core/loopback/loopback-server.ts';
 const NOT_READ = 'Stryker was here!';
 const ENVELOPE = 'electron/core/vault/envelope.ts';
+const RETRY = 'electron/core/grants/retry.ts';
 
 /** @type {import('./equivalent-mutants-list.d.mts').EquivalentMutant[]} */
 export const EQUIVALENT_MUTANTS = [
@@ -97,6 +98,22 @@ export const EQUIVALENT_MUTANTS = [
     original: 'input.password === undefined',
     replacement: 'false',
     reason: 'an undefined password is already counted as missing: the second test is there for the type checker',
+  },
+  // grants/retry.ts
+  { file: RETRY, line: 'if (onAbort) signal.removeEventListener', original: 'onAbort', replacement: 'true', reason: 'the Promise executor runs at once, so onAbort is always set by then' },
+  {
+    file: RETRY,
+    line: "signal.addEventListener('abort', onAbort, { once: true });",
+    original: '{ once: true }',
+    replacement: '{}',
+    reason: 'the listener is removed in finally whether or not it fired, and rejecting a settled promise again does nothing',
+  },
+  {
+    file: RETRY,
+    line: "signal.addEventListener('abort', onAbort, { once: true });",
+    original: 'true',
+    replacement: 'false',
+    reason: 'the listener is removed in finally whether or not it fired, and rejecting a settled promise again does nothing',
   },
   // vault/envelope.ts
   { file: ENVELOPE, line: '/^=+$/.test(s.slice(pad))', original: '/^=+$/', replacement: '/=+$/', reason: "the slice starts at the first '=', so anchoring it at the start changes nothing" },
