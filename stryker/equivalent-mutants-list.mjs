@@ -99,6 +99,36 @@ export const EQUIVALENT_MUTANTS = [
     replacement: 'false',
     reason: 'an undefined password is already counted as missing: the second test is there for the type checker',
   },
+  // grants/client-auth.ts and token-request.ts
+  {
+    file: 'electron/core/grants/client-auth.ts',
+    line: '} else if (client.clientSecret === undefined && options.sendEmptySecret',
+    original: 'client.clientSecret === undefined',
+    replacement: 'true',
+    reason: 'the only other way here is an empty secret without sendEmptySecret, where the second operand is false anyway',
+  },
+  { file: 'electron/core/grants/client-auth.ts', line: "Buffer.from(pair, 'utf8')", original: "'utf8'", replacement: '""', reason: 'Buffer.from() reads an empty encoding name as UTF-8, its default' },
+  {
+    file: 'electron/core/grants/token-request.ts',
+    line: 'url.search = url.search ===',
+    original: 'url.search.slice(1)',
+    replacement: 'url.search',
+    reason: "the search setter drops one leading '?', so keeping it in the new value gives the same URL",
+  },
+  {
+    file: 'electron/core/grants/token-request.ts',
+    line: '...(clientId === undefined ? {} : { clientId }),',
+    original: 'clientId === undefined',
+    replacement: 'false',
+    reason: 'every reader of the credentials tests clientId against undefined or defaults it, so an undefined key reads as an absent one',
+  },
+  {
+    file: 'electron/core/grants/token-request.ts',
+    line: '...(client.clientSecret === undefined ? {} :',
+    original: 'client.clientSecret === undefined',
+    replacement: 'false',
+    reason: 'every reader of the credentials tests clientSecret against undefined or defaults it, so an undefined key reads as an absent one',
+  },
   // grants/retry.ts
   { file: RETRY, line: 'if (onAbort) signal.removeEventListener', original: 'onAbort', replacement: 'true', reason: 'the Promise executor runs at once, so onAbort is always set by then' },
   {

@@ -163,6 +163,11 @@ describe('buildTokenRequest() for ER/Studio Team Server (GET, query string)', ()
     });
   });
 
+  it('leaves the body and the content-type header out of a GET altogether, not merely undefined', () => {
+    const r = buildTokenRequest(ts, { grant: 'password', username: 'u', password: 'p' }, client);
+    expect({ request: Object.keys(r).includes('body'), headers: Object.keys(r.headers) }).toEqual({ request: false, headers: ['accept', 'user-agent'] });
+  });
+
   it('sends the refresh grant in the query with the client', () => {
     const r = buildTokenRequest(ts, { grant: 'refresh_token', refreshToken: 'bcd5a78c-9f0a-4ba6-9baa-5872e5acf7bb' }, client);
     expect(r.url).toBe(
