@@ -936,3 +936,24 @@ describe('processTokenResponse() redacts values under neutral names in an answer
     expect(error.message).not.toContain(sid);
   });
 });
+
+describe('processTokenResponse() on redirects and bare refusals', () => {
+  it('names a 302 answer a redirect, which a token endpoint must not send', () => {
+    expect(failure({ status: 302, headers: { location: 'https://login.example.com/' }, body: '' }).message).toBe(
+      'The token endpoint sent a redirect, which a token endpoint must not (HTTP 302)',
+    );
+  });
+
+  it('names a 300 answer a redirect too', () => {
+    expect(failure({ status: 300, headers: {}, body: '' }).message).toContain('a redirect');
+  });
+
+  it('reads a bare 401 with WWW-Authenticate as the client refused, with its status', () => {
+    const error = failure({ status: 401, headers: { 'www-authenticate': 'Basic realm="x"' }, body: '' });
+    expect({ message: error.message, status: error.status }).toEqual({ message: "The provider refused the client's credentials (HTTP 401).", status: 401 });
+  });
+
+  it('does not read a bare 403 with WWW-Authenticate as a refused client', () => {
+    expect(failure({ status: 403, headers: { 'www-authenticate': 'Basic realm="x"' }, body: '' }).message).not.toContain('(HTTP 401)');
+  });
+});
