@@ -1,8 +1,10 @@
 // Specifies the flow strategies: which one signs an account in, which can renew it unattended, what each needs.
 import { describe, expect, it } from 'vitest';
 import type { Account } from '../../../../electron/core/accounts/account-store.js';
-import { browserFlow, clientCredentialsFlow, deviceFlow, FLOWS, passwordFlow, refreshFlow, renewalFlows, signInFlow, signInFlowIds, type FlowFacts } from '../../../../electron/core/flows/index.js';
+import { browserFlow, clientCredentialsFlow, deviceFlow, FLOWS, passwordFlow, refreshFlow, renewalFlows, signInFlow, signInFlowIds, type FlowFacts, type FlowRun } from '../../../../electron/core/flows/index.js';
+import { GrantError } from '../../../../electron/core/grants/grant-error.js';
 import type { TokenRecord } from '../../../../electron/core/grants/token-record.js';
+import type { GrantInput } from '../../../../electron/core/grants/token-request.js';
 import { resolveProfile } from '../../../../electron/core/providers/resolve-profile.js';
 import { testAccount, testRecord } from '../../../fixtures/accounts.js';
 
@@ -144,5 +146,146 @@ describe('an account signed out on purpose', () => {
   it('is not renewed by its client credentials until it signs in again', () => {
     const f = facts('applixure', { overrides: { baseUrl: 'https://a.example.test' }, signInGrant: 'client_credentials', signedOut: true });
     expect(renewalFlows(f)).toEqual([]);
+  });
+});
+
+describe('signInFlow() on what was typed', () => {
+  it('takes the password flow when only a one-time code was typed, so that it can say what else is missing', () => {
+    expect(chosen(facts('oauth2'), { otp: '123456' })).toBe('password');
+  });
+
+  it('takes the password flow when only a user name was typed', () => {
+    expect(chosen(facts('oauth2'), { username: 'u' })).toBe('password');
+  });
+
+  it('takes the only flow a client_credentials profile offers even when something was typed', () => {
+    expect(chosen(facts('applixure', { overrides: { baseUrl: 'https://a.example.test' } }), { username: 'u', password: 'p' })).toBe('client_credentials');
+  });
+
+  it('names the profile when it offers no way to sign in', () => {
+    const f = facts('oauth2', { overrides: { baseUrl: 'https://id.example.test', grants: ['refresh_token'] } });
+    const result = signInFlow(f, {});
+    expect(result.ok ? null : result.error).toEqual({
+      code: 'no_sign_in_flow',
+      kind: 'config',
+      message: `${f.profile.label} offers no way to sign in that Tokenry supports.`,
+    });
+  });
+
+  it('falls back to the first flow offered when none fits what was typed', () => {
+    const result = signInFlow(facts('oauth2'), {}, [passwordFlow]);
+    expect(result.ok ? result.value.id : result.error.code).toBe('password');
+  });
+});
+
+describe('passwordFlow.prepare() on what was typed', () => {
+  it('leaves out an empty one-time code', () => {
+    expect(passwordFlow.prepare(facts('saasu'), { username: 'u', password: 'p', otp: '' })).toEqual({ ok: true, value: { kind: 'grant', input: { grant: 'password', username: 'u', password: 'p' } } });
+  });
+
+  it('refuses an empty user name as missing', () => {
+    const result = passwordFlow.prepare(facts('oauth2'), { username: '', password: 'p' });
+    expect(result.ok ? null : result.error.message).toBe(`Signing in to ${facts('oauth2').profile.label} needs a username.`);
+  });
+
+  it('names both missing fields joined by "and a"', () => {
+    const result = passwordFlow.prepare(facts('oauth2'), {});
+    expect(result.ok ? null : result.error.message).toBe(`Signing in to ${facts('oauth2').profile.label} needs a username and a password.`);
+  });
+
+  it('is offered by a profile with the password grant only', () => {
+    expect([passwordFlow.offersSignIn(facts('oauth2')), passwordFlow.offersSignIn(facts('applixure', { overrides: { baseUrl: 'https://a.example.test' } }))]).toEqual([true, false]);
+  });
+});
+
+describe('refreshFlow', () => {
+  it('prepares a refresh_token grant with the record\'s refresh token', () => {
+    expect(refreshFlow.prepare(facts('oauth2', {}, record('rt-1')), {})).toEqual({ ok: true, value: { kind: 'grant', input: { grant: 'refresh_token', refreshToken: 'rt-1' } } });
+  });
+
+  it('asks for sign-in when the record holds no refresh token', () => {
+    expect(refreshFlow.prepare(facts('oauth2', {}, record(null)), {})).toEqual({
+      ok: false,
+      error: { code: 'needs_sign_in', kind: 'needs_sign_in', message: 'There is no refresh token to renew with.' },
+    });
+  });
+
+  it('cannot renew without a record, or where the profile has no refresh_token grant', () => {
+    const noRefreshGrant = facts('applixure', { overrides: { baseUrl: 'https://a.example.test' } }, record('rt'));
+    expect([refreshFlow.canRenew(facts('oauth2', {}, null)), refreshFlow.canRenew(noRefreshGrant)]).toEqual([false, false]);
+  });
+});
+
+describe('clientCredentialsFlow', () => {
+  it('prepares a client_credentials grant, asking nothing of the person', () => {
+    expect(clientCredentialsFlow.prepare(facts('oauth2'), {})).toEqual({ ok: true, value: { kind: 'grant', input: { grant: 'client_credentials' } } });
+  });
+
+  it('renews an account of a profile that can sign in no other way, even when it never said how it signed in', () => {
+    expect(clientCredentialsFlow.canRenew(facts('applixure', { overrides: { baseUrl: 'https://a.example.test' }, signInGrant: undefined }, null))).toBe(true);
+  });
+
+  it('is not offered by a profile without the client_credentials grant', () => {
+    expect(clientCredentialsFlow.offersSignIn(facts('teamserver', { overrides: { baseUrl: 'https://t.example.test' } }))).toBe(false);
+  });
+
+  it('cannot renew where the profile has no client_credentials grant, whatever the account says', () => {
+    expect(clientCredentialsFlow.canRenew(facts('teamserver', { overrides: { baseUrl: 'https://t.example.test' }, signInGrant: 'client_credentials' }, null))).toBe(false);
+  });
+});
+
+describe('Flow.run()', () => {
+  // The grant flows; the browser and device flows run a listener or a poll first (test/integration/flows).
+  it.each([refreshFlow, passwordFlow, clientCredentialsFlow].map((flow) => [flow.id, flow] as const))('%s runs its grant through the run it is given and returns its outcome', async (_, flow) => {
+    const f = facts('oauth2', {}, record('rt'));
+    const prepared = flow.prepare(f, { username: 'u', password: 'p' });
+    if (!prepared.ok) throw new Error(prepared.error.message);
+    const asked: GrantInput[] = [];
+    const outcome = { ok: false as const, error: new GrantError('unavailable', 'down') };
+    // What only the browser and device flows use fails loudly if a grant flow ever reached for it.
+    const notHere = (what: string) => (): never => {
+      throw new Error(`a grant flow used ${what}`);
+    };
+    const run: FlowRun = {
+      ...f,
+      grant: async (input) => (asked.push(input), outcome),
+      client: {},
+      deps: { get fetch(): never { return notHere('fetch')(); } } as unknown as FlowRun['deps'],
+      progress: notHere('progress'),
+      openBrowser: notHere('openBrowser'),
+      listen: notHere('listen'),
+    };
+    const result = await flow.run(run, prepared.value);
+    expect({ asked, result }).toEqual({ asked: [prepared.value.kind === 'grant' ? prepared.value.input : null], result: outcome });
+  });
+});
+
+describe('the flow strategies', () => {
+  it('each says which grant it runs and what it needs from the person', () => {
+    expect(FLOWS.map((f) => ({ id: f.id, grant: f.grant, needs: f.needs }))).toEqual([
+      { id: 'refresh_token', grant: 'refresh_token', needs: [] },
+      { id: 'password', grant: 'password', needs: ['username', 'password', 'otp'] },
+      { id: 'browser', grant: 'authorization_code', needs: ['browser'] },
+      { id: 'device', grant: 'device_code', needs: ['device'] },
+      { id: 'client_credentials', grant: 'client_credentials', needs: [] },
+    ]);
+  });
+
+  it('takes the flow that asks for credentials when the person typed some, wherever it stands in the list', () => {
+    const result = signInFlow(facts('oauth2'), { username: 'u', password: 'p' }, [clientCredentialsFlow, passwordFlow]);
+    expect(result.ok ? result.value.id : result.error.code).toBe('password');
+  });
+
+  it('takes the password flow when only a password was typed', () => {
+    expect(chosen(facts('oauth2'), { password: 'p' })).toBe('password');
+  });
+
+  it('prepares no refresh for an account without a token record', () => {
+    const result = refreshFlow.prepare(facts('oauth2', {}, null), {});
+    expect(result.ok ? null : result.error.code).toBe('needs_sign_in');
+  });
+
+  it('does not renew by client grant an account that signed in with a password, even where the profile has no password grant now', () => {
+    expect(clientCredentialsFlow.canRenew(facts('applixure', { overrides: { baseUrl: 'https://a.example.test' }, signInGrant: 'password' }, null))).toBe(false);
   });
 });

@@ -126,3 +126,13 @@ describe('basicFormsDiffer()', () => {
     expect(basicFormsDiffer(client)).toBe(differ);
   });
 });
+
+describe('client authentication without a client id', () => {
+  it('basicAuth() sends an empty user-id before the colon when no client id is given', () => {
+    expect(decodeBasic(basicAuth('raw')({ clientSecret: 'shh' }, OPTIONS).headers['authorization'])).toBe(':shh');
+  });
+
+  it('noAuth() sends no client_id when the id is empty', () => {
+    expect(noAuth({ clientId: '' }, OPTIONS).params).toEqual([]);
+  });
+});

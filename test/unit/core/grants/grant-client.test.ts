@@ -1,7 +1,7 @@
 // Specifies requestToken() end to end against a real local server: Result values, retries on a fake clock, the Basic raw/form fallback.
 
-import { afterEach, describe, expect, it } from 'vitest';
-import { requestToken, type GrantDeps } from '../../../../electron/core/grants/grant-client.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { requestToken, systemGrantDeps, type GrantDeps } from '../../../../electron/core/grants/grant-client.js';
 import type { TokenRecord } from '../../../../electron/core/grants/token-record.js';
 import type { ProviderProfile } from '../../../../electron/core/providers/profile.js';
 import { resolveProfile } from '../../../../electron/core/providers/resolve-profile.js';
@@ -551,5 +551,93 @@ describe('requestToken() cancellation', () => {
     controller.abort();
     const result = await requestToken(oauth2(s.origin), password, { clientId: 'app', clientSecret: 'shh' }, { signal: controller.signal }, deps());
     expect({ calls: s.requests.length, code: result.ok ? 'ok' : result.error.code }).toEqual({ calls: 0, code: 'cancelled' });
+  });
+});
+
+describe('requestToken() says which Basic form was refused', () => {
+  const client = { clientId: 'my app', clientSecret: 's:cret' };
+
+  it('says the form-encoded credentials chosen for the account were refused, and suggests the raw form', async () => {
+    const s = await serve(onlyAuthorization('Basic nope'));
+    const result = await requestToken(oauth2(s.origin, { basicEncoding: 'form' }), password, client, {}, deps());
+    expect(result.ok ? '' : result.error.message).toContain(
+      'The HTTP Basic credentials were sent form-encoded (RFC 6749 §2.3.1), as chosen for this account; if the secret is right, try --basic-encoding raw.',
+    );
+  });
+
+  it('says both forms were refused when the fallback is refused too', async () => {
+    const s = await serve(onlyAuthorization('Basic nope'));
+    const result = await requestToken(oauth2(s.origin), password, client, {}, deps());
+    expect(result.ok ? '' : result.error.message).toMatch(/ Both the form-encoded and the raw HTTP Basic credentials were refused: check the client id and secret\.$/);
+  });
+
+  it('adds no Basic hint to a refusal of a client whose two forms are the same', async () => {
+    const s = await serve(onlyAuthorization('Basic nope'));
+    const result = await requestToken(oauth2(s.origin), password, { clientId: 'app', clientSecret: 'shh' }, {}, deps());
+    expect(result.ok ? '' : result.error.message).toBe('The provider refused the request (invalid_client, HTTP 401): Client authentication failed.');
+  });
+
+  it('learns the Basic form of a client whose id comes from the profile', async () => {
+    const s = await serve(onlyAuthorization(`Basic ${b64('preset app:s:cret')}`));
+    const result = await requestToken(oauth2(s.origin, { defaultClientId: 'preset app' }), password, { clientSecret: 's:cret' }, {}, deps());
+    expect(result.ok && result.value.basicEncoding).toBe('raw');
+  });
+
+  it('does not try the other form once the grant was cancelled', async () => {
+    const controller = new AbortController();
+    const s = await serve((_, res) => {
+      controller.abort();
+      sendJson(res, 401, { error: 'invalid_client' }, { 'www-authenticate': 'Basic' });
+    });
+    await requestToken(oauth2(s.origin), password, client, { signal: controller.signal }, deps());
+    expect(s.requests).toHaveLength(1);
+  });
+});
+
+describe('systemGrantDeps()', () => {
+  it('sleeps on a real timer, and ends the sleep at once when its signal aborts', async () => {
+    vi.useFakeTimers();
+    try {
+      const { sleep } = systemGrantDeps();
+      let woke = false;
+      const controller = new AbortController();
+      const sleeping = sleep(60_000, controller.signal).then(() => (woke = true));
+      await vi.advanceTimersByTimeAsync(59_999);
+      const before = woke;
+      controller.abort();
+      await sleeping;
+      expect({ before, woke, timers: vi.getTimerCount() }).toEqual({ before: false, woke: true, timers: 0 });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('sleeps the time asked without a signal', async () => {
+    vi.useFakeTimers();
+    try {
+      let woke = false;
+      const sleeping = systemGrantDeps().sleep(1_000).then(() => (woke = true));
+      await vi.advanceTimersByTimeAsync(999);
+      const before = woke;
+      await vi.advanceTimersByTimeAsync(1);
+      await sleeping;
+      expect([before, woke]).toEqual([false, true]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('reads the wall clock, a random number in [0, 1), and arms real timers', () => {
+    vi.useFakeTimers({ now: NOW });
+    try {
+      const d = systemGrantDeps();
+      const fired: number[] = [];
+      d.setTimer?.(() => fired.push(1), 10);
+      vi.advanceTimersByTime(10);
+      const r = d.random();
+      expect({ now: d.now(), random: r >= 0 && r < 1, fired }).toEqual({ now: NOW + 10, random: true, fired: [1] });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

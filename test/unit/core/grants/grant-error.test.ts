@@ -81,3 +81,63 @@ describe('GrantError.withHint()', () => {
     expect([error.message, error.code, error.status, error.grant]).toEqual(['Refused (HTTP 401). Check the secret.', 'invalid_client', 401, 'password']);
   });
 });
+
+describe('GrantError details', () => {
+  const full = new GrantError('provider_error', 'The provider refused the request (need_login, HTTP 400): log in', {
+    status: 400,
+    providerCode: 'need_login',
+    description: 'log in',
+    excerpt: 'need_login',
+    retryAfterMs: 2000,
+    attempts: 2,
+    unsent: true,
+    grant: 'refresh_token',
+    cause: new Error('inner'),
+  });
+
+  it('serialises the provider code and description with the rest', () => {
+    expect(full.toJSON()).toEqual({
+      code: 'provider_error',
+      kind: 'rejected',
+      message: 'The provider refused the request (need_login, HTTP 400): log in',
+      status: 400,
+      providerCode: 'need_login',
+      description: 'log in',
+      retryAfterMs: 2000,
+    });
+  });
+
+  it('keeps every detail, and its cause, in a copy with the number of attempts', () => {
+    const copy = full.withAttempts(3);
+    expect({ ...copy.toJSON(), excerpt: copy.excerpt, attempts: copy.attempts, unsent: copy.unsent, grant: copy.grant, cause: copy.cause }).toEqual({
+      ...full.toJSON(),
+      excerpt: 'need_login',
+      attempts: 3,
+      unsent: true,
+      grant: 'refresh_token',
+      cause: full.cause,
+    });
+  });
+
+  it('keeps every detail, the number of attempts included, in a copy with a hint', () => {
+    const hinted = full.withHint('Sign in again.');
+    expect({ ...hinted.toJSON(), excerpt: hinted.excerpt, attempts: hinted.attempts, unsent: hinted.unsent, grant: hinted.grant, cause: hinted.cause }).toEqual({
+      ...full.toJSON(),
+      message: 'The provider refused the request (need_login, HTTP 400): log in. Sign in again.',
+      excerpt: 'need_login',
+      attempts: 2,
+      unsent: true,
+      grant: 'refresh_token',
+      cause: full.cause,
+    });
+  });
+
+  it('does not double the full stop of a message that has one when adding a hint', () => {
+    expect(new GrantError('refused', 'Refused.').withHint('Check it.').message).toBe('Refused. Check it.');
+  });
+
+  it('has no cause, and was sent, when none is given', () => {
+    const bare = new GrantError('network', 'x');
+    expect({ hasCause: 'cause' in bare, unsent: bare.unsent, copyHasCause: 'cause' in bare.withAttempts(2) }).toEqual({ hasCause: false, unsent: false, copyHasCause: false });
+  });
+});

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   DEFAULT_MAX_BODY_BYTES,
   sendTokenRequest,
+  transportError,
   type FetchLike,
   type TransportOptions,
 } from '../../../../electron/core/grants/http-transport.js';
@@ -302,5 +303,91 @@ describe('sendTokenRequest() error messages', () => {
   it('name the endpoint without its query', async () => {
     const port = await closedPort();
     expect(await messageOf(`http://127.0.0.1:${port}`)).toContain(`http://127.0.0.1:${port}/api/oauth2/token: connection refused`);
+  });
+});
+
+describe('transportError()', () => {
+  const request = (grant: 'password' | 'refresh_token' | 'client_credentials'): TokenHttpRequest =>
+    buildTokenRequest(
+      resolveProfile('oauth2', { baseUrl: 'https://auth.example.com' }),
+      grant === 'password' ? { grant, username: 'u', password: PASSWORD } : grant === 'refresh_token' ? { grant, refreshToken: 'rt' } : { grant },
+      { clientId: 'app', clientSecret: 'shh' },
+    );
+  const failed = (code: string, depth = 0): Error => {
+    let error: Error = Object.assign(new Error('fetch failed'), { code });
+    for (let i = 0; i < depth; i++) error = new Error('wrapped', { cause: error });
+    return error;
+  };
+
+  it.each([
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+    'CERT_REVOKED',
+    'CERT_UNTRUSTED',
+    'ERR_SSL_WRONG_VERSION_NUMBER',
+    'ERR_SSL_SOMETHING_NEW',
+    'ERR_TLS_SOMETHING_NEW',
+  ])('takes %s as tls', (code) => {
+    expect(transportError(failed(code), request('password'), null).code).toBe('tls');
+  });
+
+  it('names the endpoint and the TLS code', () => {
+    expect(transportError(failed('CERT_HAS_EXPIRED'), request('password'), null).message).toBe('Could not reach the token endpoint https://auth.example.com/token: secure connection failed (CERT_HAS_EXPIRED).');
+  });
+
+  it.each(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT'])('marks %s as unsent', (code) => {
+    expect(transportError(failed(code), request('refresh_token'), null)).toMatchObject({ code: 'network', unsent: true });
+  });
+
+  it.each(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'])('does not mark %s as unsent: the request may have arrived', (code) => {
+    expect(transportError(failed(code), request('refresh_token'), null)).toMatchObject({ code: 'network', unsent: false });
+  });
+
+  it('finds the code four causes deep', () => {
+    expect(transportError(failed('ECONNREFUSED', 4), request('password'), null).unsent).toBe(true);
+  });
+
+  it('stops looking for a code five causes deep', () => {
+    expect(transportError(failed('ECONNREFUSED', 5), request('password'), null).unsent).toBe(false);
+  });
+
+  it('names the code of a network failure', () => {
+    expect(transportError(failed('ECONNRESET'), request('password'), null).message).toBe('Could not reach the token endpoint https://auth.example.com/token: connection reset (ECONNRESET).');
+  });
+
+  it('says "unknown error" for a failure that is not an Error and has no code', () => {
+    expect(transportError('boom', request('password'), null).message).toBe('Could not reach the token endpoint https://auth.example.com/token: connection failed (unknown error).');
+  });
+
+  it('says the timeout in seconds with one decimal', () => {
+    expect(transportError(new Error('aborted'), request('client_credentials'), 'timeout', 1_540).message).toBe(
+      'The token endpoint https://auth.example.com/token did not answer within 1.5 s. The provider may be overloaded; try again later.',
+    );
+  });
+
+  it('says a timed-out password grant was not sent again, and why', () => {
+    expect(transportError(new Error('aborted'), request('password'), 'timeout', 30_000).message).toBe(
+      'The token endpoint https://auth.example.com/token did not answer within 30 s. The sign-in was not sent again, so that a slow provider does not count it twice towards a lockout; try again.',
+    );
+  });
+
+  it('says a timed-out refresh was not sent again, and what to do', () => {
+    expect(transportError(new Error('aborted'), request('refresh_token'), 'timeout').message).toContain('The refresh token was not sent again');
+  });
+
+  it('names the grant of a failure for the retry rules', () => {
+    expect([transportError(failed('ECONNRESET'), request('refresh_token'), null).grant, transportError(new Error('x'), request('password'), 'cancelled').grant]).toEqual([
+      'refresh_token',
+      'password',
+    ]);
+  });
+
+  it('says a cancelled request was cancelled, naming the endpoint', () => {
+    expect(transportError(new Error('aborted'), request('password'), 'cancelled').message).toBe('The request to the token endpoint https://auth.example.com/token was cancelled.');
   });
 });

@@ -1,7 +1,7 @@
 // Specifies redaction: known secrets in any encoding, secret-named fields, token-like strings, short bounded excerpts.
 
 import { describe, expect, it } from 'vitest';
-import { redact, safeDescription, safeExcerpt } from '../../../../electron/core/grants/redact.js';
+import { firstSafeLine, redact, safeDescription, safeExcerpt } from '../../../../electron/core/grants/redact.js';
 
 describe('redact()', () => {
   it('removes a known secret', () => {
@@ -155,5 +155,147 @@ describe('redact() redacts secrets, not text (issue 11 item 6)', () => {
 
   it('always removes a short password under a known field name', () => {
     expect(redact('grant_type=password&password=p&scope=read', ['p'])).toBe('grant_type=password&password=[redacted]&scope=read');
+  });
+});
+
+describe('redact() at its boundaries', () => {
+  it('keeps a run of 23 token characters', () => {
+    expect(redact('id 0123456789abcdef0123456 ok')).toBe('id 0123456789abcdef0123456 ok');
+  });
+
+  it('removes a run of 24 token characters', () => {
+    expect(redact('id 0123456789abcdef01234567 ok')).toBe('id [redacted] ok');
+  });
+
+  it('keeps a path segment of 23 characters and removes one of 24', () => {
+    expect(redact('/a/0123456789abcdef0123456/0123456789abcdef01234567/b')).toBe('/a/0123456789abcdef0123456/[redacted]/b');
+  });
+
+  it('removes a known secret of exactly 12 characters inside a word', () => {
+    expect(redact('xxabcdefghijklyy', ['abcdefghijkl'])).toBe('xx[redacted]yy');
+  });
+
+  it('leaves a known secret of 11 characters inside a word alone', () => {
+    expect(redact('xxabcdefgh1jyy', ['abcdefgh1j1'])).toBe('xxabcdefgh1jyy');
+  });
+
+  it('removes a six-character secret with a digit standing as a word', () => {
+    expect(redact('code abc12d here', ['abc12d'])).toBe('code [redacted] here');
+  });
+
+  it('leaves a five-character secret with a digit alone, even as a word', () => {
+    expect(redact('code ab12c here', ['ab12c'])).toBe('code ab12c here');
+  });
+
+  it('leaves an all-letter secret of eleven characters alone in free text', () => {
+    expect(redact('the word abcdefghijk stays', ['abcdefghijk'])).toBe('the word abcdefghijk stays');
+  });
+
+  it('removes a short secret holding a symbol standing as a word', () => {
+    expect(redact('sent pass!word. done', ['pass!word'])).toBe('sent [redacted]. done');
+  });
+
+  it('removes a short secret next to punctuation, and leaves it alone between digits', () => {
+    expect([redact('(ab12cd)', ['ab12cd']), redact('1ab12cd2', ['ab12cd'])]).toEqual(['([redacted])', '1ab12cd2']);
+  });
+
+  it('removes a short secret holding regular-expression characters as written', () => {
+    expect(redact('got a.b*c+1 and axbbc+1', ['a.b*c+1'])).toBe('got [redacted] and axbbc+1');
+  });
+
+  it('removes a long secret echoed XML-escaped as an attribute', () => {
+    expect(redact(`<e v="it&apos;s &quot;secret&quot; &amp; more"/>`, [`it's "secret" & more`])).toBe('<e v="[redacted]"/>');
+  });
+
+  it('removes a long secret echoed XML-escaped as text, its quotes left as they are', () => {
+    expect(redact(`<e>it's "secret" &amp; more</e>`, [`it's "secret" & more`])).toBe('<e>[redacted]</e>');
+  });
+
+  it('removes the longer of two overlapping long secrets whole', () => {
+    expect(redact('x correcthorsebattery1234 y', ['correcthorsebattery', 'correcthorsebattery1234'])).toBe('x [redacted] y');
+  });
+
+  it('removes the longer of two overlapping short secrets whole', () => {
+    expect(redact('x ab12cd34 y', ['ab12cd', 'ab12cd34'])).toBe('x [redacted] y');
+  });
+
+  it('removes JSON values named like secrets whatever the case of their key, and an unterminated one', () => {
+    expect(redact('{"Client_Secret" : "s1", "PASSWORD":"unterminated')).toBe('{"Client_Secret" : "[redacted]", "PASSWORD":"[redacted]"');
+  });
+
+  it.each(['api_key', 'assertion', 'passwd', 'auth_code', 'id_token', 'clientsecret'])('removes the value of the JSON field %s', (key) => {
+    expect(redact(`{"${key}":"v1"}`)).toBe(`{"${key}":"[redacted]"}`);
+  });
+
+  it('keeps the values of JSON fields not named like secrets', () => {
+    expect(redact('{"username":"bob","scope":"read"}')).toBe('{"username":"bob","scope":"read"}');
+  });
+
+  it('removes the text of an XML element named like a secret that carries attributes', () => {
+    expect(redact('<Refresh_Token type="opaque">rt1</Refresh_Token>')).toBe('<Refresh_Token type="opaque">[redacted]</Refresh_Token>');
+  });
+
+  it('removes form values named like secrets whatever the case, up to the next & or space', () => {
+    expect(redact('PASSWORD=pw1 Client_Secret=s&user=bob')).toBe('PASSWORD=[redacted] Client_Secret=[redacted]&user=bob');
+  });
+
+  it.each(['Basic', 'Bearer', 'DPoP', 'MAC', 'Digest', 'Negotiate'])('removes %s credentials quoted from an Authorization header', (scheme) => {
+    expect(redact(`Authorization: ${scheme} abc, next`)).toBe(`Authorization: ${scheme} [redacted], next`);
+  });
+
+  it('removes an Authorization value without a scheme, up to a semicolon', () => {
+    expect(redact('authorization=abc;x=1')).toBe('authorization=[redacted];x=1');
+  });
+
+  it('keeps the word authorization when nothing follows it as a value', () => {
+    expect(redact('missing authorization for this client')).toBe('missing authorization for this client');
+  });
+});
+
+describe('safeExcerpt() and firstSafeLine() on markup', () => {
+  it("takes a title with attributes, across the page's case", () => {
+    expect(safeExcerpt('<HTML><TITLE lang="en">Service Unavailable</TITLE><body>x</body></HTML>')).toBe('Service Unavailable');
+  });
+
+  it('removes a script and a style with attributes, whatever their case', () => {
+    expect(safeExcerpt('<p>a</p><SCRIPT type="x">alert(1)</SCRIPT><style media="all">p{}</style><p>b</p>')).toBe('a b');
+  });
+
+  it('keeps text of exactly 160 characters without an ellipsis', () => {
+    expect(safeExcerpt(`${'abc '.repeat(39)}abcd`)).toBe(`${'abc '.repeat(39)}abcd`);
+  });
+
+  it('blanks a secret-named element before its tags are stripped', () => {
+    expect(safeExcerpt('<r><password>hunter</password><msg>denied</msg></r>')).toBe('[redacted] denied');
+  });
+
+  it('takes the first line with text, tags ending lines', () => {
+    expect(firstSafeLine('\n  \n<p>first line</p><p>second</p>')).toBe('first line');
+  });
+
+  it('takes the title of a page as its first line', () => {
+    expect(firstSafeLine('<html><title>403 Forbidden</title><body>go away</body></html>')).toBe('403 Forbidden');
+  });
+
+  it('cuts a first line longer than 160 characters with an ellipsis', () => {
+    expect(firstSafeLine('word '.repeat(50))).toBe(`${'word '.repeat(32).slice(0, 160)}…`);
+  });
+
+  it('gives nothing for a body without text', () => {
+    expect(firstSafeLine('<p> </p>\r\n')).toBe('');
+  });
+
+  it('removes known secrets from the first line', () => {
+    expect(firstSafeLine('denied for s3cr3t-value\nmore', ['s3cr3t-value'])).toBe('denied for [redacted]');
+  });
+});
+
+describe('safeDescription() bounds', () => {
+  it('keeps a description of exactly 300 characters whole', () => {
+    expect(safeDescription(`${'ab '.repeat(99)}abc`, [])).toBe(`${'ab '.repeat(99)}abc`);
+  });
+
+  it('removes token-like strings from a description', () => {
+    expect(safeDescription('token 0123456789abcdef0123456789abcdef is revoked', [])).toBe('token [redacted] is revoked');
   });
 });

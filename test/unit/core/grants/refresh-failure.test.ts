@@ -53,3 +53,76 @@ describe('deadAfterRetry()', () => {
     expect(deadAfterRetry(error('unavailable', { status: 503 }))).toBe(false);
   });
 });
+
+describe('refreshFailure() reading descriptions and codes', () => {
+  it.each([
+    'revoked',
+    'expired',
+    'invalid',
+    'not valid',
+    'no longer valid',
+    'not found',
+    'unknown',
+    'does not exist',
+    "doesn't exist",
+    'reuse',
+    'reused',
+    'already used',
+    'inactive',
+    'malformed',
+  ])('takes invalid_request saying the token is %s as a dead refresh token', (word) => {
+    expect(refreshFailure(error('invalid_request', { status: 400, description: `The token is ${word}` }))).toBe('dead');
+  });
+
+  it.each(['refresh_token revoked', 'Refresh Token expired', 'refreshtoken expired', 'Tokens expired', 'Grant is invalid', 'grants revoked'])(
+    'takes invalid_request saying "%s" as a dead refresh token',
+    (description) => {
+      expect(refreshFailure(error('invalid_request', { status: 400, description }))).toBe('dead');
+    },
+  );
+
+  it.each(['client revoked', 'tokenization invalid', 'the token is fine', 'revokedtoken'])('does not take "%s" as naming a dead token', (description) => {
+    expect(refreshFailure(error('invalid_request', { status: 400, description }))).toBe('retry_then_dead');
+  });
+
+  it.each(['invalid_token', 'expired_token', 'revoked_token', 'invalid_refresh_token', 'refresh_token_expired', 'token_revoked', 'token_invalid', 'INVALID_TOKEN'])(
+    'takes the provider code %s as a dead refresh token',
+    (providerCode) => {
+      expect(refreshFailure(error('provider_error', { status: 401, providerCode }))).toBe('dead');
+    },
+  );
+
+  it.each(['xinvalid_token', 'invalid_token_x', 'invalid_tokens', 'token_expiredx', 'stale_token'])('does not take the provider code %s as naming a dead token', (providerCode) => {
+    expect(refreshFailure(error('provider_error', { status: 400, providerCode }))).toBe('retry_then_dead');
+  });
+
+  it('takes a code outside RFC 6749 with a status other than 400 and no dead token named as another problem', () => {
+    expect(refreshFailure(error('provider_error', { status: 401, providerCode: 'oops' }))).toBe('other');
+  });
+
+  it('takes a code outside RFC 6749 without a provider code or description as retry_then_dead on a 400', () => {
+    expect(refreshFailure(error('provider_error', { status: 400 }))).toBe('retry_then_dead');
+  });
+
+  it('takes invalid_request without a status (no HTTP answer to go by) as retry_then_dead', () => {
+    expect(refreshFailure(error('invalid_request'))).toBe('retry_then_dead');
+  });
+
+  it('takes unauthorized_client with a 401 and no dead token named as another problem', () => {
+    expect(refreshFailure(error('unauthorized_client', { status: 401 }))).toBe('other');
+  });
+
+  it('takes a bare 401 whose text says the token expired as a dead refresh token', () => {
+    expect(refreshFailure(error('refused', { status: 401, excerpt: 'Token expired' }))).toBe('dead');
+  });
+});
+
+describe('deadAfterRetry() on other answers', () => {
+  it('takes a retry refused for another reason (invalid_client) as not dead', () => {
+    expect(deadAfterRetry(error('invalid_client', { status: 401 }))).toBe(false);
+  });
+
+  it('takes a retry that says the token is revoked as dead', () => {
+    expect(deadAfterRetry(error('invalid_request', { status: 400, description: 'token revoked' }))).toBe(true);
+  });
+});

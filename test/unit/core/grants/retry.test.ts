@@ -1,5 +1,6 @@
 // Specifies retrying temporary failures: growing backoff with bounded jitter, Retry-After, 3 attempts, a 30 s budget, on a fake clock.
 
+import { getEventListeners } from 'node:events';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GrantError } from '../../../../electron/core/grants/grant-error.js';
@@ -201,5 +202,70 @@ describe('isRetryable(): only what is safe to send again', () => {
 
   it.each(cases)('%s', (_, error, grant, expected) => {
     expect(isRetryable(error, grant)).toBe(expected);
+  });
+});
+
+describe('withRetry() with a retryable predicate that accepts everything', () => {
+  const always = { retryable: () => true };
+
+  it('still never retries a cancelled grant', async () => {
+    const attempt = script(new GrantError('cancelled', 'stop'));
+    await rejectionOf(withRetry(DEFAULT_RETRY, fakeClock(), attempt, always));
+    expect(attempt.calls).toEqual([1]);
+  });
+
+  it('still never retries an error that is not a GrantError', async () => {
+    const attempt = script(new TypeError('boom'));
+    await expect(withRetry(DEFAULT_RETRY, fakeClock(), attempt, always)).rejects.toThrow('boom');
+    expect(attempt.calls).toEqual([1]);
+  });
+});
+
+describe('withRetry() ending on an error it does not retry', () => {
+  it('counts every attempt made on that error', async () => {
+    const error = await rejectionOf(withRetry(DEFAULT_RETRY, fakeClock(), script(unavailable(), new GrantError('invalid_grant', 'no'))));
+    expect({ code: error.code, attempts: error.attempts }).toEqual({ code: 'invalid_grant', attempts: 2 });
+  });
+});
+
+describe('withRetry() cancelled between attempts', () => {
+  it('fails with cancelled, without waiting or trying again, when the signal was aborted before the wait', async () => {
+    const controller = new AbortController();
+    const clock = fakeClock();
+    const calls: number[] = [];
+    const error = await rejectionOf(
+      withRetry(
+        DEFAULT_RETRY,
+        clock,
+        async (n) => {
+          calls.push(n);
+          controller.abort();
+          throw unavailable();
+        },
+        { signal: controller.signal },
+      ),
+    );
+    expect({ code: error.code, message: error.message, calls, sleeps: clock.sleeps }).toEqual({
+      code: 'cancelled',
+      message: 'The token request was cancelled while waiting to retry.',
+      calls: [1],
+      sleeps: [],
+    });
+  });
+
+  it('fails with cancelled when the signal aborts during the wait', async () => {
+    const controller = new AbortController();
+    const clock = { ...fakeClock(), sleep: () => new Promise<void>(() => undefined) };
+    const attempt = script(unavailable());
+    const pending = rejectionOf(withRetry(DEFAULT_RETRY, clock, attempt, { signal: controller.signal }));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    controller.abort();
+    expect({ code: (await pending).code, calls: attempt.calls }).toEqual({ code: 'cancelled', calls: [1] });
+  });
+
+  it('leaves no abort listener on the signal once the wait is over', async () => {
+    const controller = new AbortController();
+    await withRetry(DEFAULT_RETRY, fakeClock(), script(unavailable(), unavailable()), { signal: controller.signal });
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 });

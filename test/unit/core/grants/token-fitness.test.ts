@@ -77,3 +77,39 @@ describe('tokenFitness()', () => {
     });
   });
 });
+
+describe('tokenFitness() at its boundaries', () => {
+  it('renews a token that lasts exactly as long as asked', () => {
+    expect(fitness({ issuedAt: NOW - HOUR, expiresAt: NOW + 300_000 }, 300_000)).toEqual({ kind: 'renew', remainingMs: 300_000 });
+  });
+
+  it('hands out a token that lasts a millisecond longer than asked, saying how long it lasts', () => {
+    expect(fitness({ issuedAt: NOW - HOUR, expiresAt: NOW + 300_001 }, 300_000)).toEqual({ kind: 'usable', remainingMs: 300_001 });
+  });
+
+  it('says a token of unknown expiry lasts for an unknown time', () => {
+    expect(fitness({ issuedAt: NOW, expiresAt: null }, 300_000)).toEqual({ kind: 'usable', remainingMs: null });
+  });
+
+  it('takes a lifetime exactly as long as asked as one that cannot meet it: it would fall short the moment it is handed out', () => {
+    expect(fitness({ issuedAt: NOW - 100_000, expiresAt: NOW + 200_000 }, 300_000).kind).toBe('cannot_meet');
+  });
+
+  it('renews a token whose lifetime is a millisecond longer than asked, when it would not last', () => {
+    expect(fitness({ issuedAt: NOW - 100_001, expiresAt: NOW + 200_000 }, 300_000).kind).toBe('renew');
+  });
+
+  it('renews a token that cannot meet the request once exactly the lead time is left', () => {
+    expect(fitness({ issuedAt: NOW - 100_000, expiresAt: NOW + LEAD }, 600_000).kind).toBe('renew');
+  });
+
+  it('reports the remaining time and the lifetime of a token that cannot meet the request', () => {
+    const result = fitness({ issuedAt: NOW - 10_000, expiresAt: NOW + 290_000 }, 600_000);
+    expect(result.kind === 'cannot_meet' && { remainingMs: result.remainingMs, lifetimeMs: result.lifetimeMs }).toEqual({ remainingMs: 290_000, lifetimeMs: 300_000 });
+  });
+
+  it('says 0 s, never a negative time, for a token that lasts less than a second', () => {
+    const result = fitness({ issuedAt: NOW - 1, expiresAt: NOW + 999 }, 5_000, { justRenewed: true });
+    expect(result.kind === 'cannot_meet' && result.warning).toBe('warning: the token is valid for 0 s, less than the 5 s asked for: the provider issues tokens for 1 s at most.');
+  });
+});

@@ -163,6 +163,11 @@ describe('buildTokenRequest() for ER/Studio Team Server (GET, query string)', ()
     });
   });
 
+  it('leaves the body and the content-type header out of a GET altogether, not merely undefined', () => {
+    const r = buildTokenRequest(ts, { grant: 'password', username: 'u', password: 'p' }, client);
+    expect({ request: Object.keys(r).includes('body'), headers: Object.keys(r.headers) }).toEqual({ request: false, headers: ['accept', 'user-agent'] });
+  });
+
   it('sends the refresh grant in the query with the client', () => {
     const r = buildTokenRequest(ts, { grant: 'refresh_token', refreshToken: 'bcd5a78c-9f0a-4ba6-9baa-5872e5acf7bb' }, client);
     expect(r.url).toBe(
@@ -434,5 +439,92 @@ describe('displayUrl()', () => {
     expect(displayUrl('https://axo.example.com/api/oauth2/token?password=hunter2&client_secret=s')).toBe(
       'https://axo.example.com/api/oauth2/token',
     );
+  });
+});
+
+describe('buildTokenRequest() on edited profiles', () => {
+  const client = { clientId: 'app', clientSecret: 'shh' };
+  const edited = (overrides: ProfileOverrides) => profile('oauth2', { baseUrl: 'https://auth.example.com', ...overrides });
+
+  it('sends user name and password under the parameter names the profile gives them', () => {
+    const fields = [
+      { name: 'username' as const, label: 'Login', param: 'login', required: true, secret: false },
+      { name: 'password' as const, label: 'PIN', param: 'pin', required: true, secret: true },
+    ];
+    expect(buildTokenRequest(edited({ signInFields: fields }), { grant: 'password', username: 'u', password: 'p' }, client).body).toBe('grant_type=password&login=u&pin=p');
+  });
+
+  it('sends user name and password as username and password when the profile names no fields', () => {
+    expect(buildTokenRequest(edited({ signInFields: [] }), { grant: 'password', username: 'u', password: 'p' }, client).body).toBe(
+      'grant_type=password&username=u&password=p',
+    );
+  });
+
+  it('posts a form when a POST profile says query', () => {
+    const r = buildTokenRequest(edited({ encoding: 'query' }), { grant: 'client_credentials' }, client);
+    expect({ url: r.url, body: r.body, type: r.headers['content-type'] }).toEqual({
+      url: 'https://auth.example.com/token',
+      body: 'grant_type=client_credentials',
+      type: 'application/x-www-form-urlencoded;charset=UTF-8',
+    });
+  });
+
+  it('sends the extra parameters after the grant and the client', () => {
+    const r = buildTokenRequest(edited({ clientAuth: 'body', extraParams: { audience: 'api', resource: 'r' } }), { grant: 'client_credentials' }, client);
+    expect(r.body).toBe('grant_type=client_credentials&client_id=app&client_secret=shh&audience=api&resource=r');
+  });
+
+  it('sends no scope when the account asks for an empty one', () => {
+    const r = buildTokenRequest(edited({ defaultScope: 'read' }), { grant: 'client_credentials' }, client, { scope: '' });
+    expect({ body: r.body, requestedScope: r.requestedScope }).toEqual({ body: 'grant_type=client_credentials', requestedScope: null });
+  });
+
+  it("sends the profile's default scope when the account asks for none", () => {
+    expect(buildTokenRequest(edited({ defaultScope: 'read' }), { grant: 'client_credentials' }, client).body).toBe('grant_type=client_credentials&scope=read');
+  });
+
+  it('sends no scope where the profile has no scope parameter', () => {
+    const r = buildTokenRequest(edited({ scopeParam: null }), { grant: 'client_credentials' }, client, { scope: 'a' });
+    expect({ body: r.body, requestedScope: r.requestedScope }).toEqual({ body: 'grant_type=client_credentials', requestedScope: null });
+  });
+
+  it('sends the Basic form the account remembers over the one its profile names', () => {
+    const r = buildTokenRequest(edited({ basicEncoding: 'form' }), { grant: 'client_credentials' }, { clientId: 'a b', clientSecret: 's' }, { basicEncoding: 'raw' });
+    expect(r.headers['authorization']).toBe(`Basic ${b64('a b:s')}`);
+  });
+
+  it('lists no client secret and no Authorization among the secrets of a public client', () => {
+    const r = buildTokenRequest(edited({ clientAuth: 'none' }), { grant: 'password', username: 'u', password: 'pw' }, { clientId: 'app' });
+    expect(r.secrets).toEqual(['pw']);
+  });
+
+  it('lists nothing of a client_credentials grant with body authentication but the client secret', () => {
+    const r = buildTokenRequest(edited({ clientAuth: 'body' }), { grant: 'client_credentials' }, client);
+    expect(r.secrets).toEqual(['shh']);
+  });
+
+  it('sends the client id the profile gives by default when the account has none', () => {
+    const r = buildTokenRequest(edited({ clientAuth: 'body', defaultClientId: 'preset-client' }), { grant: 'client_credentials' }, {});
+    expect(r.body).toBe('grant_type=client_credentials&client_id=preset-client');
+  });
+
+  it('sends an identity-only request for a client without a secret', () => {
+    const r = buildTokenRequest(edited({ clientAuth: 'basic' }), { grant: 'client_credentials' }, { clientId: 'app' });
+    expect(r.headers['authorization']).toBe(`Basic ${b64('app:')}`);
+  });
+
+  it('sends a User-Agent naming Tokenry', () => {
+    expect(buildTokenRequest(edited({}), { grant: 'client_credentials' }, client).headers['user-agent']).toBe(USER_AGENT);
+  });
+
+  const label = edited({}).label;
+  it.each([
+    ['an empty password', () => buildTokenRequest(edited({}), { grant: 'password', username: 'u', password: '' }, client), 'Sign-in needs both a username and a password.'],
+    ['a one-time code', () => buildTokenRequest(edited({}), { grant: 'password', username: 'u', password: 'p', otp: '1' }, client), `${label} takes no one-time code at sign-in.`],
+    ['an empty refresh token', () => buildTokenRequest(edited({}), { grant: 'refresh_token', refreshToken: '' }, client), 'There is no refresh token: sign in again.'],
+    ['a grant the profile lacks', () => buildTokenRequest(edited({ grants: ['password'] }), { grant: 'client_credentials' }, client), `${label} does not support the client_credentials grant.`],
+    ['Basic without a client id', () => buildTokenRequest(edited({ clientAuth: 'basic' }), { grant: 'client_credentials' }, {}), `${label} needs a client id for HTTP Basic client authentication.`],
+  ])('says what the person must fix after %s', (_, build, message) => {
+    expect(errorOf(build).message).toBe(message);
   });
 });

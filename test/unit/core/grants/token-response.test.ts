@@ -770,3 +770,190 @@ describe('processTokenResponse() on refusals without an OAuth error body (bare 4
     expect(error.message).toBe('The provider refused the request (HTTP 400 Bad Request): "bad password [redacted]".');
   });
 });
+
+describe('processTokenResponse() on XML answers (fast-xml-parser options)', () => {
+  const xml = (inner: string): TokenHttpResponse => ({ status: 200, headers: XML_TYPE, body: `<Grant>${inner}<token_type>bearer</token_type></Grant>` });
+
+  it.each(['00123456789', '1e10', '0x1F', '123.450', 'true', '-0'])('keeps the number-like access token %s exactly as sent', (value) => {
+    expect(process(xml(`<access_token>${value}</access_token>`)).accessToken).toBe(value);
+  });
+
+  it('keeps a number-like refresh token exactly as sent', () => {
+    expect(process(xml('<access_token>at</access_token><refresh_token>000042</refresh_token>')).refreshToken).toBe('000042');
+  });
+
+  it('keeps a number-like unknown field as text', () => {
+    expect(process(xml('<access_token>at</access_token><user_id>007</user_id>')).extra).toEqual({ user_id: '007' });
+  });
+
+  it('reads an element with attributes by its text, the attributes ignored', () => {
+    expect(process(xml('<access_token type="opaque">at-1</access_token>')).accessToken).toBe('at-1');
+  });
+
+  it('reads elements under a namespace prefix by their local names', () => {
+    const body = '<t:Grant xmlns:t="urn:example"><t:access_token>at-1</t:access_token><t:expires_in>60</t:expires_in></t:Grant>';
+    expect(process({ status: 200, headers: XML_TYPE, body })).toMatchObject({ accessToken: 'at-1', expiresAt: NOW + 60_000 });
+  });
+
+  it('trims the white space around an element\'s text', () => {
+    expect(process(xml('<access_token>\n   at-1\n</access_token>')).accessToken).toBe('at-1');
+  });
+
+  it('leaves HTML entity names undecoded: only the five XML entities are known', () => {
+    expect(process(xml('<access_token>a&copy;b</access_token>')).accessToken).toBe('a&copy;b');
+  });
+
+  it('reads an XML answer labelled with a +xml media type', () => {
+    expect(process({ status: 200, headers: { 'content-type': 'application/vnd.saasu+xml' }, body: '<Grant><access_token>at-1</access_token></Grant>' }).accessToken).toBe('at-1');
+  });
+
+  it('reads an unlabelled XML answer by its look', () => {
+    expect(process({ status: 200, headers: {}, body: '  <Grant><access_token>at-1</access_token></Grant>' }).accessToken).toBe('at-1');
+  });
+
+  it('ignores the XML declaration before the root element', () => {
+    expect(process({ status: 200, headers: XML_TYPE, body: '<?xml version="1.0" encoding="utf-8"?><Grant><access_token>at-1</access_token></Grant>' }).accessToken).toBe('at-1');
+  });
+
+  it('refuses XML with two root elements as bad_response', () => {
+    expect(failure({ status: 200, headers: XML_TYPE, body: '<?xml version="1.0"?><a><access_token>x</access_token></a><b></b>' }).code).toBe('bad_response');
+  });
+
+  it('refuses a lower-case doctype as bad_response', () => {
+    expect(failure({ status: 200, headers: XML_TYPE, body: '<!doctype grant><Grant><access_token>at</access_token></Grant>' }).code).toBe('bad_response');
+  });
+});
+
+describe('processTokenResponse() by Content-Type', () => {
+  it('reads the media type case-insensitively, parameters aside', () => {
+    expect(process({ status: 200, headers: { 'content-type': ' Application/XML ; charset=utf-8' }, body: '<Grant><access_token>at-1</access_token></Grant>' }).accessToken).toBe('at-1');
+  });
+
+  it('refuses XML labelled as JSON instead of guessing', () => {
+    expect(failure({ status: 200, headers: JSON_TYPE, body: '<Grant><access_token>at-1</access_token></Grant>' }).code).toBe('bad_response');
+  });
+
+  it('refuses JSON labelled as XML instead of guessing', () => {
+    expect(failure({ status: 200, headers: XML_TYPE, body: '{"access_token":"at-1"}' }).code).toBe('bad_response');
+  });
+
+  it('reads a +json media type as JSON whatever the body looks like', () => {
+    expect(failure({ status: 200, headers: { 'content-type': 'application/problem+json' }, body: '<Grant><access_token>at-1</access_token></Grant>' }).code).toBe('bad_response');
+  });
+
+  it('reads an unlabelled JSON answer by its look', () => {
+    expect(process({ status: 200, headers: {}, body: '\n {"access_token":"at-1"}' }).accessToken).toBe('at-1');
+  });
+
+  it('reads JSON labelled text/plain by its look', () => {
+    expect(process({ status: 200, headers: { 'content-type': 'text/plain' }, body: '{"access_token":"at-1"}' }).accessToken).toBe('at-1');
+  });
+
+  it('refuses an HTML page labelled text/html that opens like XML, rather than reading it as XML', () => {
+    expect(failure({ status: 200, headers: { 'content-type': 'text/html' }, body: '<Grant><access_token>at-1</access_token></Grant>' }).message).toContain('an HTML page');
+  });
+
+  it('refuses an unlabelled HTML page as an HTML page', () => {
+    expect(failure({ status: 200, headers: {}, body: '\n<html lang="en"><body>Sign in</body></html>' }).message).toContain('an HTML page');
+  });
+});
+
+describe('processTokenResponse() on empty or absent optional fields', () => {
+  it.each([null, ''])('reads expires_in %j as not stated: the expiry is unknown, not an error', (value) => {
+    expect(process(minimal({ expires_in: value }))).toMatchObject({ expiresAt: null, expirySource: 'unknown' });
+  });
+
+  it("reads expires_in null as not stated and takes a JWT's exp instead", () => {
+    const exp = Math.floor(NOW / 1000) + 900;
+    const token = new UnsecuredJWT({}).setExpirationTime(exp).encode();
+    expect(process(json(200, { access_token: token, expires_in: null }))).toMatchObject({ expiresAt: exp * 1000, expirySource: 'jwt_exp' });
+  });
+
+  it.each([null, ''])('reads refresh_expires_in %j as not stated', (value) => {
+    expect(process(minimal({ refresh_token: 'rt', refresh_expires_in: value })).refreshExpiresAt).toBeNull();
+  });
+
+  it('reads expires_in with surrounding white space and a fraction', () => {
+    expect(process(minimal({ expires_in: ' 1.5 ' })).expiresAt).toBe(NOW + 1_500);
+  });
+
+  it.each(['12abc', 'abc12', '1.', '.5', '1e3'])('refuses expires_in %j as bad_response', (value) => {
+    expect(failure(minimal({ expires_in: value })).code).toBe('bad_response');
+  });
+
+  it('names the refused field and the status', () => {
+    expect(failure(minimal({ refresh_token: 'rt', refresh_expires_in: 'later' })).message).toBe('The token endpoint sent an invalid refresh_expires_in (HTTP 200).');
+  });
+
+  it('takes an empty token_type as Bearer', () => {
+    expect(process(minimal({ token_type: '' })).tokenType).toBe('Bearer');
+  });
+
+  it('reads a numeric token_type as its text', () => {
+    expect(process(minimal({ token_type: 7 })).tokenType).toBe('7');
+  });
+
+  it.each(['pop', 'PoP'])('normalises token type %s to PoP', (wire) => {
+    expect(process(minimal({ token_type: wire })).tokenType).toBe('PoP');
+  });
+
+  it('takes an empty refresh_token as none, keeping the previous one on a refresh', () => {
+    const previous = process(minimal({ refresh_token: 'rt-old', refresh_expires_in: 600 }));
+    expect(process(minimal({ refresh_token: '' }), { grant: 'refresh_token', previous, now: NOW + 1_000 })).toMatchObject({ refreshToken: 'rt-old', refreshExpiresAt: NOW + 600_000 });
+  });
+
+  it('takes the new refresh token and its own expiry when a refresh returns one', () => {
+    const previous = process(minimal({ refresh_token: 'rt-old', refresh_expires_in: 600 }));
+    expect(process(minimal({ refresh_token: 'rt-new', refresh_expires_in: 60 }), { grant: 'refresh_token', previous, now: NOW + 1_000 })).toMatchObject({ refreshToken: 'rt-new', refreshExpiresAt: NOW + 61_000 });
+  });
+
+  it('reads a new refresh token without expiry as one of unknown expiry, not the old one\'s', () => {
+    const previous = process(minimal({ refresh_token: 'rt-old', refresh_expires_in: 600 }));
+    expect(process(minimal({ refresh_token: 'rt-new' }), { grant: 'refresh_token', previous }).refreshExpiresAt).toBeNull();
+  });
+
+  it('keeps no refresh token when neither the answer nor the previous record has one', () => {
+    expect(process(minimal({}), { grant: 'refresh_token', previous: process(minimal({})) })).toMatchObject({ refreshToken: null, refreshExpiresAt: null });
+  });
+
+  it('keeps the requested scope of the record being renewed when the refresh asked for none', () => {
+    const previous = process(minimal({}), { requestedScope: ['read', 'write'] });
+    expect(process(minimal({}), { grant: 'refresh_token', previous, requestedScope: null }).requestedScope).toEqual(['read', 'write']);
+  });
+
+  it('reads a scope array holding something other than strings as unstated', () => {
+    expect(process(minimal({ scope: ['read', 7] })).grantedScope).toBeNull();
+  });
+
+  it('leaves out of extra every field it read', () => {
+    expect(process(minimal({ expires_in: 60, refresh_token: 'rt', refresh_expires_in: 60, scope: 'a' })).extra).toEqual({});
+  });
+});
+
+describe('processTokenResponse() redacts values under neutral names in an answer without an access token', () => {
+  it.each(['hunter22', 'purple monkey dishwasher'])('never shows the session id %j of a 200 answer without an access token', (sid) => {
+    const error = failure(json(200, { sid, token_type: 'bearer' }));
+    expect(error.message).not.toContain(sid);
+  });
+});
+
+describe('processTokenResponse() on redirects and bare refusals', () => {
+  it('names a 302 answer a redirect, which a token endpoint must not send', () => {
+    expect(failure({ status: 302, headers: { location: 'https://login.example.com/' }, body: '' }).message).toBe(
+      'The token endpoint sent a redirect, which a token endpoint must not (HTTP 302)',
+    );
+  });
+
+  it('names a 300 answer a redirect too', () => {
+    expect(failure({ status: 300, headers: {}, body: '' }).message).toContain('a redirect');
+  });
+
+  it('reads a bare 401 with WWW-Authenticate as the client refused, with its status', () => {
+    const error = failure({ status: 401, headers: { 'www-authenticate': 'Basic realm="x"' }, body: '' });
+    expect({ message: error.message, status: error.status }).toEqual({ message: "The provider refused the client's credentials (HTTP 401).", status: 401 });
+  });
+
+  it('does not read a bare 403 with WWW-Authenticate as a refused client', () => {
+    expect(failure({ status: 403, headers: { 'www-authenticate': 'Basic realm="x"' }, body: '' }).message).not.toContain('(HTTP 401)');
+  });
+});

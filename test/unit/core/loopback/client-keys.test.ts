@@ -54,4 +54,12 @@ describe('reading a Bearer header', () => {
   it('finds nothing after a bare scheme', () => {
     expect(bearerKey('Bearer   ')).toBeNull();
   });
+
+  it('takes a one-character key, which authentication then refuses as invalid rather than missing', () => {
+    expect(bearerKey('Bearer x')).toBe('x');
+  });
+
+  it('finds nothing in a header shorter than the scheme', () => {
+    expect(bearerKey('Bear')).toBeNull();
+  });
 });

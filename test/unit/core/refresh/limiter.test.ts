@@ -13,6 +13,10 @@ describe('Limiter', () => {
     expect(() => new Limiter(max)).toThrow(RangeError);
   });
 
+  it('new Limiter() says what it needs when it refuses a count', () => {
+    expect(() => new Limiter(0)).toThrow('Limiter needs a positive whole number of slots.');
+  });
+
   it('Limiter.run() runs at most max operations at once and starts the rest as slots free up', async () => {
     const limiter = new Limiter(2);
     const gates = Array.from({ length: 5 }, () => deferred<number>());

@@ -12,6 +12,7 @@ import type { Clock } from '../../../../electron/core/refresh/clock.js';
 import { VaultError } from '../../../../electron/core/vault/vault-error.js';
 import { testAccount } from '../../../fixtures/accounts.js';
 import { FakeClock } from '../../../fixtures/fake-clock.js';
+import { createLogger, type LogRecord } from '../../../../electron/core/log/logger.js';
 
 const T0 = Date.UTC(2025, 0, 1);
 const SECOND = 1_000;
@@ -606,6 +607,221 @@ describe('RefreshEngine background renewal', () => {
     expect(result.ok).toBe(true);
     expect(calls).toEqual([T0]);
     expect(clock.pendingTimers).toBe(0);
+  });
+});
+
+describe('RefreshEngine bookkeeping', () => {
+  it('RefreshEngine.watch() of the same session twice keeps one timer and announces its state once', async () => {
+    const clock = new FakeClock(T0);
+    const engine = new EngineUnderTest(clock, scripted(clock, [renewedFor(HOUR)]).renewer, settings(), fixed(0));
+    const states = recordStates(engine, 'acme');
+    const session = engine.track('acme', { record: token(T0, HOUR), canRenew: true });
+    engine.engine.watch(session);
+    expect({ timers: clock.pendingTimers, states: states.map((s) => s.kind) }).toEqual({ timers: 1, states: ['valid'] });
+  });
+
+  it('RefreshEngine.watch() of a new session under a watched name (the account was added again) replaces the old one', async () => {
+    const clock = new FakeClock(T0);
+    const { renewer, calls } = scripted(clock, [renewedFor(HOUR)]);
+    const engine = new EngineUnderTest(clock, renewer, settings(), fixed(0));
+    engine.track('acme', { record: token(T0, HOUR), canRenew: true });
+    const again = new AccountSession(account('acme'), { kind: 'ok', record: token(T0, 2 * HOUR) });
+    engine.engine.watch(again);
+    expect(clock.pendingTimers).toBe(1);
+    await clock.runUntil(T0 + HOUR);
+    expect(calls).toEqual([]);
+    await clock.runUntil(T0 + 2 * HOUR - 5 * MINUTE);
+    expect(calls).toEqual([T0 + 2 * HOUR - 5 * MINUTE]);
+    expect(again.record?.issuedAt).toBe(T0 + 2 * HOUR - 5 * MINUTE);
+  });
+
+  it('RefreshEngine.forget() of a name it does not watch, or of an account without a timer, does nothing', () => {
+    const clock = new FakeClock(T0);
+    const engine = new EngineUnderTest(clock, scripted(clock, [renewedFor(HOUR)]).renewer, settings(), fixed(0));
+    engine.track('empty', { record: null, canRenew: true });
+    expect(() => {
+      engine.engine.forget('nobody');
+      engine.untrack('empty');
+    }).not.toThrow();
+  });
+
+  it('RefreshEngine.stop() with an account that has no timer stops the others', () => {
+    const clock = new FakeClock(T0);
+    const engine = new EngineUnderTest(clock, scripted(clock, [renewedFor(HOUR)]).renewer, settings(), fixed(0));
+    engine.track('empty', { record: null, canRenew: true });
+    engine.track('acme', { record: token(T0, HOUR), canRenew: true });
+    engine.stop();
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('RefreshEngine.reschedule() ignores a session it does not watch, and a stale session under a watched name', () => {
+    const clock = new FakeClock(T0);
+    const engine = new EngineUnderTest(clock, scripted(clock, [renewedFor(HOUR)]).renewer, settings(), fixed(0));
+    const seen: string[] = [];
+    engine.onState((name, state) => seen.push(`${name}:${state.kind}`));
+    engine.engine.reschedule(new AccountSession(account('stranger'), { kind: 'ok', record: token(T0, HOUR) }));
+    engine.track('acme', { record: token(T0, HOUR), canRenew: true });
+    engine.engine.reschedule(new AccountSession(account('acme'), { kind: 'ok', record: token(T0 - 2 * HOUR, HOUR) }));
+    expect({ timers: clock.pendingTimers, nextAt: clock.nextTimerAt(), seen }).toEqual({ timers: 1, nextAt: T0 + 55 * MINUTE, seen: ['acme:valid'] });
+  });
+
+  it('RefreshEngine.reschedule() of a stale session under a watched name leaves the watched one\'s timer as it was', () => {
+    const clock = new FakeClock(T0);
+    let draws = 0;
+    // Each draw of jitter differs, so re-arming the timer would move it.
+    const engine = new EngineUnderTest(clock, scripted(clock, [renewedFor(HOUR)]).renewer, settings(), () => (draws++ % 2 === 0 ? 0 : 0.5));
+    engine.track('acme', { record: token(T0, HOUR), canRenew: true });
+    const armed = clock.nextTimerAt();
+    engine.engine.reschedule(new AccountSession(account('acme'), { kind: 'ok', record: token(T0, HOUR) }));
+    expect(clock.nextTimerAt()).toBe(armed);
+  });
+
+  it('RefreshEngine.renew() of a stale session announces nothing for the watched one, even when its state has moved on', async () => {
+    const clock = new FakeClock(T0);
+    const engine = new EngineUnderTest(clock, scripted(clock, [renewedFor(HOUR)]).renewer, settings(), fixed(0));
+    const states = recordStates(engine, 'acme');
+    // Cannot renew: its only timer is at expiry, so nothing announces the moment it enters the lead time.
+    engine.track('acme', { record: token(T0, HOUR), canRenew: false });
+    await clock.advance(57 * MINUTE);
+    await engine.engine.renew(new AccountSession(account('acme'), { kind: 'ok', record: token(T0, HOUR) }));
+    expect(states.map((s) => s.kind)).toEqual(['valid']);
+  });
+
+  it('RefreshEngine.renew() of a session it does not watch renews it without announcing anything', async () => {
+    const clock = new FakeClock(T0);
+    const engine = new EngineUnderTest(clock, scripted(clock, [renewedFor(HOUR)]).renewer, settings(), fixed(0));
+    const seen: string[] = [];
+    engine.onState((name, state) => seen.push(`${name}:${state.kind}`));
+    engine.track('acme', { record: token(T0, HOUR), canRenew: true });
+    const stale = new AccountSession(account('acme'), { kind: 'ok', record: token(T0 - 2 * HOUR, HOUR) });
+    const result = await engine.engine.renew(stale);
+    expect({ ok: result.ok, seen }).toEqual({ ok: true, seen: ['acme:valid'] });
+  });
+
+  it('RefreshEngine tells a listener each state once, even when every account is announced again (resume, new settings)', async () => {
+    const clock = new FakeClock(T0);
+    const engine = new EngineUnderTest(clock, scripted(clock, [renewedFor(HOUR)]).renewer, settings(), fixed(0));
+    const states = recordStates(engine, 'acme');
+    engine.track('acme', { record: token(T0, HOUR), canRenew: true });
+    engine.resume();
+    engine.engine.configure({ jitterMs: 0 });
+    expect(states).toEqual([{ kind: 'valid', expiresAt: T0 + HOUR }]);
+  });
+
+  it('RefreshEngine keeps renewing for the other listeners when one listener throws, and logs that it did', async () => {
+    const clock = new FakeClock(T0);
+    const records: LogRecord[] = [];
+    const engine = new RefreshEngine(
+      clock,
+      {
+        canRenew: () => true,
+        renew: async (session) => {
+          const fresh = token(clock.now(), HOUR);
+          session.adopt(fresh);
+          return ok(fresh);
+        },
+      },
+      settings(),
+      fixed(0),
+      createLogger({ sinks: [(r) => records.push(r)] }),
+    );
+    const heard: string[] = [];
+    engine.onState(() => {
+      throw new Error('window closed');
+    });
+    engine.onState((name, state) => heard.push(`${name}:${state.kind}`));
+    engine.watch(new AccountSession(account('acme'), { kind: 'ok', record: token(T0, HOUR) }));
+    await clock.runUntil(T0 + 55 * MINUTE);
+    expect(heard).toEqual(['acme:valid', 'acme:refreshing', 'acme:valid']);
+    expect(records.filter((r) => r.level === 'warn').map((r) => r.fields.account)).toEqual(['acme', 'acme', 'acme']);
+  });
+
+  it('RefreshEngine logs a renewal that threw with the account, the kind and the code of what it became', async () => {
+    const clock = new FakeClock(T0);
+    const records: LogRecord[] = [];
+    const engine = new RefreshEngine(clock, { canRenew: () => true, renew: () => Promise.reject(new Error('boom')) }, settings(), fixed(0), createLogger({ sinks: [(r) => records.push(r)] }));
+    const session = new AccountSession(account('acme'), { kind: 'ok', record: token(T0 - 2 * HOUR, HOUR) });
+    await engine.renew(session);
+    expect(records.filter((r) => r.level === 'error').map((r) => r.fields)).toEqual([expect.objectContaining({ account: 'acme', kind: 'internal', code: 'internal_error' })]);
+  });
+
+  it('RefreshEngine.ensureValid() renews an account that has no token yet (a client_credentials grant needs nobody)', async () => {
+    const clock = new FakeClock(T0);
+    const { renewer, calls } = scripted(clock, [renewedFor(HOUR)]);
+    const engine = new EngineUnderTest(clock, renewer, settings(), fixed(0));
+    engine.track('acme', { record: null, canRenew: true });
+    const result = await engine.ensureValid('acme', 0);
+    expect({ calls, expiresAt: result.ok ? result.value.record.expiresAt : null }).toEqual({ calls: [T0], expiresAt: T0 + HOUR });
+  });
+
+  it('RefreshEngine.ensureValid() hands out with a warning a fresh token that a slow renewal left too short for minValidMs', async () => {
+    const clock = new FakeClock(T0);
+    // The provider took 50 s to answer a token that lives 60 s from when it was issued.
+    const engine = new EngineUnderTest(clock, async () => {
+      const issued = clock.now();
+      await clock.sleep(50 * SECOND);
+      return ok(token(issued, MINUTE));
+    }, settings(), fixed(0));
+    engine.track('acme', { record: token(T0 - 2 * HOUR, HOUR), canRenew: true });
+    const waiting = engine.ensureValid('acme', 30 * SECOND);
+    await clock.advance(50 * SECOND);
+    const result = await waiting;
+    expect(result.ok && result.value.warning).toBe('warning: the token is valid for 10 s, less than the 30 s asked for: the provider issues tokens for 60 s at most.');
+  });
+
+  it('RefreshEngine.ensureValid() keeps handing out a short-lived token that cannot meet minValidMs until half its lifetime is left', async () => {
+    const clock = new FakeClock(T0);
+    const { renewer, calls } = scripted(clock, [renewedFor(4 * MINUTE)]);
+    const engine = new EngineUnderTest(clock, renewer, settings(), fixed(0));
+    // Lives 4 minutes (so the engine's lead is 2 minutes, not 5); 3 minutes are left.
+    engine.track('acme', { record: token(T0 - MINUTE, 4 * MINUTE), canRenew: true });
+    const result = await engine.ensureValid('acme', HOUR);
+    expect({ calls, issuedAt: result.ok ? result.value.record.issuedAt : null }).toEqual({ calls: [], issuedAt: T0 - MINUTE });
+  });
+
+  it.each([
+    { source: 'jwt_exp' as const, says: 'its JWT exp is in the past' },
+    { source: 'expires_in' as const, says: 'expires_in: 0' },
+  ])('RefreshEngine.ensureValid() says why a token arrived expired ($source) and for which account', async ({ source, says }) => {
+    const clock = new FakeClock(T0);
+    const engine = new EngineUnderTest(clock, async () => ok({ ...token(clock.now(), 0), expirySource: source }), settings(), fixed(0));
+    engine.track('acme', { record: token(T0 - 2 * HOUR, HOUR), canRenew: true });
+    const result = await engine.ensureValid('acme', 0);
+    expect(result.ok ? null : result.error.message).toBe(
+      `The provider issued a token for "acme" that had already expired (${says}): is this machine's clock right?`,
+    );
+  });
+
+  it('RefreshEngine drops the outcome of a renewal that ends after its account was removed', async () => {
+    const clock = new FakeClock(T0);
+    const { renewer } = scripted(clock, [() => err(new GrantError('unavailable', 'x', { status: 503 }))], 200);
+    const engine = new EngineUnderTest(clock, renewer, settings(), fixed(0));
+    const session = engine.track('acme', { record: token(T0 - 2 * HOUR, HOUR), canRenew: true });
+    const renewal = engine.ensureValid('acme', 0);
+    session.retire();
+    await clock.advance(200);
+    await renewal;
+    expect(session.failure).toBeNull();
+  });
+
+  it('RefreshEngine leaves a renewal that found the account needing sign-in without a failure of its own, so the sign-in request shows', async () => {
+    const clock = new FakeClock(T0);
+    const { renewer } = scripted(clock, [() => err(new GrantError('invalid_grant', 'Refresh token revoked.'))]);
+    const engine = new EngineUnderTest(clock, renewer, settings(), fixed(0));
+    const session = engine.track('acme', { record: token(T0 - 2 * HOUR, HOUR), canRenew: true });
+    await engine.ensureValid('acme', 0);
+    expect(session.failure).toBeNull();
+  });
+
+  it('RefreshEngine does not retry in the background an account whose stored token is damaged, even after a temporary failure', async () => {
+    const clock = new FakeClock(T0);
+    const { renewer, calls } = scripted(clock, [() => err(new GrantError('unavailable', 'x', { status: 503 }))]);
+    const engine = new EngineUnderTest(clock, renewer, settings(), fixed(0));
+    const damaged = new AccountSession(account('acme'), { kind: 'damaged' });
+    engine.engine.watch(damaged);
+    await engine.engine.renew(damaged);
+    await clock.advance(HOUR);
+    expect({ calls: calls.length, timers: clock.pendingTimers }).toEqual({ calls: 1, timers: 0 });
   });
 });
 

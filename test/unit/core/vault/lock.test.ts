@@ -28,6 +28,12 @@ interface ChildReport {
   message?: string;
 }
 
+/**
+ * Tests that start Node children with tsx: seconds each on a loaded machine, so they keep a timeout of their own
+ * when a run (the mutation areas) sets a tight default for in-process tests.
+ */
+const CHILD_TEST_TIMEOUT_MS = 30_000;
+
 /** Starts fixtures/hold-lock.ts on `dataDir` and resolves its first report line. */
 async function lockInChild(): Promise<{ child: ChildProcess; report: ChildReport }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'hold-lock.ts'), dataDir], {
@@ -70,7 +76,7 @@ describe('acquireLock()', () => {
     await lock.release();
   });
 
-  it('refuses another process with code locked_by_other, naming the owner pid', async () => {
+  it('refuses another process with code locked_by_other, naming the owner pid', { timeout: CHILD_TEST_TIMEOUT_MS }, async () => {
     const lock = await acquireLock(dataDir, { purpose: 'tokenry serve' });
     const { report } = await lockInChild();
     expect(report.locked).toBe(false);
@@ -79,7 +85,7 @@ describe('acquireLock()', () => {
     await lock.release();
   });
 
-  it('refuses this process while another process holds it, naming that pid', async () => {
+  it('refuses this process while another process holds it, naming that pid', { timeout: CHILD_TEST_TIMEOUT_MS }, async () => {
     const { report } = await lockInChild();
     expect(report.locked).toBe(true);
     const failure = await acquireLock(dataDir).catch((error: unknown) => error);
@@ -87,7 +93,7 @@ describe('acquireLock()', () => {
     expect((failure as Error).message).toContain(`process ${report.pid}`);
   });
 
-  it('takes over the lock of a process that was killed', async () => {
+  it('takes over the lock of a process that was killed', { timeout: CHILD_TEST_TIMEOUT_MS }, async () => {
     const { child, report } = await lockInChild();
     expect(report.locked).toBe(true);
     child.kill('SIGKILL');
@@ -105,7 +111,7 @@ describe('acquireLock()', () => {
     await lock.release();
   });
 
-  it('lets exactly one of several simultaneous takeovers of a stale lock win', async () => {
+  it('lets exactly one of several simultaneous takeovers of a stale lock win', { timeout: CHILD_TEST_TIMEOUT_MS }, async () => {
     const stale = { pid: await deadPid(), hostname: hostname(), startedAt: new Date(0).toISOString(), purpose: 'crashed' };
     await writeFile(join(dataDir, LOCK_FILE), JSON.stringify(stale));
     const attempts = await Promise.all(Array.from({ length: 3 }, () => lockInChild()));

@@ -1,0 +1,4 @@
+// Vitest configuration for the vault area's mutation run: only the tests that may kill its mutants.
+import { areaVitestConfig } from './area-vitest-config.js';
+
+export default areaVitestConfig('vault');
