@@ -1,11 +1,12 @@
 // The data directory commands: `tokenry init` (a new vault, on purpose), `tokenry files` (how each data file stands,
 // and what to do) and `tokenry files accept` (authenticate a file a person has checked).
-import { acceptDataFile, assertVaultMayBeCreated, checkDataFiles, DATA_FILES, DATA_FILES_MAC_PURPOSE, dataFileSpec, type DataFileSpec } from '../core/data-files.js';
-import { fingerprintOf } from '../core/vault/file-fingerprint.js';
-import { secretsPath } from '../core/vault/secret-store.js';
+// The core's modules load inside each command: listed with every other command, these must cost nothing at
+// start-up (data-files.ts brings the schemas of every data file, and zod with them).
 import { CliError, EXIT } from './cli-io.js';
 import type { Command } from './command.js';
-import { lockDataDir, openService, unlockVault } from './open-service.js';
+
+/** The files `files accept` takes (data-files.ts DATA_FILES; repeated so that listing commands loads no schema). */
+export const DATA_FILE_NAMES = ['accounts.json', 'clients.json', 'settings.json'] as const;
 
 const OWNER_HINT = 'Stop it first: only the owner of a data directory writes its files.';
 
@@ -17,6 +18,12 @@ export const DATA_COMMANDS: readonly Command[] = [
     options: {},
     positionals: [],
     async run(ctx) {
+      const [{ assertVaultMayBeCreated }, { fingerprintOf }, { secretsPath }, { openService }] = await Promise.all([
+        import('../core/data-files.js'),
+        import('../core/vault/file-fingerprint.js'),
+        import('../core/vault/secret-store.js'),
+        import('./open-service.js'),
+      ]);
       if ((await fingerprintOf(secretsPath(ctx.dataDir))) !== null) throw new CliError(`${ctx.dataDir} already has a vault.`, EXIT.other);
       // Beside existing accounts or clients, the vault is missing, not new: say so rather than make one.
       await assertVaultMayBeCreated(ctx.dataDir);
@@ -34,6 +41,7 @@ export const DATA_COMMANDS: readonly Command[] = [
     options: {},
     positionals: [],
     async run(ctx) {
+      const [{ checkDataFiles, DATA_FILES_MAC_PURPOSE }, { unlockVault }] = await Promise.all([import('../core/data-files.js'), import('./open-service.js')]);
       // Read-only: beside a running owner too.
       const vault = await unlockVault(ctx.dataDir, ctx.io, { readOnly: true });
       let statuses;
@@ -52,15 +60,16 @@ export const DATA_COMMANDS: readonly Command[] = [
   },
   {
     path: ['files', 'accept'],
-    usage: `tokenry files accept FILE   (FILE: ${DATA_FILES.map((f) => `${f.name}.json`).join(', ')})`,
+    usage: `tokenry files accept FILE   (FILE: ${DATA_FILE_NAMES.join(', ')})`,
     summary:
       'Authenticate a data file as it is now, after you checked it: a file from an older Tokenry, or one you changed by hand. A missing one starts empty. Damaged content stays refused.',
     options: {},
     positionals: ['FILE'],
     async run(ctx, args) {
+      const [{ acceptDataFile, DATA_FILES_MAC_PURPOSE, dataFileSpec }, { lockDataDir, unlockVault }] = await Promise.all([import('../core/data-files.js'), import('./open-service.js')]);
       const name = args[0] ?? '';
-      const file: DataFileSpec | undefined = dataFileSpec(name);
-      if (file === undefined) throw CliError.usage(`"${name}" is not a data file Tokenry authenticates (${DATA_FILES.map((f) => `${f.name}.json`).join(', ')})`);
+      const file = dataFileSpec(name);
+      if (file === undefined) throw CliError.usage(`"${name}" is not a data file Tokenry authenticates (${DATA_FILE_NAMES.join(', ')})`);
       const files = [file];
       const lock = await lockDataDir(ctx.dataDir, 'tokenry files accept', OWNER_HINT);
       try {
