@@ -44,6 +44,8 @@ export function waitMs(env: CommandContext['io']['env']): number {
 export interface ReachHandlers<T> {
   owner(connection: ControlConnection): Promise<T>;
   lock(lock: DataDirLock): Promise<T>;
+  /** Once, when no owner answered the first time: what may start before the lock is taken. */
+  noOwner?(): void;
 }
 
 /** A request sent back by an owner that could not open: nothing ran, so the command starts over. */
@@ -74,6 +76,7 @@ export async function reach<T>(ctx: CommandContext, purpose: string, handlers: R
         connection.close();
       }
     }
+    if (attempt === 0) handlers.noOwner?.();
     let lock: DataDirLock;
     try {
       // The lock module (and the zod it checks lock files with) loads only when no owner answers.
@@ -155,6 +158,8 @@ export function describeOwner(owner: OwnerInfo): string {
 export function withCore<T>(ctx: CommandContext, purpose: string, use: (core: CoreAccess) => Promise<T>): Promise<T> {
   return reach(ctx, purpose, {
     owner: (connection) => use(remoteAccess(connection)),
+    // scrypt on the thread pool while the lock, the vault module and the core load here.
+    noOwner: () => void import('./vault-head-start.js').then(({ startVaultHeadStart }) => startVaultHeadStart(ctx)).catch(() => undefined),
     lock: async (lock) => {
       // The core (vault, service, grants) loads only when this process opens the directory itself.
       const { openSelf } = await import('./self-owner.js');

@@ -2,7 +2,6 @@
 // vault alone, read-only, for commands that only read beside a running owner.
 import type { Logger } from '../core/log/logger.js';
 import type { TokenryService } from '../core/service.js';
-import { assertVaultMayBeCreated } from '../core/data-files.js';
 import type { StoreOpener } from '../core/vault/data-store.js';
 import { readFileIfExists } from '../core/vault/atomic-file.js';
 import { acquireLock, type DataDirLock } from '../core/vault/lock.js';
@@ -95,6 +94,8 @@ export async function unlockVault(dataDir: string, io: CliIo, options: UnlockOpt
   const bytes = await readFileIfExists(secretsPath(dataDir));
   if (bytes === null) {
     // Only in a new, empty directory: beside accounts or clients, the vault is missing, not new.
+    // (Loaded here only: every other open must reach scrypt without the data files' schemas.)
+    const { assertVaultMayBeCreated } = await import('../core/data-files.js');
     await assertVaultMayBeCreated(dataDir);
     if (options.create !== true || options.readOnly === true) {
       throw new CliError(`There is no vault in ${dataDir} yet: add an account, or run \`tokenry init\`.`, EXIT.other);

@@ -1,5 +1,5 @@
 // Passphrase protector: the data key wrapped under a scrypt-derived key, for headless machines, CI and tests.
-import { randomBytes, scrypt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { openBox, sealBox } from '../envelope.js';
 import {
   type KeyProtector,
@@ -9,6 +9,7 @@ import {
   wrappedKeySchema,
 } from '../protector.js';
 import { VaultError } from '../vault-error.js';
+import { deriveScryptKey, takeScryptAhead } from './scrypt-head-start.js';
 
 /** Cost parameters without the salt, which is fresh on every wrap. */
 export interface ScryptCost {
@@ -27,7 +28,6 @@ export const DEFAULT_SCRYPT: ScryptCost = { N: 2 ** 17, r: 8, p: 1 };
 export const TEST_SCRYPT: ScryptCost = { N: 2 ** 10, r: 8, p: 1 };
 
 const SALT_BYTES = 16;
-const KEY_BYTES = 32;
 
 export interface PassphraseProtectorOptions {
   /** scrypt cost for new wraps; unwrap always uses the cost stored with the wrapped key. */
@@ -96,17 +96,7 @@ function wrapAad(kdf: PassphraseWrappedKey['kdf']): Buffer {
   return Buffer.from(`tokenry-vault/v1/key-wrap/passphrase\n${canonical}`, 'utf8');
 }
 
+/** The key-encryption key: derived now, or taken from a derivation a command started ahead (scrypt-head-start.ts). */
 function deriveKey(secret: string, kdf: PassphraseWrappedKey['kdf']): Promise<Buffer> {
-  const salt = Buffer.from(kdf.salt, 'base64');
-  // Node refuses scrypt above maxmem (32 MiB by default); allow what the parameters need.
-  const maxmem = 128 * kdf.N * kdf.r * 2 + 1024 * 1024;
-  return new Promise((resolve, reject) => {
-    scrypt(secret, salt, KEY_BYTES, { N: kdf.N, r: kdf.r, p: kdf.p, maxmem }, (error, key) => {
-      if (error) {
-        reject(new VaultError('io', 'Could not derive a key from the passphrase (scrypt failed: not enough memory?)', { cause: error }));
-      } else {
-        resolve(key);
-      }
-    });
-  });
+  return takeScryptAhead(secret, kdf) ?? deriveScryptKey(secret, kdf);
 }
