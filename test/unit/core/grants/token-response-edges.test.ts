@@ -228,3 +228,23 @@ describe('parseRetryAfter() on HTTP dates (RFC 9110 §5.6.7)', () => {
     expect(parseRetryAfter('2025 Jan 15 12:01:00 GMT', NOW)).toBeUndefined();
   });
 });
+
+describe('processTokenResponse() on names that are also JavaScript property names', () => {
+  it('keeps a token_type named "constructor" as the text it is', () => {
+    expect(read(minimal({ token_type: 'constructor' })).tokenType).toBe('constructor');
+  });
+});
+
+describe('processTokenResponse() on RFC 8628 §3.5 device poll codes', () => {
+  it('reads authorization_pending outside a device poll as a provider_error', () => {
+    expect(failure(json(400, { error: 'authorization_pending' }), { grant: 'authorization_code' }).code).toBe('provider_error');
+  });
+
+  it('reads slow_down in a device poll as slow_down', () => {
+    expect(failure(json(400, { error: 'slow_down' }), { grant: 'device_code' }).code).toBe('slow_down');
+  });
+
+  it('gives a standard device poll code no provider code of its own', () => {
+    expect(failure(json(400, { error: 'slow_down' }), { grant: 'device_code' }).providerCode).toBeUndefined();
+  });
+});
