@@ -61,6 +61,11 @@ describe('processTokenResponse() telling JSON, XML and HTML apart', () => {
     expect(failure({ status: 200, headers: { 'content-type': 'application/x-ndjson' }, body }).code).toBe('bad_response');
   });
 
+  it.each(['/json-like', '+json-like'])('reads an XML answer under the malformed media type %j by its look: only a type ending in json is JSON', (type) => {
+    const body = '<Grant><access_token>at-1</access_token></Grant>';
+    expect(read({ status: 200, headers: { 'content-type': type }, body }).accessToken).toBe('at-1');
+  });
+
   it('names a JSON string answer as not a token answer', () => {
     expect(failure(json(200, 'at-1')).message).toBe('The token endpoint sent an answer that is neither valid JSON nor valid XML (HTTP 200): ""at-1""');
   });
@@ -104,8 +109,8 @@ describe('processTokenResponse() describing an unusable answer', () => {
   });
 
   it('names a 200 without an access token, quoting its short values', () => {
-    expect(failure(json(200, { status: 'pending' })).message).toBe(
-      'The token endpoint sent an answer without an access token (HTTP 200): "{"status":"pending"}"',
+    expect(failure(json(200, { status: 'stage-2' })).message).toBe(
+      'The token endpoint sent an answer without an access token (HTTP 200): "{"status":"stage-2"}"',
     );
   });
 
