@@ -253,3 +253,43 @@ describe('processTokenResponse() on RFC 8628 §3.5 device poll codes', () => {
     expect(failure(json(400, { error: 'slow_down' }), { grant: 'device_code' }).providerCode).toBeUndefined();
   });
 });
+
+describe('processTokenResponse() on XML with a second root', () => {
+  it('refuses a second, empty root element after the answer as bad_response', () => {
+    const body = '<Grant><access_token>at-1</access_token></Grant><extra/>';
+    expect(failure({ status: 200, headers: XML_TYPE, body }).code).toBe('bad_response');
+  });
+});
+
+describe('processTokenResponse() with and without a dialect', () => {
+  const github = { errorCodes: { incorrect_client_credentials: 'invalid_client', token_expired: 'expired_token' }, scopeSeparator: ',' } as const;
+  const entra = { errorDescription: 'first-line' } as const;
+
+  it("shows the first line of a description split by bare line feeds when the dialect asks for it", () => {
+    expect(failure(json(400, { error: 'invalid_scope', error_description: 'AADSTS70011: bad scope.\nTrace ID: 1' }), { dialect: entra }).description).toBe(
+      'AADSTS70011: bad scope.',
+    );
+  });
+
+  it('keeps every line of a description without such a dialect', () => {
+    expect(failure(json(400, { error: 'invalid_scope', error_description: 'bad scope.\nsee the docs' })).description).toBe('bad scope. see the docs');
+  });
+
+  it("shows a code the dialect documents as it is, however long (GitHub's incorrect_client_credentials)", () => {
+    expect(failure(json(200, { error: 'incorrect_client_credentials' }), { dialect: github }).providerCode).toBe('incorrect_client_credentials');
+  });
+
+  it('reads a code the dialect maps to a device poll code as that code outside a device poll too', () => {
+    expect(failure(json(200, { error: 'token_expired' }), { grant: 'refresh_token', dialect: github }).code).toBe('expired_token');
+  });
+
+  it('keeps a comma inside a scope token without a comma-separating dialect', () => {
+    expect(read(minimal({ scope: 'a,b c' })).grantedScope).toEqual(['a,b', 'c']);
+  });
+
+  it('names refresh_token_expires_in in the message when it is invalid', () => {
+    expect(failure(minimal({ refresh_token: 'rt', refresh_token_expires_in: 'later' })).message).toBe(
+      'The token endpoint sent an invalid refresh_token_expires_in (HTTP 200).',
+    );
+  });
+});
