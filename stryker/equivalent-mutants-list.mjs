@@ -10,6 +10,7 @@ const SERVER = 'electron/core/loopback/loopback-server.ts';
 const NOT_READ = 'Stryker was here!';
 const ENVELOPE = 'electron/core/vault/envelope.ts';
 const RETRY = 'electron/core/grants/retry.ts';
+const TOKEN_RESPONSE = 'electron/core/grants/token-response.ts';
 
 /** @type {import('./equivalent-mutants-list.d.mts').EquivalentMutant[]} */
 export const EQUIVALENT_MUTANTS = [
@@ -145,6 +146,168 @@ export const EQUIVALENT_MUTANTS = [
     replacement: 'false',
     reason: 'the listener is removed in finally whether or not it fired, and rejecting a settled promise again does nothing',
   },
+  // grants/token-response.ts
+  {
+    file: TOKEN_RESPONSE,
+    line: "return (headers['content-type'] ?? '').split(';')[0]?.trim()",
+    original: "(headers['content-type'] ?? '').split(';')[0]?.trim",
+    replacement: "(headers['content-type'] ?? '').split(';')[0].trim",
+    reason: 'split() always returns at least one part',
+  },
+  {
+    file: TOKEN_RESPONSE,
+    line: "return (headers['content-type'] ?? '').split(';')[0]?.trim()",
+    original: "''",
+    replacement: `"${NOT_READ}"`,
+    reason: 'an absent Content-Type read as this text ends in neither json nor xml and is not text/html: unlabelled all the same; the last fallback is never reached',
+  },
+  ...[
+    ["contentType.endsWith('/xml') || contentType.endsWith('+xml') || /^\\s*</.test(body)", 'true'],
+    ["contentType.endsWith('/xml') || contentType.endsWith('+xml')", "contentType.endsWith('/xml') && contentType.endsWith('+xml')"],
+    ["contentType.endsWith('/xml') || contentType.endsWith('+xml')", 'false'],
+    ["contentType.endsWith('/xml')", "contentType.startsWith('/xml')"],
+    ["'/xml'", '""'],
+    ["contentType.endsWith('+xml')", "contentType.startsWith('+xml')"],
+    ["'+xml'", '""'],
+    ['/^\\s*</', '/\\s*</'],
+  ].map(([original, replacement]) => ({
+    file: TOKEN_RESPONSE,
+    line: "return contentType.endsWith('/xml') || contentType.endsWith('+xml')",
+    original,
+    replacement,
+    reason: "it only decides whether XML is tried; XMLValidator refuses any body whose first non-blank character is not '<', so trying or not ends the same",
+  })),
+  {
+    file: TOKEN_RESPONSE,
+    line: 'if (looksLikeXml(body, contentType)) {',
+    original: 'looksLikeXml(body, contentType)',
+    replacement: 'true',
+    reason: "XMLValidator refuses any body whose first non-blank character is not '<': trying it as XML ends in undefined all the same",
+  },
+  ...[
+    ["contentType.endsWith('/json') || contentType.endsWith('+json')", 'false'],
+    ["contentType.endsWith('/json') || contentType.endsWith('+json')", "contentType.endsWith('/json') && contentType.endsWith('+json')"],
+  ].map(([original, replacement]) => ({
+    file: TOKEN_RESPONSE,
+    line: "return contentType.endsWith('/json') || contentType.endsWith('+json')",
+    original,
+    replacement,
+    reason: 'parseBody() asks only when the media type does not end in json, so these two are false there',
+  })),
+  {
+    file: TOKEN_RESPONSE,
+    line: '} catch {',
+    original: '{\n    return undefined;\n  }',
+    replacement: '{}',
+    reason: 'parseXml() goes on with doc undefined, which the next line returns as undefined; parseJson() falls off its end, returning undefined',
+  },
+  { file: TOKEN_RESPONSE, line: 'if (!isObject(doc)) return undefined;', original: '!isObject(doc)', replacement: 'false', reason: 'XMLParser.parse() returns an object for every document the validator let through' },
+  { file: TOKEN_RESPONSE, line: 'const root = roots[0]?.[1];', original: 'roots[0]?.[1]', replacement: 'roots[0][1]', reason: 'reached only with exactly one root' },
+  ...[
+    ["response.body.trim() === ''", 'false'],
+    ['response.body.trim()', 'response.body'],
+    ["''", `"${NOT_READ}"`],
+  ].flatMap(([original, replacement]) => [
+    { line: "const excerpt = response.body.trim() === '' ? '' : safeExcerpt(", reason: "safeExcerpt() of a blank body is '': the test only spares the call" },
+    { line: "const parsed = response.body.trim() === '' ? undefined : parseBody(", reason: 'parseBody() of a blank body finds neither JSON nor XML: the test only spares the call' },
+  ].map((at) => ({ file: TOKEN_RESPONSE, original, replacement, ...at }))),
+  ...[
+    ["response.body.trim() !== ''", 'true'],
+    ['response.body.trim()', 'response.body'],
+    ["''", `"${NOT_READ}"`],
+  ].map(([original, replacement]) => ({
+    file: TOKEN_RESPONSE,
+    line: "const excerpt = providerError === undefined && response.body.trim() !== ''",
+    original,
+    replacement,
+    reason: "safeExcerpt() of a blank body is '': the test only spares the call",
+  })),
+  ...[
+    ["value.trim() === ''", 'false'],
+    ['value.trim()', 'value'],
+    ["''", `"${NOT_READ}"`],
+  ].map(([original, replacement]) => ({
+    file: TOKEN_RESPONSE,
+    line: "if (value === undefined || value.trim() === '') return undefined;",
+    original,
+    replacement,
+    reason: 'a blank Retry-After matches neither delay-seconds nor a day name below: undefined all the same',
+  })),
+  {
+    file: TOKEN_RESPONSE,
+    line: "if (typeof value === 'number' && Number.isFinite(value)) return String(value);",
+    original: "typeof value === 'number'",
+    replacement: 'true',
+    reason: 'Number.isFinite() is false for anything but a number',
+  },
+  { file: TOKEN_RESPONSE, line: "if (token.split('.').length !== 3) return null;", original: "token.split('.').length !== 3", replacement: 'false', reason: 'decodeJwt() throws on anything but three parts, which the catch reads as null' },
+  { file: TOKEN_RESPONSE, line: "return typeof exp === 'number' && Number.isFinite(exp)", original: "typeof exp === 'number'", replacement: 'true', reason: 'Number.isFinite() is false for anything but a number' },
+  ...[
+    ['value === null || value === undefined', 'false'],
+    ['value === null || value === undefined', 'value === null && value === undefined'],
+    ['value === null', 'false'],
+    ['value === undefined', 'false'],
+  ].map(([original, replacement]) => ({
+    file: TOKEN_RESPONSE,
+    line: 'if (value === null || value === undefined) return null;',
+    original,
+    replacement,
+    reason: 'null and undefined are neither a string nor an array, so the list below is null for them anyway',
+  })),
+  ...[
+    ['response.status < 500', 'true'],
+    ['response.status < 500', 'response.status <= 500'],
+  ].map(([original, replacement]) => ({
+    file: TOKEN_RESPONSE,
+    line: 'if (response.status >= 400 && response.status < 500) {',
+    original,
+    replacement,
+    reason: 'every status from 500 up has already been answered as unavailable above',
+  })),
+  { file: TOKEN_RESPONSE, line: 'const jwtExp = expiresIn === null ? jwtExpiry(accessToken) : null;', original: 'expiresIn === null', replacement: 'true', reason: 'the JWT exp is read only where expiresIn is null: decoding it anyway only costs time' },
+  {
+    file: TOKEN_RESPONSE,
+    line: '? (context.previous?.refreshExpiresAt ?? null)',
+    original: 'context.previous?.refreshExpiresAt',
+    replacement: 'context.previous.refreshExpiresAt',
+    reason: 'keepOld holds only when there is a previous record',
+  },
+  ...[
+    ['...(description === undefined ? {} : { description }),', 'description === undefined'],
+    ['...(retryAfterMs === undefined ? {} : { retryAfterMs }),', 'retryAfterMs === undefined'],
+  ].map(([line, original]) => ({
+    file: TOKEN_RESPONSE,
+    line,
+    original,
+    replacement: 'false',
+    reason: 'GrantError copies each detail, so an undefined key reads as an absent one',
+  })),
+  {
+    file: TOKEN_RESPONSE,
+    line: 'const mapped: MappedErrorCode | undefined = Object.hasOwn(',
+    original: 'dialect.errorCodes?.[said]',
+    replacement: 'dialect.errorCodes[said]',
+    reason: 'reached only when errorCodes has the key, so it is defined',
+  },
+  {
+    file: TOKEN_RESPONSE,
+    line: "function scopeField(value: unknown, separator: ' ' | ',' = ' ')",
+    original: "' '",
+    replacement: '""',
+    reason: "the separator is only compared with ',': any other default reads the same",
+  },
+  ...[
+    ['expiresIn === null && jwtExp === null', 'true'],
+    ['expiresIn === null && jwtExp === null', 'expiresIn === null || jwtExp === null'],
+    ['expiresIn === null', 'true'],
+    ['jwtExp === null', 'true'],
+  ].map(([original, replacement]) => ({
+    file: TOKEN_RESPONSE,
+    line: 'const assumed = expiresIn === null && jwtExp === null',
+    original,
+    replacement,
+    reason: 'the assumed expiry is read (in expiresAt and expirySource) only where expires_in and the JWT exp are both absent',
+  })),
   // vault/envelope.ts
   { file: ENVELOPE, line: '/^=+$/.test(s.slice(pad))', original: '/^=+$/', replacement: '/=+$/', reason: "the slice starts at the first '=', so anchoring it at the start changes nothing" },
   {

@@ -122,6 +122,9 @@ export function badResponse(response: TokenHttpResponse, what: string, secrets: 
   });
 }
 
+/** RFC 9110 §5.6.7's asctime-date: `Sun Nov  6 08:49:37 1994`. */
+const ASCTIME = /^[A-Za-z]{3} [A-Za-z]{3} [ \d]?\d \d{2}:\d{2}:\d{2} \d{4}$/;
+
 /** Retry-After (RFC 9110 §10.2.3): delay-seconds or an HTTP date, in milliseconds from `now`. */
 export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;
@@ -129,7 +132,8 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   if (/^\d+$/.test(text)) return Number(text) * 1000;
   // HTTP dates (IMF-fixdate, RFC 850, asctime) start with a day name; Date.parse would read "1.5" as a date in 2001.
   if (!/^[A-Za-z]{3,9},?\s/.test(text)) return undefined;
-  const date = Date.parse(text);
+  // asctime carries no zone but is GMT (§5.6.7); Date.parse would read it in the machine's local time.
+  const date = Date.parse(ASCTIME.test(text) ? `${text} GMT` : text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
