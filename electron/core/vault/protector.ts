@@ -1,6 +1,7 @@
 // What stands between the data key and the disk: the KeyProtector contract and the wrapped-key records it produces.
 import { z } from 'zod';
 import { base64Of, DATA_KEY_BYTES, type SealedBox, sealedBoxSchemaOf } from './envelope.js';
+import { SCRYPT_LIMITS } from './protectors/scrypt-head-start.js';
 
 export type ProtectorKind = 'passphrase' | 'keyring' | 'safe-storage';
 
@@ -60,15 +61,8 @@ export interface KeyProtector {
   discard?(wrapped: WrappedKey): Promise<void>;
 }
 
-/** Bounds on scrypt parameters read from a file: a damaged or hostile file must not exhaust memory. */
-export const SCRYPT_LIMITS = {
-  minLogN: 1,
-  maxLogN: 20,
-  maxR: 32,
-  maxP: 16,
-  /** 128 * N * r bytes of memory: 1 GiB at most. */
-  maxMemoryBytes: 1024 * 1024 * 1024,
-} as const;
+/** Bounds on scrypt parameters read from a file (defined beside scrypt itself, which the head start also checks against). */
+export { SCRYPT_LIMITS };
 
 const isPowerOfTwo = (n: number): boolean => Number.isInteger(n) && n > 1 && (n & (n - 1)) === 0;
 

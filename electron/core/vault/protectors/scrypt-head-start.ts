@@ -15,6 +15,16 @@ export interface ScryptKdf {
 
 const KEY_BYTES = 32;
 
+/** Bounds on scrypt parameters read from a file: a damaged or hostile file must not exhaust memory. */
+export const SCRYPT_LIMITS = {
+  minLogN: 1,
+  maxLogN: 20,
+  maxR: 32,
+  maxP: 16,
+  /** 128 * N * r bytes of memory: 1 GiB at most. */
+  maxMemoryBytes: 1024 * 1024 * 1024,
+} as const;
+
 /** Derives the key-encryption key; the caller zeroes it after use. */
 export function deriveScryptKey(secret: string, kdf: ScryptKdf): Promise<Buffer> {
   const salt = Buffer.from(kdf.salt, 'base64');
@@ -41,10 +51,12 @@ const sameKdf = (a: ScryptKdf, b: ScryptKdf): boolean => a.N === b.N && a.r === 
  * hold are ignored: the unwrap then validates the record and derives (or refuses) as always.
  */
 export function startScryptAhead(secret: string, kdf: ScryptKdf): void {
+  // The vault file's schema (protector.ts) holds the same bounds; this runs before it, so the memory bound matters here too.
   const plausible =
-    Number.isInteger(kdf.N) && kdf.N >= 2 && kdf.N <= 2 ** 20 && (kdf.N & (kdf.N - 1)) === 0 &&
-    Number.isInteger(kdf.r) && kdf.r >= 1 && kdf.r <= 32 &&
-    Number.isInteger(kdf.p) && kdf.p >= 1 && kdf.p <= 16 &&
+    Number.isInteger(kdf.N) && kdf.N >= 2 ** SCRYPT_LIMITS.minLogN && kdf.N <= 2 ** SCRYPT_LIMITS.maxLogN && (kdf.N & (kdf.N - 1)) === 0 &&
+    Number.isInteger(kdf.r) && kdf.r >= 1 && kdf.r <= SCRYPT_LIMITS.maxR &&
+    Number.isInteger(kdf.p) && kdf.p >= 1 && kdf.p <= SCRYPT_LIMITS.maxP &&
+    128 * kdf.N * kdf.r <= SCRYPT_LIMITS.maxMemoryBytes &&
     typeof kdf.salt === 'string' && kdf.salt.length <= 64;
   if (!plausible) return;
   const key = deriveScryptKey(secret, kdf);

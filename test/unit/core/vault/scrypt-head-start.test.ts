@@ -34,6 +34,7 @@ describe('takeScryptAhead()', () => {
     ['N above 2^20', { ...KDF, N: 2 ** 21 }],
     ['r of 0', { ...KDF, r: 0 }],
     ['p above 16', { ...KDF, p: 17 }],
+    ['more than 1 GiB of memory (N 2^20, r 16)', { ...KDF, N: 2 ** 20, r: 16 }],
     ['a salt too long to be one', { ...KDF, salt: 'x'.repeat(65) }],
   ])('starts nothing for %s', (_, kdf) => {
     startScryptAhead('s', kdf);
