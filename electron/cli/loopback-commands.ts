@@ -5,8 +5,8 @@ import type { VaultError } from '../core/vault/vault-error.js';
 import * as z from 'zod/mini';
 import { tokenViewSchema } from '../../shared/token-answer.js';
 import { CliError, EXIT } from './cli-io.js';
-import { str, unwrap, type Command, type CommandContext } from './command.js';
-import { describeOwner, waitMs, withCore, type CoreAccess } from './core-access.js';
+import { str, unwrap, type Command } from './command.js';
+import { describeOwner, waitMs, withCore } from './core-access.js';
 
 /** The client key a script uses to ask a running Tokenry (desktop app or `tokenry serve`) for tokens. */
 export const CLIENT_KEY_ENV = 'TOKENRY_CLIENT_KEY';
@@ -32,15 +32,6 @@ function untilStopSignal(): Promise<NodeJS.Signals> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-}
-
-/**
- * A change to, or a read of, the loopback clients: made by the data directory's owner when one runs
- * (it keeps its own copy of clients.json), else by this command holding the lock with the vault
- * open (clients.json is authenticated with a key derived from the vault's).
- */
-function withClients<T>(ctx: CommandContext, purpose: string, use: (core: CoreAccess) => Promise<T>): Promise<T> {
-  return withCore(ctx, purpose, use);
 }
 
 const when = (epochMs: number | null): string => (epochMs === null ? 'never' : new Date(epochMs).toISOString());
@@ -139,7 +130,7 @@ export const LOOPBACK_COMMANDS: readonly Command[] = [
       if (list === undefined) throw CliError.usage('client add needs --accounts A,B');
       const accounts = list.split(',').map((a) => a.trim()).filter((a) => a !== '');
       const name = args[0] ?? '';
-      const { created, known } = await withClients(ctx, 'tokenry client add', async (core) => {
+      const { created, known } = await withCore(ctx, 'tokenry client add', async (core) => {
         const made = unwrap(await core.call('clients:add', name, accounts));
         const listed = await core.call('accounts:list');
         return { created: made, known: listed.ok ? new Set(listed.value.map((a) => a.name)) : null };
@@ -163,8 +154,8 @@ export const LOOPBACK_COMMANDS: readonly Command[] = [
     options: { json: { type: 'boolean' } },
     positionals: [],
     async run(ctx, _args, values) {
-      // clients.json is authenticated with the vault's key: read by the owner, or here with the vault open.
-      const clients = await withClients(ctx, 'tokenry client list', async (core) => unwrap(await core.call('clients:list')));
+      // Read by the owner (it keeps its own copy of clients.json), or here with the vault open: the file is authenticated with its key.
+      const clients = await withCore(ctx, 'tokenry client list', async (core) => unwrap(await core.call('clients:list')));
       if (values['json']) {
         ctx.io.stdout.write(`${JSON.stringify(clients.map(jsonView), null, 2)}\n`);
       } else if (clients.length === 0) {
@@ -186,7 +177,7 @@ export const LOOPBACK_COMMANDS: readonly Command[] = [
     async run(ctx, args, values) {
       const [client = '', account = ''] = args;
       const once = values['once'] === true;
-      const view = await withClients(ctx, 'tokenry client allow', async (core) => {
+      const view = await withCore(ctx, 'tokenry client allow', async (core) => {
         // A one-time grant lives in the memory of the process that serves the endpoint.
         if (once && core.via === 'self') throw new CliError('--once needs the running app or `tokenry serve`: the grant lives in the process that serves tokens.', EXIT.usage);
         return unwrap(await core.call('clients:allow', client, account, { once }));
@@ -205,7 +196,7 @@ export const LOOPBACK_COMMANDS: readonly Command[] = [
     positionals: ['NAME'],
     async run(ctx, args) {
       const name = args[0] ?? '';
-      await withClients(ctx, 'tokenry client remove', async (core) => unwrap(await core.call('clients:remove', name)));
+      await withCore(ctx, 'tokenry client remove', async (core) => unwrap(await core.call('clients:remove', name)));
       ctx.io.stdout.write(`Removed client ${name}; its key no longer works.\n`);
       return EXIT.ok;
     },

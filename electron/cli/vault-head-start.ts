@@ -3,11 +3,11 @@
 // own open validates the file as always and uses the key only if everything matches.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PASSPHRASE_ENV } from '../core/vault/protectors/passphrase-prompt.js';
 import { startScryptAhead } from '../core/vault/protectors/scrypt-head-start.js';
 import type { CommandContext } from './command.js';
 
-/** vault/protectors/passphrase-prompt.ts PASSPHRASE_ENV and vault-file.ts SECRETS_FILE (repeated: this must load nothing heavy). */
-const PASSPHRASE_ENV = 'TOKENRY_PASSPHRASE';
+/** vault-file.ts SECRETS_FILE (repeated: that module brings zod, and this must load nothing heavy). */
 const SECRETS_FILE = 'secrets.json';
 
 /** Starts deriving the passphrase vault's key from TOKENRY_PASSPHRASE, if there is one to derive; never fails. */
