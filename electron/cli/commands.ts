@@ -482,7 +482,7 @@ const CORE_COMMANDS: readonly Command[] = [
       // With a client key, ask the running owner (desktop app or `tokenry serve`) over loopback, as any program would.
       const token = ctx.io.env['TOKENRY_CLIENT_KEY']
         ? await tokenViaLoopback(ctx.dataDir, ctx.io.env, name, minValidSeconds)
-        : await withCore(ctx, 'tokenry token', async (core) => unwrap(await core.call('tokens:get', name, { minValidSeconds })));
+        : await withCore(ctx, 'tokenry token', async (core) => unwrap(await core.call('tokens:get', name, { minValidSeconds })), { renews: true });
       // A token that cannot last --min-valid (the provider's tokens are shorter) comes with a warning line.
       if (token.warning !== undefined) ctx.io.stderr.write(`tokenry: ${token.warning}\n`);
       ctx.io.stdout.write(values['json'] ? `${JSON.stringify(token)}\n` : `${token.access_token}\n`);
@@ -496,7 +496,7 @@ const CORE_COMMANDS: readonly Command[] = [
     options: {},
     positionals: ['NAME'],
     async run(ctx, args) {
-      const view = await withCore(ctx, 'tokenry refresh', async (core) => unwrap(await core.call('accounts:refresh', args[0] ?? '')));
+      const view = await withCore(ctx, 'tokenry refresh', async (core) => unwrap(await core.call('accounts:refresh', args[0] ?? '')), { renews: true });
       ctx.io.stdout.write(`Renewed ${view.name}; token ${view.expiresAt === null ? 'has no stated expiry' : `expires ${formatTime(view.expiresAt)}`}.\n`);
       return EXIT.ok;
     },

@@ -155,7 +155,7 @@ export function describeOwner(owner: OwnerInfo): string {
  * serves, until `use` is done and they are too, the commands that queued on it meanwhile).
  * `use` may run twice when an owner fails to open under it: read stdin before, not inside.
  */
-export function withCore<T>(ctx: CommandContext, purpose: string, use: (core: CoreAccess) => Promise<T>): Promise<T> {
+export function withCore<T>(ctx: CommandContext, purpose: string, use: (core: CoreAccess) => Promise<T>, options: { readonly renews?: boolean } = {}): Promise<T> {
   return reach(ctx, purpose, {
     owner: (connection) => use(remoteAccess(connection)),
     // scrypt on the thread pool while the lock, the vault module and the core load here.
@@ -163,7 +163,7 @@ export function withCore<T>(ctx: CommandContext, purpose: string, use: (core: Co
     lock: async (lock) => {
       // The core (vault, service, grants) loads only when this process opens the directory itself.
       const { openSelf } = await import('./self-owner.js');
-      const self = await openSelf(ctx, purpose, lock);
+      const self = await openSelf(ctx, purpose, lock, options);
       try {
         return await use(self.access);
       } finally {

@@ -41,7 +41,7 @@ export const EXEC_COMMAND: Command = {
     const minValidSeconds = readMinValid(values, EXEC_MIN_VALID_SECONDS);
     const name = args[0] ?? '';
     // The data directory is let go before the program starts: it may run for hours.
-    const token = await withCore(ctx, 'tokenry exec', async (core) => unwrap(await core.call('tokens:get', name, { minValidSeconds })));
+    const token = await withCore(ctx, 'tokenry exec', async (core) => unwrap(await core.call('tokens:get', name, { minValidSeconds })), { renews: true });
     if (token.warning !== undefined) ctx.io.stderr.write(`tokenry: ${token.warning}\n`);
     return runWithToken(file, argv, { ...ctx.io.env, [variable]: token.access_token }, (line) => ctx.io.stderr.write(line));
   },

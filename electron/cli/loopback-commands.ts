@@ -58,10 +58,11 @@ export const LOOPBACK_COMMANDS: readonly Command[] = [
       // A one-shot command holding the directory is done within moments: wait for it.
       const { lockDataDir, unlockVault } = await import('./open-service.js');
       const lock = await lockDataDir(ctx.dataDir, 'tokenry serve', 'Stop it first, or ask it for tokens.', waitMs(ctx.io.env));
-      const [{ openAppCore }, { watchForWake }, { systemBrowser }] = await Promise.all([
+      const [{ openAppCore }, { watchForWake }, { systemBrowser }, { warmUpRenewal }] = await Promise.all([
         import('../core/bridge/app-core.js'),
         import('../core/refresh/wake-detector.js'),
         import('../core/flows/system-browser.js'),
+        import('../core/refresh/renewal-warm-up.js'),
       ]);
       let problem: ErrorValue | null = null;
       // Losing the directory (its lock file removed, or taken) ends serving: nothing more could be saved.
@@ -72,6 +73,7 @@ export const LOOPBACK_COMMANDS: readonly Command[] = [
         purpose: 'tokenry serve',
         lock: async () => lock,
         unlock: (guard) => unlockVault(ctx.dataDir, ctx.io, { guard, create: true }),
+        warmUp: () => warmUpRenewal(),
         loopbackPort: port,
         log: ctx.log,
         copyToClipboard: () => Promise.reject(new Error('tokenry serve has no clipboard.')),

@@ -13,9 +13,17 @@ export interface SelfOwner {
   close(): Promise<void>;
 }
 
+export interface SelfOptions {
+  /** The command renews tokens (`token`, `refresh`, `exec`): the renewal path is warmed while the vault unlocks. */
+  readonly renews?: boolean;
+}
+
 /** Opens the core over `ctx.dataDir`, whose lock this process holds (`lock`). */
-export async function openSelf(ctx: CommandContext, purpose: string, lock: DataDirLock): Promise<SelfOwner> {
+export async function openSelf(ctx: CommandContext, purpose: string, lock: DataDirLock, options: SelfOptions = {}): Promise<SelfOwner> {
   let unlocking: Promise<Vault> | undefined;
+  // Under way beside the unlock: a rotated refresh token is then written within milliseconds of its answer.
+  const warming = options.renews === true ? import('../core/refresh/renewal-warm-up.js').then(({ warmUpRenewal }) => warmUpRenewal()) : undefined;
+  warming?.catch(() => undefined);
   try {
     // The vault starts unlocking first: its scrypt runs on another thread while the rest of the core
     // loads here (a passphrase vault's unlock is most of a command's time). The lock is already held.
@@ -34,6 +42,7 @@ export async function openSelf(ctx: CommandContext, purpose: string, lock: DataD
       purpose,
       lock: async () => lock,
       unlock: (guard) => early ?? unlockVault(ctx.dataDir, ctx.io, { guard, create: true }),
+      ...(warming === undefined ? {} : { warmUp: () => warming }),
       // A one-shot command: no timers, no loopback endpoint, no clipboard; its control channel lasts as long as it does.
       background: false,
       loopbackPort: null,

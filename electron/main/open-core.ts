@@ -3,6 +3,7 @@
 import { safeStorage } from 'electron';
 import { openAppCore, type AppCore, type AppCoreOptions } from '../core/bridge/app-core.js';
 import { assertVaultMayBeCreated } from '../core/data-files.js';
+import { warmUpRenewal } from '../core/refresh/renewal-warm-up.js';
 import { readFileIfExists } from '../core/vault/atomic-file.js';
 import type { KeyProtector, ProtectorKind } from '../core/vault/protector.js';
 import { keyringProtector } from '../core/vault/protectors/keyring.js';
@@ -78,7 +79,7 @@ export async function openCoreForApp(options: OpenCoreOptions): Promise<AppCore 
   const { dataDir } = options;
   const passphrase = (text: string): KeyProtector => passphraseProtector(text, options.scrypt === undefined ? {} : { scrypt: options.scrypt });
   const open = (protector: KeyProtector, vaultWarning: string | null, osStore: OsStore | null = safeStorageOsStore(options.platform)): Promise<AppCore> =>
-    openAppCore({ osStore, passphraseProtector: passphrase, ...options.core, dataDir, protector, purpose: APP_PURPOSE, vaultWarning });
+    openAppCore({ osStore, passphraseProtector: passphrase, warmUp: () => warmUpRenewal(), ...options.core, dataDir, protector, purpose: APP_PURPOSE, vaultWarning });
 
   const kinds = await readVaultKinds(dataDir);
   // No vault beside accounts or clients is a missing vault, not a new one: say so before asking for a new passphrase.

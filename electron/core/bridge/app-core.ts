@@ -83,6 +83,12 @@ export interface AppCoreOptions {
    * can no longer save.
    */
   readonly onLockLost?: (error: VaultError) => void;
+  /**
+   * This process is about to renew tokens (the app, `tokenry serve`, `tokenry token`): the renewal path runs once
+   * against a throwaway loopback server while the vault unlocks, so the first rotated refresh token is written within
+   * milliseconds of its answer (`warmUpRenewal`, refresh/renewal-warm-up.ts). Called once, as the lock is taken.
+   */
+  readonly warmUp?: () => Promise<unknown>;
 }
 
 export interface AppCore {
@@ -145,6 +151,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore> {
     log,
     ...(options.lock === undefined ? {} : { lock: options.lock }),
     ...(options.onLockLost === undefined ? {} : { onLockLost: options.onLockLost }),
+    ...(options.warmUp === undefined ? {} : { warmUp: options.warmUp }),
     onLocked: async () => {
       await logFile?.open(options.dataDir);
       if (controlOption === null) return;

@@ -124,3 +124,53 @@ describe('a missing vault (issue 12, item 5)', () => {
     await (await openVault({ dataDir, protector: protector(), readOnly: true })).close();
   });
 });
+
+describe('the renewal warm-up of a process about to renew (issue 12, item 2)', () => {
+  it('starts the warm-up before the vault unlocks and hands the service over only once it is done', async () => {
+    const steps: string[] = [];
+    let finish = (): void => undefined;
+    const warm = new Promise<void>((resolve) => (finish = resolve));
+    const opening = openOwnedService({
+      dataDir,
+      purpose: 'warm-up test',
+      warmUp: () => {
+        steps.push('warm-up started');
+        return warm;
+      },
+      unlock: async (guard) => {
+        steps.push('unlock');
+        const vault = await openOrCreateVault({ dataDir, protector: protector(), guard });
+        // The service is ready now, but must wait for the warm-up: finish it a turn later.
+        setImmediate(() => {
+          steps.push('warm-up done');
+          finish();
+        });
+        return vault;
+      },
+    }).then((owned) => {
+      steps.push('service handed over');
+      return owned;
+    });
+    const owned = await opening;
+    await owned.close();
+    expect(steps).toEqual(['warm-up started', 'unlock', 'warm-up done', 'service handed over']);
+  });
+
+  it('does not wait for a warm-up that never ends beyond WARM_UP_WAIT_MS, nor fail with one that rejects', async () => {
+    const never = await openOwnedService({
+      dataDir,
+      purpose: 'warm-up test',
+      warmUp: () => new Promise(() => undefined),
+      unlock: (guard) => openOrCreateVault({ dataDir, protector: protector(), guard }),
+    });
+    await never.close();
+    const failing = await openOwnedService({
+      dataDir,
+      purpose: 'warm-up test',
+      warmUp: () => Promise.reject(new Error('no loopback here')),
+      unlock: (guard) => openOrCreateVault({ dataDir, protector: protector(), guard }),
+    });
+    expect(failing.service.accounts()).toEqual([]);
+    await failing.close();
+  });
+});

@@ -1,0 +1,79 @@
+// Specifies warmUpRenewal (issue 12, item 2): one made-up refresh_token grant against a server of its own on 127.0.0.1,
+// read into a record and sealed, so a one-shot process's first real answer meets warm code; it never rejects.
+import { connect } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { systemGrantDeps, type GrantDeps } from '../../../../electron/core/grants/grant-client.js';
+import { warmUpRenewal } from '../../../../electron/core/refresh/renewal-warm-up.js';
+
+interface Sent {
+  readonly url: URL;
+  readonly method: string | undefined;
+  readonly body: string;
+  readonly status: number;
+}
+
+/** The system's own dependencies, with every request and its answer's status recorded. */
+function recorded(): { deps: GrantDeps; sent: Sent[] } {
+  const system = systemGrantDeps();
+  const sent: Sent[] = [];
+  return {
+    sent,
+    deps: {
+      ...system,
+      fetch: async (input, init) => {
+        const response = await system.fetch(input, init);
+        sent.push({ url: new URL(String(input)), method: init?.method, body: String(init?.body ?? ''), status: response.status });
+        return response;
+      },
+    },
+  };
+}
+
+const refusesConnections = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+
+describe('warmUpRenewal()', () => {
+  it('sends one refresh_token grant to its own server on 127.0.0.1, gets a token answer and says it warmed the path', async () => {
+    const { deps, sent } = recorded();
+    expect(await warmUpRenewal(deps)).toEqual({ warmed: true });
+    expect(sent).toHaveLength(1);
+    const [request] = sent;
+    expect(request?.url.hostname).toBe('127.0.0.1');
+    expect(request?.url.pathname).toBe('/token');
+    expect(request?.method).toBe('POST');
+    expect(new URLSearchParams(request?.body).get('grant_type')).toBe('refresh_token');
+    expect(request?.status).toBe(200);
+  });
+
+  it('leaves no server listening once it is done', async () => {
+    const { deps, sent } = recorded();
+    await warmUpRenewal(deps);
+    expect(await refusesConnections(Number(sent[0]?.url.port))).toBe(true);
+  });
+
+  it('says it did not warm, without rejecting, when the request cannot be sent', async () => {
+    const deps: GrantDeps = { ...systemGrantDeps(), fetch: () => Promise.reject(new TypeError('fetch failed')) };
+    expect(await warmUpRenewal(deps)).toEqual({ warmed: false });
+  });
+
+  it('says it did not warm when the answer is not a token (nothing is retried)', async () => {
+    let calls = 0;
+    const system = systemGrantDeps();
+    const deps: GrantDeps = {
+      ...system,
+      fetch: async () => {
+        calls += 1;
+        return new Response('{"error":"server_error"}', { status: 503, headers: { 'Content-Type': 'application/json' } });
+      },
+    };
+    expect(await warmUpRenewal(deps)).toEqual({ warmed: false });
+    expect(calls).toBe(1);
+  });
+});
