@@ -6,6 +6,11 @@
 // An entry matches a mutant in `file` whose first line contains `line`, whose mutated source is `original`
 // and whose replacement is `replacement` (as Stryker prints them), so that it follows its code when lines move.
 
+import { EQUIVALENTS as GRANTS_DEVICE_FLOW } from './equivalent/grants-device-flow.mjs';
+import { EQUIVALENTS as GRANTS_DISCOVERY_USERINFO } from './equivalent/grants-discovery-userinfo.mjs';
+import { EQUIVALENTS as GRANTS_ID_TOKEN } from './equivalent/grants-id-token.mjs';
+import { EQUIVALENTS as GRANTS_TOKEN_PATH } from './equivalent/grants-token-path.mjs';
+
 const SERVER = 'electron/core/loopback/loopback-server.ts';
 const NOT_READ = 'Stryker was here!';
 const ENVELOPE = 'electron/core/vault/envelope.ts';
@@ -364,4 +369,9 @@ export const EQUIVALENT_MUTANTS = [
     replacement: 'false',
     reason: "a string without a key's shape hashes to nothing in the table: the pattern only spares the hash",
   },
+  // The grants area's other files, one list per group of files.
+  ...GRANTS_ID_TOKEN,
+  ...GRANTS_DEVICE_FLOW,
+  ...GRANTS_DISCOVERY_USERINFO,
+  ...GRANTS_TOKEN_PATH,
 ];

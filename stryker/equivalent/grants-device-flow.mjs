@@ -1,0 +1,4 @@
+// Equivalent surviving mutants of the grants area (device-flow files), each with why (see stryker/equivalent-mutants-list.mjs).
+
+/** @type {import('../equivalent-mutants-list.d.mts').EquivalentMutant[]} */
+export const EQUIVALENTS = [];
