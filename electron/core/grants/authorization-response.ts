@@ -21,22 +21,28 @@ export interface AuthorizationCode {
   readonly iss: string | null;
 }
 
-/** RFC 6749 §4.1.2.1's error codes, and what each one is for Tokenry. */
-const CALLBACK_ERRORS: Readonly<Record<string, GrantErrorCode>> = {
-  access_denied: 'access_denied',
-  invalid_request: 'invalid_request',
-  unauthorized_client: 'unauthorized_client',
-  invalid_scope: 'invalid_scope',
-  unsupported_response_type: 'provider_error',
+/**
+ * RFC 6749 §4.1.2.1's error codes, and what each one is for Tokenry. A Map, so that `error=constructor`
+ * finds nothing (an object literal would answer with what it inherits from Object.prototype).
+ */
+const CALLBACK_ERRORS: ReadonlyMap<string, GrantErrorCode> = new Map([
+  ['access_denied', 'access_denied'],
+  ['invalid_request', 'invalid_request'],
+  ['unauthorized_client', 'unauthorized_client'],
+  ['invalid_scope', 'invalid_scope'],
+  ['unsupported_response_type', 'provider_error'],
   // The server says it cannot serve now: like a 503 (CLI exit 5).
-  server_error: 'unavailable',
-  temporarily_unavailable: 'unavailable',
-};
+  ['server_error', 'unavailable'],
+  ['temporarily_unavailable', 'unavailable'],
+]);
+
+/** A parameter given more than once: a symbol, so that no value a server sends (`code=twice`) can be taken for it. */
+const TWICE: unique symbol = Symbol('given twice');
 
 /** One value of a parameter: a parameter given twice is as good as a forged one. */
-function single(params: URLSearchParams, name: string): string | null | 'twice' {
+function single(params: URLSearchParams, name: string): string | null | typeof TWICE {
   const values = params.getAll(name);
-  if (values.length > 1) return 'twice';
+  if (values.length > 1) return TWICE;
   return values[0] ?? null;
 }
 
@@ -49,11 +55,12 @@ function single(params: URLSearchParams, name: string): string | null | 'twice' 
 export function parseAuthorizationResponse(params: URLSearchParams, expected: CallbackExpectation): Result<AuthorizationCode, GrantError> {
   const state = single(params, 'state');
   if (state === null) return err(new GrantError('state_mismatch', 'The redirect carries no state: it is not the answer to this sign-in.'));
-  if (state === 'twice' || state !== expected.state) {
+  // A state given twice is TWICE, never equal to the one sent.
+  if (state !== expected.state) {
     return err(new GrantError('state_mismatch', 'The redirect carries another state than this sign-in sent: it is not its answer (RFC 6749 §10.12).'));
   }
   const iss = single(params, 'iss');
-  if (iss === 'twice') return err(new GrantError('issuer_mismatch', 'The redirect carries the iss parameter twice (RFC 9207).'));
+  if (iss === TWICE) return err(new GrantError('issuer_mismatch', 'The redirect carries the iss parameter twice (RFC 9207).'));
   if (iss === null && expected.issRequired) {
     return err(new GrantError('issuer_mismatch', 'The redirect carries no iss parameter although the server says it always sends one (RFC 9207 §2.4).'));
   }
@@ -64,10 +71,11 @@ export function parseAuthorizationResponse(params: URLSearchParams, expected: Ca
   }
   const error = single(params, 'error');
   if (error !== null) {
-    const code = error === 'twice' ? 'provider_error' : (CALLBACK_ERRORS[error] ?? 'provider_error');
-    const said = error === 'twice' ? 'error' : safeDescription(error, []).slice(0, 64);
+    const code = (error === TWICE ? undefined : CALLBACK_ERRORS.get(error)) ?? 'provider_error';
+    // A code of RFC 6749 §4.1.2.1 is quoted as it is: unsupported_response_type is long enough to look like a token.
+    const said = error === TWICE ? 'error' : CALLBACK_ERRORS.has(error) ? error : safeDescription(error, []).slice(0, 64);
     const rawDescription = single(params, 'error_description');
-    const description = rawDescription === null || rawDescription === 'twice' ? undefined : safeDescription(rawDescription, []);
+    const description = rawDescription === null || rawDescription === TWICE ? undefined : safeDescription(rawDescription, []);
     const what = code === 'access_denied' ? 'The sign-in was refused at the provider' : 'The provider refused the sign-in';
     return err(
       new GrantError(code, `${what} (${said})${description ? `: ${description}` : ''}.`, {
@@ -77,7 +85,7 @@ export function parseAuthorizationResponse(params: URLSearchParams, expected: Ca
     );
   }
   const code = single(params, 'code');
-  if (code === null || code === '' || code === 'twice') {
+  if (code === null || code === '' || code === TWICE) {
     return err(new GrantError('bad_response', 'The redirect carries neither a code nor an error (RFC 6749 §4.1.2).'));
   }
   return ok({ code, iss });

@@ -104,3 +104,34 @@ describe('buildAuthorizationUrl() and offline_access', () => {
   });
 });
 
+
+describe('pkceChallenge(): what it refuses', () => {
+  const good = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
+
+  it.each([
+    ['a character that is not unreserved before 43 good ones', `!${good}`],
+    ['a character that is not unreserved after 43 good ones', `${good}!`],
+    ['more than 128 characters', 'a'.repeat(129)],
+  ])('refuses %s with invalid_config (RFC 7636 §4.1)', (_what, verifier) => {
+    expect(() => pkceChallenge(verifier)).toThrow(expect.objectContaining({ code: 'invalid_config' }));
+  });
+
+  it('says what a verifier must be', () => {
+    expect(() => pkceChallenge('too-short')).toThrow(/43 to 128 unreserved characters/);
+  });
+});
+
+describe('buildAuthorizationUrl(): scope, prompt and messages', () => {
+  it('sends no scope when there is none', () => {
+    expect('scope' in params(buildAuthorizationUrl({ ...base, scope: null }))).toBe(false);
+  });
+
+  it("adds prompt=consent for offline_access though the provider's extras set other parameters", () => {
+    const url = buildAuthorizationUrl({ ...base, scope: ['openid', 'offline_access'], extraParams: { access_type: 'offline' } });
+    expect([params(url)['prompt'], params(url)['access_type']]).toEqual(['consent', 'offline']);
+  });
+
+  it('says that the client id is missing', () => {
+    expect(() => buildAuthorizationUrl({ ...base, clientId: '' })).toThrow(/needs a client id/);
+  });
+});
