@@ -57,8 +57,9 @@ export async function warmUpRenewal(deps: GrantDeps = systemGrantDeps()): Promis
     });
     // The server must not keep a one-shot process alive.
     server.unref();
-    const { port } = server.address() as AddressInfo;
-    const profile = resolveProfile('oauth2', { baseUrl: `http://127.0.0.1:${port}`, timeoutSeconds: WARM_UP_TIMEOUT_MS / 1000 });
+    // The address it listens on, as it listens: a server bound to every interface would not be 127.0.0.1.
+    const { address, port } = server.address() as AddressInfo;
+    const profile = resolveProfile('oauth2', { baseUrl: `http://${address}:${port}`, timeoutSeconds: WARM_UP_TIMEOUT_MS / 1000 });
     const outcome = await requestToken(
       profile,
       { grant: 'refresh_token', refreshToken: 'warm-up-refresh-token' },

@@ -3,6 +3,7 @@
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { systemGrantDeps, type GrantDeps } from '../../../../electron/core/grants/grant-client.js';
+import { systemSetTimer } from '../../../../electron/core/grants/http-transport.js';
 import { warmUpRenewal } from '../../../../electron/core/refresh/renewal-warm-up.js';
 
 interface Sent {
@@ -10,6 +11,8 @@ interface Sent {
   readonly method: string | undefined;
   readonly body: string;
   readonly status: number;
+  readonly contentType: string | null;
+  readonly cacheControl: string | null;
 }
 
 /** The system's own dependencies, with every request and its answer's status recorded. */
@@ -22,7 +25,14 @@ function recorded(): { deps: GrantDeps; sent: Sent[] } {
       ...system,
       fetch: async (input, init) => {
         const response = await system.fetch(input, init);
-        sent.push({ url: new URL(String(input)), method: init?.method, body: String(init?.body ?? ''), status: response.status });
+        sent.push({
+          url: new URL(String(input)),
+          method: init?.method,
+          body: String(init?.body ?? ''),
+          status: response.status,
+          contentType: response.headers.get('content-type'),
+          cacheControl: response.headers.get('cache-control'),
+        });
         return response;
       },
     },
@@ -52,6 +62,26 @@ describe('warmUpRenewal()', () => {
     expect(request?.status).toBe(200);
   });
 
+  it('is answered as a provider answers a token request (RFC 6749 §5.1): JSON, not to be cached', async () => {
+    const { deps, sent } = recorded();
+    await warmUpRenewal(deps);
+    expect({ contentType: sent[0]?.contentType, cacheControl: sent[0]?.cacheControl }).toEqual({ contentType: 'application/json', cacheControl: 'no-store' });
+  });
+
+  it('gives its request 2 seconds at most: it only saves time, and must never cost a command much', async () => {
+    const system = systemGrantDeps();
+    const armed: number[] = [];
+    const deps: GrantDeps = {
+      ...system,
+      setTimer: (fire, ms) => {
+        armed.push(ms);
+        return systemSetTimer(fire, ms);
+      },
+    };
+    await warmUpRenewal(deps);
+    expect(armed).toEqual([2000]);
+  });
+
   it('leaves no server listening once it is done', async () => {
     const { deps, sent } = recorded();
     await warmUpRenewal(deps);
@@ -60,6 +90,16 @@ describe('warmUpRenewal()', () => {
 
   it('says it did not warm, without rejecting, when the request cannot be sent', async () => {
     const deps: GrantDeps = { ...systemGrantDeps(), fetch: () => Promise.reject(new TypeError('fetch failed')) };
+    expect(await warmUpRenewal(deps)).toEqual({ warmed: false });
+  });
+
+  it('says it did not warm, without rejecting, when reading the answer throws', async () => {
+    const deps: GrantDeps = {
+      ...systemGrantDeps(),
+      now: () => {
+        throw new Error('no clock');
+      },
+    };
     expect(await warmUpRenewal(deps)).toEqual({ warmed: false });
   });
 
