@@ -51,6 +51,13 @@ export const EQUIVALENTS = [
   },
   { file: DISCOVERY, line: '...(deps.setTimer === undefined ? {}', original: 'deps.setTimer === undefined', replacement: 'false', reason: UNDEFINED_SPREAD },
   { file: DISCOVERY, line: '...(options.signal === undefined ? {}', original: 'options.signal === undefined', replacement: 'false', reason: UNDEFINED_SPREAD },
+  {
+    file: DISCOVERY,
+    line: '...(options.tenantPlaceholder === undefined ? {}',
+    original: 'options.tenantPlaceholder === undefined',
+    replacement: 'false',
+    reason: 'processDiscoveryResponse reads tenantPlaceholder with !== undefined: tenantPlaceholder: undefined is the same as none',
+  },
   { file: DISCOVERY, line: "`${urls[i]?.url ?? ''}", original: 'urls[i]?.url', replacement: 'urls[i].url', reason: 'failures are pushed in step with urls (at most one per address): urls[i] is always there' },
   { file: DISCOVERY, line: "`${urls[i]?.url ?? ''}", original: "''", replacement: `"${NOT_READ}"`, reason: 'failures are pushed in step with urls (at most one per address): urls[i] is always there' },
   {
