@@ -6,13 +6,12 @@ import type { GrantError } from '../../../../electron/core/grants/grant-error.js
 import type { FetchLike } from '../../../../electron/core/grants/http-transport.js';
 import { FakeClock } from '../../../fixtures/fake-clock.js';
 
-/** A fetch that answers every request with `status` and `body` (JSON unless a string), recording the addresses asked for. */
+/** A fetch that answers every request with `status` and `body` as JSON, recording the addresses asked for. */
 export const answering =
   (body: unknown, seen: string[] = [], status = 200): FetchLike =>
   async (input) => {
     seen.push(input);
-    const text = typeof body === 'string' ? body : JSON.stringify(body);
-    return new Response(text, { status, headers: { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json' } });
+    return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
   };
 
 /** A fetch that never answers: it fails only when its request is aborted. */
