@@ -1,7 +1,7 @@
 // Specifies the ID token checks (OIDC Core §3.1.3.7): fetchJwks() over a local server, validateIdToken() with real keys
 // (each accepted algorithm, every claim check and the reason a person reads), the documented issuer forms (Entra's
 // templated multi-tenant issuer with the signing key's own issuer, Google's scheme-less issuer), and identityFromClaims().
-import { CompactSign, errors as joseErrors, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { CompactSign, errors as joseErrors, exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JSONWebKeySet, type JWK, type JWTPayload } from 'jose';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { GrantDeps } from '../../../../electron/core/grants/grant-client.js';
 import { fetchJwks, identityFromClaims, validateIdToken, type IdTokenClaims, type IdTokenExpectation } from '../../../../electron/core/grants/id-token.js';
@@ -15,11 +15,16 @@ const COMMON = 'https://login.microsoftonline.com/common/v2.0';
 const ENTRA = { template: TEMPLATE, placeholder: '{tenantid}', claim: 'tid' } as const;
 
 let privateKey: CryptoKey;
+let publicKey: CryptoKey;
+/** A second RSA key that the JWKS does not hold. */
+let otherKey: { privateKey: CryptoKey; publicKey: CryptoKey };
 let jwks: JSONWebKeySet;
 
 beforeAll(async () => {
   const pair = await generateKeyPair('RS256', { extractable: true });
   privateKey = pair.privateKey;
+  publicKey = pair.publicKey;
+  otherKey = await generateKeyPair('RS256', { extractable: true });
   jwks = { keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' }] };
 });
 
@@ -131,25 +136,32 @@ describe("validateIdToken() and the signing key's own issuer", () => {
 });
 
 describe('validateIdToken() algorithms', () => {
-  // One key per algorithm: WebCrypto binds a key to its algorithm and hash (RFC 7518 §3.1, RFC 8037 §3.1).
+  // A key per family, imported once per algorithm: WebCrypto binds a key to its algorithm and hash (RFC 7518 §3.1,
+  // RFC 8037 §3.1), and generating an RSA key per algorithm would cost seconds on a loaded machine.
   const ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
+  const FAMILY: Readonly<Record<(typeof ALGS)[number], string>> = {
+    RS256: 'RS256', RS384: 'RS256', RS512: 'RS256', PS256: 'RS256', PS384: 'RS256', PS512: 'RS256',
+    ES256: 'ES256', ES384: 'ES384', ES512: 'ES512', EdDSA: 'Ed25519', Ed25519: 'Ed25519',
+  };
   const privates = new Map<string, CryptoKey>();
   let set: JSONWebKeySet;
 
   beforeAll(async () => {
     const keys = [];
-    for (const alg of ALGS) {
-      const pair = await generateKeyPair(alg, { extractable: true });
-      privates.set(alg, pair.privateKey);
-      keys.push({ ...(await exportJWK(pair.publicKey)), kid: alg });
+    const families = new Map<string, JWK>();
+    for (const family of new Set(Object.values(FAMILY))) {
+      const pair = family === 'RS256' ? { privateKey, publicKey } : await generateKeyPair(family, { extractable: true });
+      families.set(family, await exportJWK(pair.privateKey));
+      keys.push({ ...(await exportJWK(pair.publicKey)), kid: family });
     }
+    for (const alg of ALGS) privates.set(alg, (await importJWK(families.get(FAMILY[alg]) as JWK, alg)) as CryptoKey);
     set = { keys };
   });
 
   for (const alg of ALGS) {
     it(`accepts a token signed with ${alg}`, async () => {
       const token = await new SignJWT({ iss: COMMON, sub: 'user-1', aud: 'client-1', iat: Math.floor(NOW / 1000), exp: Math.floor(NOW / 1000) + 600 })
-        .setProtectedHeader({ alg, kid: alg })
+        .setProtectedHeader({ alg, kid: FAMILY[alg] })
         .sign(privates.get(alg) as CryptoKey);
       expect((await validateIdToken(token, set, expect_({}))).sub).toBe('user-1');
     });
@@ -196,8 +208,7 @@ describe('validateIdToken() says why it refused a token', () => {
   });
 
   it('a token signed by another key under the same kid: its signature does not verify', async () => {
-    const other = await generateKeyPair('RS256', { extractable: true });
-    const token = await new SignJWT({ iss: COMMON, sub: 'user-1', aud: 'client-1', iat: seconds, exp: seconds + 600 }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).sign(other.privateKey);
+    const token = await new SignJWT({ iss: COMMON, sub: 'user-1', aud: 'client-1', iat: seconds, exp: seconds + 600 }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).sign(otherKey.privateKey);
     expect(await reasonFor(token)).toContain('its signature does not verify');
   });
 
@@ -207,8 +218,7 @@ describe('validateIdToken() says why it refused a token', () => {
   });
 
   it('a token without kid and a JWKS of two keys that fit: several keys could have signed it', async () => {
-    const other = await generateKeyPair('RS256', { extractable: true });
-    const two: JSONWebKeySet = { keys: [await exportJWK(other.publicKey), { ...(jwks.keys[0] ?? {}), kid: undefined }].map(({ kid: _kid, ...key }) => key) };
+    const two: JSONWebKeySet = { keys: [await exportJWK(otherKey.publicKey), { ...(jwks.keys[0] ?? {}), kid: undefined }].map(({ kid: _kid, ...key }) => key) };
     const token = await new SignJWT({ iss: COMMON, sub: 'user-1', aud: 'client-1', iat: seconds, exp: seconds + 600 }).setProtectedHeader({ alg: 'RS256' }).sign(privateKey);
     expect(await reasonFor(token, two)).toContain("the provider's JWKS holds several keys that could have signed it");
   });
@@ -418,7 +428,8 @@ describe('fetchJwks()', () => {
   });
 
   it("stops at the caller's signal with cancelled", async () => {
-    server = await startServer(() => undefined);
+    // The server answers: a fetch that ignored the signal would resolve, not hang.
+    server = await startServer((_req, res) => sendJson(res, 200, KEY_SET));
     const controller = new AbortController();
     controller.abort();
     expect((await rejectionOf(fetchJwks(new URL(`${server.origin}/jwks`), deps(), { signal: controller.signal }))).code).toBe('cancelled');
