@@ -1,5 +1,6 @@
 // Specifies sendTokenRequest() against a real node:http server on 127.0.0.1: body cap, timeout, refused, TLS, no redirects, no query echoed.
 
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   DEFAULT_MAX_BODY_BYTES,
@@ -516,8 +517,21 @@ describe('transportError() for requests of every kind', () => {
     expect({ code: error.code, cause: error.cause, grant: error.grant }).toEqual({ code: 'tls', cause, grant: 'password' });
   });
 
+  it('says "connection failed" for a failure whose cause is null', () => {
+    expect(transportError(new Error('fetch failed', { cause: null }), plain('password'), null).message).toContain(': connection failed (fetch failed).');
+  });
+
   it('does not read an error code that names an object property as a known reason', () => {
     const cause = Object.assign(new Error('odd'), { code: 'constructor' });
     expect(transportError(cause, plain('password'), null).message).toContain(': connection failed (constructor).');
+  });
+});
+
+describe('sendTokenRequest() and the caller\'s signal', () => {
+  it('leaves no abort listener on the signal once the request is done', async () => {
+    const controller = new AbortController();
+    const answered: FetchLike = async () => new Response('{}', { status: 200 });
+    await sendTokenRequest(oauth2Request('https://auth.example.com'), options({ fetch: answered, signal: controller.signal }));
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 });
