@@ -1,5 +1,6 @@
 // Specifies requestToken() end to end against a real local server: Result values, retries on a fake clock, the Basic raw/form fallback.
 
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { requestToken, systemGrantDeps, type GrantDeps } from '../../../../electron/core/grants/grant-client.js';
 import type { TokenRecord } from '../../../../electron/core/grants/token-record.js';
@@ -612,6 +613,14 @@ describe('systemGrantDeps()', () => {
     }
   });
 
+  it('leaves no abort listener on the signal once an abort has ended the sleep', async () => {
+    const controller = new AbortController();
+    const sleeping = systemGrantDeps().sleep(60_000, controller.signal);
+    controller.abort();
+    await sleeping;
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
   it('sleeps the time asked without a signal', async () => {
     vi.useFakeTimers();
     try {
@@ -639,5 +648,78 @@ describe('systemGrantDeps()', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('requestToken() expiry when the provider states none', () => {
+  it("assumes the account's lifetime, in seconds, for a token without expires_in", async () => {
+    const s = await serve((_, res) => sendJson(res, 200, { access_token: 'opaque' }));
+    const result = await requestToken(oauth2(s.origin, { assumeLifetimeSeconds: 600 }), password, { clientId: 'app', clientSecret: 'shh' }, {}, deps());
+    expect(result.ok && { expiresAt: result.value.record.expiresAt, source: result.value.record.expirySource }).toEqual({
+      expiresAt: NOW + 600_000,
+      source: 'assumed',
+    });
+  });
+
+  it('records no expiry for a token without expires_in when the account assumes no lifetime', async () => {
+    const s = await serve((_, res) => sendJson(res, 200, { access_token: 'opaque' }));
+    const result = await requestToken(oauth2(s.origin), password, { clientId: 'app', clientSecret: 'shh' }, {}, deps());
+    expect(result.ok && { expiresAt: result.value.record.expiresAt, source: result.value.record.expirySource }).toEqual({
+      expiresAt: null,
+      source: 'unknown',
+    });
+  });
+});
+
+describe('requestToken() decides from each credential whether the Basic forms differ', () => {
+  it('tries the raw form when only the client id changes under form-encoding', async () => {
+    const s = await serve(onlyAuthorization(`Basic ${b64('my app:shh')}`));
+    const result = await requestToken(oauth2(s.origin), password, { clientId: 'my app', clientSecret: 'shh' }, {}, deps());
+    expect({ calls: s.requests.length, basicEncoding: result.ok && result.value.basicEncoding }).toEqual({ calls: 2, basicEncoding: 'raw' });
+  });
+
+  it('tries the raw form when only the client secret changes under form-encoding', async () => {
+    const s = await serve(onlyAuthorization(`Basic ${b64('app:s:cret')}`));
+    const result = await requestToken(oauth2(s.origin), password, { clientId: 'app', clientSecret: 's:cret' }, {}, deps());
+    expect({ calls: s.requests.length, basicEncoding: result.ok && result.value.basicEncoding }).toEqual({ calls: 2, basicEncoding: 'raw' });
+  });
+
+  it('tries no other form for a public client whose id is the same in both forms', async () => {
+    const s = await serve(onlyAuthorization('Basic nope'));
+    await requestToken(oauth2(s.origin), password, { clientId: 'app' }, {}, deps());
+    expect(s.requests).toHaveLength(1);
+  });
+
+  it('does not try the other form after a 403 carrying an OAuth error other than invalid_client', async () => {
+    const s = await serve((_, res) => sendJson(res, 403, { error: 'access_denied', error_description: 'Not for you.' }));
+    await requestToken(oauth2(s.origin), password, { clientId: 'my app', clientSecret: 's:cret' }, {}, deps());
+    expect(s.requests).toHaveLength(1);
+  });
+});
+
+describe('requestToken() lets a fault that is not a grant error escape', () => {
+  it('rejects with what an injected dependency threw instead of returning it as a grant error', async () => {
+    const s = await serve((_, res) => sendJson(res, 200, { access_token: 'at' }));
+    const broken = deps({
+      now: () => {
+        throw new Error('clock broke');
+      },
+    });
+    await expect(requestToken(oauth2(s.origin), password, { clientId: 'app', clientSecret: 'shh' }, {}, broken)).rejects.toThrow('clock broke');
+  });
+
+  it('rejects with what an injected dependency threw during the other Basic form', async () => {
+    const s = await serve(onlyAuthorization('Basic nope'));
+    let calls = 0;
+    // The first attempt reads the clock twice (its retry start, its answer); the fallback's first read fails.
+    const broken = deps({
+      now: () => {
+        calls++;
+        if (calls > 2) throw new Error('clock broke');
+        return NOW;
+      },
+    });
+    const pending = requestToken(oauth2(s.origin), password, { clientId: 'my app', clientSecret: 's:cret' }, {}, broken);
+    await expect(pending).rejects.toThrow('clock broke');
   });
 });

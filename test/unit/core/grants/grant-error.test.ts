@@ -141,3 +141,19 @@ describe('GrantError details', () => {
     expect({ hasCause: 'cause' in bare, unsent: bare.unsent, copyHasCause: 'cause' in bare.withAttempts(2) }).toEqual({ hasCause: false, unsent: false, copyHasCause: false });
   });
 });
+
+describe('kindOf() for the codes of the sign-in flows', () => {
+  it.each([
+    ['access_denied', 'rejected'],
+    ['authorization_pending', 'unavailable'],
+    ['slow_down', 'unavailable'],
+    ['sign_in_timeout', 'cancelled'],
+    ['expired_token', 'cancelled'],
+    ['state_mismatch', 'bad_response'],
+    ['issuer_mismatch', 'bad_response'],
+    ['id_token_invalid', 'bad_response'],
+    ['discovery_failed', 'config'],
+  ] as const)('maps %s to %s', (code: GrantErrorCode, kind) => {
+    expect(kindOf(code)).toBe(kind);
+  });
+});

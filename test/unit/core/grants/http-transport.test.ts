@@ -1,10 +1,13 @@
 // Specifies sendTokenRequest() against a real node:http server on 127.0.0.1: body cap, timeout, refused, TLS, no redirects, no query echoed.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { getEventListeners } from 'node:events';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   DEFAULT_MAX_BODY_BYTES,
   sendTokenRequest,
+  systemSetTimer,
   transportError,
+  type OutgoingRequest,
   type FetchLike,
   type TransportOptions,
 } from '../../../../electron/core/grants/http-transport.js';
@@ -389,5 +392,146 @@ describe('transportError()', () => {
 
   it('says a cancelled request was cancelled, naming the endpoint', () => {
     expect(transportError(new Error('aborted'), request('password'), 'cancelled').message).toBe('The request to the token endpoint https://auth.example.com/token was cancelled.');
+  });
+});
+
+describe('sendTokenRequest() reading the answer', () => {
+  /** A fetch that answers with `response` without touching the network. */
+  const answering = (response: Response): FetchLike => async () => response;
+  const send = (fetchLike: FetchLike, transport: Partial<TransportOptions> = {}) =>
+    sendTokenRequest(oauth2Request('https://auth.example.com'), options({ fetch: fetchLike, ...transport }));
+
+  it('returns an answer without a body as an empty body', async () => {
+    expect((await send(answering(new Response(null, { status: 204 })))).body).toBe('');
+  });
+
+  it('refuses an answer whose content-length is over the cap without reading its body', async () => {
+    const error = await rejectionOf(send(answering(new Response('{}', { status: 200, headers: { 'content-length': '5000' } })), { maxBodyBytes: 10 }));
+    expect(error.code).toBe('bad_response');
+  });
+
+  it('refuses an answer without a body whose content-length is over the cap', async () => {
+    const error = await rejectionOf(send(answering(new Response(null, { status: 200, headers: { 'content-length': '5000' } })), { maxBodyBytes: 10 }));
+    expect(error.code).toBe('bad_response');
+  });
+
+  it('names the connection failure that broke the answer off mid-body', async () => {
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"access_token":'));
+      },
+      pull(controller) {
+        controller.error(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+      },
+    });
+    const error = await rejectionOf(send(answering(new Response(body, { status: 200 }))));
+    expect(error.message).toContain('connection reset (ECONNRESET)');
+  });
+
+  it('decodes an answer with bytes that are not UTF-8, replacing them rather than failing', async () => {
+    const bytes = new Uint8Array([0x7b, 0x22, 0x61, 0xff, 0x22, 0x7d]);
+    expect((await send(answering(new Response(bytes, { status: 200 })))).body).toBe('{"a\uFFFD"}');
+  });
+
+  it('takes a cancellation that came in while the answer was read as cancelled, even when the answer then runs over the cap', async () => {
+    const controller = new AbortController();
+    const body = new ReadableStream<Uint8Array>({
+      pull(stream) {
+        controller.abort();
+        stream.enqueue(new Uint8Array(64));
+        stream.close();
+      },
+    });
+    const error = await rejectionOf(send(answering(new Response(body, { status: 200 })), { maxBodyBytes: 10, signal: controller.signal }));
+    expect(error.code).toBe('cancelled');
+  });
+});
+
+describe('sendTokenRequest() with a signal aborted before it starts', () => {
+  it('does not call fetch at all', async () => {
+    let calls = 0;
+    const spy: FetchLike = async () => {
+      calls++;
+      return new Response('{}', { status: 200 });
+    };
+    const controller = new AbortController();
+    controller.abort();
+    await rejectionOf(sendTokenRequest(oauth2Request('https://auth.example.com'), options({ fetch: spy, signal: controller.signal })));
+    expect(calls).toBe(0);
+  });
+
+  it('says in the cause that nothing was sent', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const error = await rejectionOf(sendTokenRequest(oauth2Request('https://auth.example.com'), options({ signal: controller.signal })));
+    expect((error.cause as Error).message).toMatch(/before sending/);
+  });
+});
+
+describe('systemSetTimer()', () => {
+  it('fires after the time asked, and never once cancelled', () => {
+    vi.useFakeTimers();
+    try {
+      const fired: string[] = [];
+      systemSetTimer(() => fired.push('kept'), 10);
+      systemSetTimer(() => fired.push('cancelled'), 10).cancel();
+      vi.advanceTimersByTime(10);
+      expect(fired).toEqual(['kept']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('transportError() for requests of every kind', () => {
+  const plain = (grant?: OutgoingRequest['grant']): OutgoingRequest => ({
+    url: 'https://auth.example.com/token?secret=1',
+    method: 'POST',
+    headers: {},
+    secrets: [],
+    ...(grant === undefined ? {} : { grant }),
+  });
+
+  it('tells to try again later when a request that is no grant timed out', () => {
+    expect(transportError(new Error('aborted'), plain(), 'timeout').message).toMatch(/did not answer within 30 s\. Try again later\.$/);
+  });
+
+  it('says a timed-out code exchange was not sent again, since a code is good once, and to sign in again', () => {
+    const message = transportError(new Error('aborted'), plain('authorization_code'), 'timeout').message;
+    expect(message).toMatch(/authorization code was not sent again.*one use only.*sign in again/);
+  });
+
+  it('says a timed-out device code poll was not sent again and that the sign-in goes on', () => {
+    expect(transportError(new Error('aborted'), plain('device_code'), 'timeout').message).toMatch(/poll was not sent again; the sign-in goes on with the next poll/);
+  });
+
+  it('keeps the cause and the grant of a timeout', () => {
+    const cause = new Error('aborted');
+    const error = transportError(cause, plain('refresh_token'), 'timeout');
+    expect({ cause: error.cause, grant: error.grant }).toEqual({ cause, grant: 'refresh_token' });
+  });
+
+  it('keeps the cause and the grant of a TLS failure', () => {
+    const cause = Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' });
+    const error = transportError(cause, plain('password'), null);
+    expect({ code: error.code, cause: error.cause, grant: error.grant }).toEqual({ code: 'tls', cause, grant: 'password' });
+  });
+
+  it('says "connection failed" for a failure whose cause is null', () => {
+    expect(transportError(new Error('fetch failed', { cause: null }), plain('password'), null).message).toContain(': connection failed (fetch failed).');
+  });
+
+  it('does not read an error code that names an object property as a known reason', () => {
+    const cause = Object.assign(new Error('odd'), { code: 'constructor' });
+    expect(transportError(cause, plain('password'), null).message).toContain(': connection failed (constructor).');
+  });
+});
+
+describe('sendTokenRequest() and the caller\'s signal', () => {
+  it('leaves no abort listener on the signal once the request is done', async () => {
+    const controller = new AbortController();
+    const answered: FetchLike = async () => new Response('{}', { status: 200 });
+    await sendTokenRequest(oauth2Request('https://auth.example.com'), options({ fetch: answered, signal: controller.signal }));
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 });

@@ -299,3 +299,61 @@ describe('safeDescription() bounds', () => {
     expect(safeDescription('token 0123456789abcdef0123456789abcdef is revoked', [])).toBe('token [redacted] is revoked');
   });
 });
+
+describe('redact() of short secrets and slashed tokens', () => {
+  it('removes every place a short secret stands as a word, not only the first', () => {
+    expect(redact('pw1234 then pw1234 again', ['pw1234'])).toBe('[redacted] then [redacted] again');
+  });
+
+  it('removes the longer of two short secrets whole when the shorter one is known first and ends at a symbol inside it', () => {
+    expect(redact('got pw-123-xyz', ['pw-123', 'pw-123-xyz'])).toBe('got [redacted]');
+  });
+
+  it('removes a token with slashes inside that does not start with one, rather than reading it as a path', () => {
+    expect(redact('token abcdefghijkl/mnopqrstuvwx here')).toBe('token [redacted] here');
+  });
+});
+
+describe('safeExcerpt() where scanning stops (2048 characters)', () => {
+  it('keeps a word that ends exactly at the end of a text of 2048 characters', () => {
+    expect(safeExcerpt(`${' '.repeat(2044)}word`)).toBe('word');
+  });
+
+  it('drops a word that reaches the point where scanning stops, since it may be the start of a longer token', () => {
+    expect(safeExcerpt(`${' '.repeat(2040)}abcdefgh ${'x'.repeat(100)}`)).toBe('');
+  });
+});
+
+describe('safeExcerpt(), firstSafeLine() and safeDescription() on spacing and markup', () => {
+  it('keeps the words on either side of a script apart', () => {
+    expect(safeExcerpt('access<script>x()</script>denied')).toBe('access denied');
+  });
+
+  it('takes the title of a page over any text before it', () => {
+    expect(firstSafeLine('<html><body><h1>Oops</h1></body><title lang="en">403 Forbidden</title></html>')).toBe('403 Forbidden');
+  });
+
+  it('skips a script, attributes and all, when looking for the first line', () => {
+    expect(firstSafeLine('<script type="text/javascript">var a = 1;</script>denied')).toBe('denied');
+  });
+
+  it('keeps the words on either side of a script apart in the first line', () => {
+    expect(firstSafeLine('access<script>x()</script>denied')).toBe('access denied');
+  });
+
+  it('blanks a secret-named element before its tags become line ends', () => {
+    expect(firstSafeLine('<r><password>hunter</password><msg>denied</msg></r>')).toBe('[redacted]');
+  });
+
+  it('folds runs of spaces in the first line into one', () => {
+    expect(firstSafeLine('access   denied')).toBe('access denied');
+  });
+
+  it('keeps a first line of exactly 160 characters without an ellipsis', () => {
+    expect(firstSafeLine(`${'abc '.repeat(39)}abcd`)).toBe(`${'abc '.repeat(39)}abcd`);
+  });
+
+  it('trims the spaces around a description', () => {
+    expect(safeDescription('  token revoked  ', [])).toBe('token revoked');
+  });
+});

@@ -126,3 +126,24 @@ describe('deadAfterRetry() on other answers', () => {
     expect(deadAfterRetry(error('invalid_request', { status: 400, description: 'token revoked' }))).toBe(true);
   });
 });
+
+describe('refreshFailure() on the codes of other grants and of the sign-in flows', () => {
+  it('takes an expired device code (expired_token) as dead', () => {
+    expect(refreshFailure(error('expired_token', { status: 400 }))).toBe('dead');
+  });
+
+  it.each([
+    'insecure_url',
+    'invalid_config',
+    'access_denied',
+    'authorization_pending',
+    'slow_down',
+    'state_mismatch',
+    'issuer_mismatch',
+    'id_token_invalid',
+    'sign_in_timeout',
+    'discovery_failed',
+  ] as const)('takes %s as another problem: the refresh token is kept', (code) => {
+    expect(refreshFailure(error(code))).toBe('other');
+  });
+});

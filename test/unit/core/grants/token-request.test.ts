@@ -528,3 +528,74 @@ describe('buildTokenRequest() on edited profiles', () => {
     expect(errorOf(build).message).toBe(message);
   });
 });
+
+describe('buildTokenRequest() for the authorization code and device code grants', () => {
+  const oauth2 = profile('oauth2', { baseUrl: 'https://auth.example.com' });
+  const client = { clientId: 'app', clientSecret: 'shh' };
+  const code = { grant: 'authorization_code', code: 'the-code', redirectUri: 'http://127.0.0.1:5555/cb', codeVerifier: 'the-verifier' } as const;
+  const poll = { grant: 'device_code', deviceCode: 'the-device-code' } as const;
+
+  it('posts the code, its redirect URI and the PKCE verifier (RFC 6749 §4.1.3, RFC 7636 §4.5)', () => {
+    expect(buildTokenRequest(oauth2, code, client).body).toBe(
+      'grant_type=authorization_code&code=the-code&redirect_uri=http%3A%2F%2F127.0.0.1%3A5555%2Fcb&code_verifier=the-verifier',
+    );
+  });
+
+  it('posts a device code poll with the RFC 8628 grant type URN (§3.4)', () => {
+    expect(buildTokenRequest(oauth2, poll, client).body).toBe(
+      'grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=the-device-code',
+    );
+  });
+
+  it('refuses a code exchange without the code', () => {
+    expect(errorOf(() => buildTokenRequest(oauth2, { ...code, code: '' }, client)).code).toBe('invalid_config');
+  });
+
+  it('refuses a code exchange without the PKCE verifier', () => {
+    expect(errorOf(() => buildTokenRequest(oauth2, { ...code, codeVerifier: '' }, client)).code).toBe('invalid_config');
+  });
+
+  it('says a code exchange needs the code and the verifier', () => {
+    expect(errorOf(() => buildTokenRequest(oauth2, { ...code, code: '' }, client)).message).toMatch(/code and the PKCE verifier/);
+  });
+
+  it('refuses a device code poll without the device code', () => {
+    expect(errorOf(() => buildTokenRequest(oauth2, { grant: 'device_code', deviceCode: '' }, client)).code).toBe('invalid_config');
+  });
+
+  it('says a device code poll needs the device code', () => {
+    expect(errorOf(() => buildTokenRequest(oauth2, { grant: 'device_code', deviceCode: '' }, client)).message).toMatch(/needs the device code/);
+  });
+
+  it('sends no scope with a code, which carries the scope it was authorized for', () => {
+    expect(buildTokenRequest(oauth2, code, client, { scope: 'a b' }).body).not.toMatch(/scope=/);
+  });
+
+  it('sends no scope with a device code poll, which carries the scope it was authorized for', () => {
+    expect(buildTokenRequest(oauth2, poll, client, { scope: 'a b' }).body).not.toMatch(/scope=/);
+  });
+
+  it('records the scope a code was authorized for as the requested one', () => {
+    expect(buildTokenRequest(oauth2, code, client, { scope: 'a b' }).requestedScope).toEqual(['a', 'b']);
+  });
+
+  it('records the scope a device code was authorized for as the requested one', () => {
+    expect(buildTokenRequest(oauth2, poll, client, { scope: 'a b' }).requestedScope).toEqual(['a', 'b']);
+  });
+
+  it('records no requested scope for a code authorized with an empty scope', () => {
+    expect(buildTokenRequest(oauth2, code, client, { scope: '' }).requestedScope).toBeNull();
+  });
+
+  it('records no requested scope for a code when neither the account nor the profile names one', () => {
+    expect(buildTokenRequest(oauth2, code, client).requestedScope).toBeNull();
+  });
+
+  it('lists the code and the PKCE verifier as secrets', () => {
+    expect(buildTokenRequest(oauth2, code, { clientId: 'app' }).secrets.slice(0, 2)).toEqual(['the-code', 'the-verifier']);
+  });
+
+  it('lists the device code as a secret', () => {
+    expect(buildTokenRequest(oauth2, poll, { clientId: 'app' }).secrets[0]).toBe('the-device-code');
+  });
+});
