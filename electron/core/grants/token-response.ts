@@ -298,13 +298,18 @@ export function processTokenResponse(response: TokenHttpResponse, context: Proce
     fields['refresh_expires_in'] !== undefined
       ? seconds(fields['refresh_expires_in'], 'refresh_expires_in', response)
       : seconds(fields['refresh_token_expires_in'], 'refresh_token_expires_in', response);
-  const keepOld = (newRefresh === undefined || newRefresh === '') && context.previous?.refreshToken != null;
-  const refreshToken = newRefresh !== undefined && newRefresh !== '' ? newRefresh : (context.previous?.refreshToken ?? null);
-  const refreshExpiresAt = keepOld
-    ? (context.previous?.refreshExpiresAt ?? null)
-    : refreshExpiresIn === null
+  const issuedRefresh = newRefresh !== undefined && newRefresh !== '' ? newRefresh : null;
+  // RFC 6749 §6: an answer without a refresh token keeps the old one, and its expiry; with none at all, a stated
+  // refresh lifetime belongs to no token and is not recorded.
+  const refreshToken = issuedRefresh ?? context.previous?.refreshToken ?? null;
+  const refreshExpiresAt =
+    refreshToken === null
       ? null
-      : context.now + refreshExpiresIn * 1000;
+      : issuedRefresh === null
+        ? (context.previous?.refreshExpiresAt ?? null)
+        : refreshExpiresIn === null
+          ? null
+          : context.now + refreshExpiresIn * 1000;
 
   const extra: Fields = {};
   for (const [key, value] of Object.entries(fields)) if (!KNOWN_FIELDS.has(key)) extra[key] = value;

@@ -284,6 +284,10 @@ describe('processTokenResponse() normalisation', () => {
     expect(process(minimal({ refresh_token: 'rt', refresh_expires_in: 60 })).refreshExpiresAt).toBe(NOW + 60_000);
   });
 
+  it('records no refresh expiry when no refresh token is held: refresh_expires_in alone belongs to no token', () => {
+    expect(process(minimal({ refresh_expires_in: 60 })).refreshExpiresAt).toBeNull();
+  });
+
   it('keeps every unknown field, nested values included', () => {
     expect(process(minimal({ id_token: 'x', user: { id: 1, roles: ['a'] }, n: null })).extra).toEqual({
       id_token: 'x',
