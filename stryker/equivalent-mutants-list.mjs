@@ -277,7 +277,7 @@ export const EQUIVALENT_MUTANTS = [
     line: '? (context.previous?.refreshExpiresAt ?? null)',
     original: 'context.previous?.refreshExpiresAt',
     replacement: 'context.previous.refreshExpiresAt',
-    reason: 'keepOld holds only when there is a previous record',
+    reason: "reached only when the refresh token held is the previous record's, so there is a previous record",
   },
   ...[
     ['...(description === undefined ? {} : { description }),', 'description === undefined'],
