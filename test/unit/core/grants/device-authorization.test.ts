@@ -77,18 +77,20 @@ describe('processDeviceAuthorizationResponse()', () => {
   });
 });
 
+/** What a device authorization answer gave: the codes, expiring in 10 minutes, polled every 5 seconds. */
+const codes = (clock: FakeClock, patch: Partial<DeviceAuthorization> = {}): DeviceAuthorization => ({
+  deviceCode: 'dc',
+  userCode: 'UC',
+  verificationUri: 'https://id.example.test/device',
+  verificationUriComplete: null,
+  expiresAt: clock.now() + 600_000,
+  intervalMs: 5000,
+  message: null,
+  ...patch,
+});
+const outcome = { record: { accessToken: 'at' }, attempts: 1 } as unknown as TokenOutcome;
+
 describe('pollDeviceToken()', () => {
-  const codes = (clock: FakeClock, patch: Partial<DeviceAuthorization> = {}): DeviceAuthorization => ({
-    deviceCode: 'dc',
-    userCode: 'UC',
-    verificationUri: 'https://id.example.test/device',
-    verificationUriComplete: null,
-    expiresAt: clock.now() + 600_000,
-    intervalMs: 5000,
-    message: null,
-    ...patch,
-  });
-  const outcome = { record: { accessToken: 'at' }, attempts: 1 } as unknown as TokenOutcome;
   const refusal = (code: GrantErrorCode): Result<TokenOutcome, GrantError> => err(new GrantError(code, code, { status: 400 }));
 
   /** Answers the polls in turn, noting when each came. */
@@ -427,17 +429,6 @@ describe('requestDeviceAuthorization()', () => {
 });
 
 describe('pollDeviceToken(): ends and messages', () => {
-  const codes = (clock: FakeClock, patch: Partial<DeviceAuthorization> = {}): DeviceAuthorization => ({
-    deviceCode: 'dc',
-    userCode: 'UC',
-    verificationUri: 'https://id.example.test/device',
-    verificationUriComplete: null,
-    expiresAt: clock.now() + 600_000,
-    intervalMs: 5000,
-    message: null,
-    ...patch,
-  });
-  const outcome = { record: { accessToken: 'at' }, attempts: 1 } as unknown as TokenOutcome;
   const counting = (answers: Array<Result<TokenOutcome, GrantError>>) => {
     const calls: number[] = [];
     return {
