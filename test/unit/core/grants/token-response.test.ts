@@ -288,6 +288,11 @@ describe('processTokenResponse() normalisation', () => {
     expect(process(minimal({ refresh_expires_in: 60 })).refreshExpiresAt).toBeNull();
   });
 
+  it('drops a refresh expiry that an earlier record kept without any refresh token (as records were written before)', () => {
+    const previous = { ...process(minimal({})), refreshExpiresAt: NOW + 600_000 };
+    expect(process(minimal({}), { grant: 'refresh_token', previous, now: NOW + 1_000 }).refreshExpiresAt).toBeNull();
+  });
+
   it('keeps every unknown field, nested values included', () => {
     expect(process(minimal({ id_token: 'x', user: { id: 1, roles: ['a'] }, n: null })).extra).toEqual({
       id_token: 'x',
