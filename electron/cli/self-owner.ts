@@ -14,16 +14,13 @@ export interface SelfOwner {
 }
 
 export interface SelfOptions {
-  /** The command renews tokens (`token`, `refresh`, `exec`): the renewal path is warmed while the vault unlocks. */
+  /** The command renews tokens (`token`, `refresh`, `exec`): the renewal path is warmed before its first request. */
   readonly renews?: boolean;
 }
 
 /** Opens the core over `ctx.dataDir`, whose lock this process holds (`lock`). */
 export async function openSelf(ctx: CommandContext, purpose: string, lock: DataDirLock, options: SelfOptions = {}): Promise<SelfOwner> {
   let unlocking: Promise<Vault> | undefined;
-  // Under way beside the unlock: a rotated refresh token is then written within milliseconds of its answer.
-  const warming = options.renews === true ? import('../core/refresh/renewal-warm-up.js').then(({ warmUpRenewal }) => warmUpRenewal()) : undefined;
-  warming?.catch(() => undefined);
   try {
     // The vault starts unlocking first: its scrypt runs on another thread while the rest of the core
     // loads here (a passphrase vault's unlock is most of a command's time). The lock is already held.
@@ -42,7 +39,8 @@ export async function openSelf(ctx: CommandContext, purpose: string, lock: DataD
       purpose,
       lock: async () => lock,
       unlock: (guard) => early ?? unlockVault(ctx.dataDir, ctx.io, { guard, create: true }),
-      ...(warming === undefined ? {} : { warmUp: () => warming }),
+      // Before its first request only: a rotated refresh token is then written within milliseconds of its answer.
+      ...(options.renews === true ? { warmUp: () => import('../core/refresh/renewal-warm-up.js').then(({ warmUpRenewal }) => warmUpRenewal()) } : {}),
       // A one-shot command: no timers, no loopback endpoint, no clipboard; its control channel lasts as long as it does.
       background: false,
       loopbackPort: null,

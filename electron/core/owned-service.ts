@@ -45,25 +45,8 @@ export interface OwnServiceOptions {
    * with `lock_lost`. Told once; the owner should stop (and say so) rather than run on unsaved.
    */
   readonly onLockLost?: (error: VaultError) => void;
-  /**
-   * Run while the vault unlocks, by a process about to renew tokens (refresh/renewal-warm-up.ts): the service is
-   * handed over once it is done, or after WARM_UP_WAIT_MS at most. Never rejects.
-   */
+  /** Run once before the service's first request to a provider (ServiceOptions.warmUp). */
   readonly warmUp?: () => Promise<unknown>;
-}
-
-/** The longest a warm-up may hold up the service (it is meant to finish while the vault's key is derived). */
-export const WARM_UP_WAIT_MS = 250;
-
-/** Resolves when `work` (which never rejects) settles or after `ms`, whichever comes first; the timer never keeps the process alive. */
-async function atMost(work: Promise<unknown>, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-    timer.unref();
-  });
-  await Promise.race([work, late]);
-  clearTimeout(timer);
 }
 
 /**
@@ -80,8 +63,6 @@ export async function openOwnedService(options: OwnServiceOptions): Promise<Owne
   });
   let vault: Vault | undefined;
   try {
-    // Started first: it runs while the vault's key is derived on another thread. Its failure only costs the head start.
-    const warming = options.warmUp?.().catch(() => undefined);
     await options.onLocked?.();
     // Only the lock's owner may sweep what a killed writer left behind.
     const swept = await removeStaleTempFilesIn(options.dataDir);
@@ -94,9 +75,15 @@ export async function openOwnedService(options: OwnServiceOptions): Promise<Owne
     const openStore = protectedOpener(base, lock, macKey);
     const extra = (await options.service?.(openStore)) ?? {};
     const accounts = await openStore({ dataDir: options.dataDir, name: 'accounts', schema: accountsFileSchema, defaults: EMPTY_ACCOUNTS });
-    const service = await TokenryService.open({ ...extra, ownership: lock, secrets: vault, accounts, log: log.child('service') });
+    const service = await TokenryService.open({
+      ...extra,
+      ...(options.warmUp === undefined ? {} : { warmUp: options.warmUp }),
+      ownership: lock,
+      secrets: vault,
+      accounts,
+      log: log.child('service'),
+    });
     log.info('data directory opened', { purpose: options.purpose, accounts: accounts.get().accounts.length });
-    if (warming !== undefined) await atMost(warming, WARM_UP_WAIT_MS);
     const opened = vault;
     return {
       vault: opened,

@@ -58,6 +58,7 @@ import { endpointFor, fillTemplate, missingValue, optionalEndpoint, resolveAccou
 import { secretInSettings, type SecretSetting } from './providers/secret-params.js';
 import { systemClock, type Clock, type TimerHandle } from './refresh/clock.js';
 import { DEFAULT_REFRESH_SETTINGS, RefreshEngine, type RefreshSettings } from './refresh/refresh-engine.js';
+import { afterWarmUp } from './refresh/renewal-warm-up.js';
 import type { DataStore } from './vault/data-store.js';
 import type { SecretStore, Vault } from './vault/secret-store.js';
 import { VaultError } from './vault/vault-error.js';
@@ -73,6 +74,11 @@ export interface ServiceOptions {
   readonly accounts: DataStore<AccountsFile>;
   readonly clock?: Clock;
   readonly grantDeps?: GrantDeps;
+  /**
+   * Run once before this process's first request to a provider (refresh/renewal-warm-up.ts), by a process that
+   * renews tokens: the rotated refresh token of its first answer is then written within milliseconds.
+   */
+  readonly warmUp?: () => Promise<unknown>;
   readonly random?: () => number;
   readonly refresh?: Partial<RefreshSettings>;
   /** Start background renewal timers (the desktop app and `serve`); one-shot CLI commands don't. */
@@ -131,7 +137,7 @@ export class TokenryService {
     this.#flows = options.flows ?? FLOWS;
     this.#log = options.log ?? silentLogger;
     const random = options.random ?? Math.random;
-    this.#grantDeps = options.grantDeps ?? {
+    const grantDeps = options.grantDeps ?? {
       ...systemGrantDeps(),
       now: () => this.#clock.now(),
       sleep: (ms) => this.#clock.sleep(ms),
@@ -139,6 +145,7 @@ export class TokenryService {
       setTimer: (fn, ms) => this.#clock.setTimer(fn, ms),
       random,
     };
+    this.#grantDeps = options.warmUp === undefined ? grantDeps : { ...grantDeps, fetch: afterWarmUp(grantDeps.fetch, options.warmUp) };
     this.#engine = new RefreshEngine(
       this.#clock,
       { canRenew: (session) => this.#canRenew(session), renew: (session) => this.#renew(session) },

@@ -41,7 +41,7 @@ export async function benchRotationCrash(kills = 150): Promise<void> {
     const lost = report.kills.filter((k) => k.lost !== null);
     console.log(`kills: ${report.kills.length}, refresh tokens lost: ${lost.length} (seed ${seed})`);
     const groups = [
-      ["after a one-shot process's first answer (cold, like `tokenry refresh`, which warms its renewal path while the vault unlocks)", report.kills.filter((k) => k.afterAnswer === 1)],
+      ["after a one-shot process's first answer (cold, like `tokenry refresh`, which warms its renewal path before its first request)", report.kills.filter((k) => k.afterAnswer === 1)],
       ['after its second or third answer (warm, like `tokenry serve`)', report.kills.filter((k) => k.afterAnswer > 1)],
     ] as const;
     for (const after of ['answer', 'receipt'] as const) {

@@ -84,9 +84,9 @@ export interface AppCoreOptions {
    */
   readonly onLockLost?: (error: VaultError) => void;
   /**
-   * This process is about to renew tokens (the app, `tokenry serve`, `tokenry token`): the renewal path runs once
-   * against a throwaway loopback server while the vault unlocks, so the first rotated refresh token is written within
-   * milliseconds of its answer (`warmUpRenewal`, refresh/renewal-warm-up.ts). Called once, as the lock is taken.
+   * This process renews tokens (the app, `tokenry serve`, `tokenry token`): the renewal path runs once against a
+   * throwaway loopback server before its first request to a provider, so the first rotated refresh token is written
+   * within milliseconds of its answer (`warmUpRenewal`, refresh/renewal-warm-up.ts).
    */
   readonly warmUp?: () => Promise<unknown>;
 }

@@ -1,14 +1,16 @@
-// Runs the renewal path once, against a throwaway server on this machine, while a process unlocks its vault: so that
-// the first real answer a one-shot process gets (`tokenry token`, `tokenry refresh`) is handled by warm code, and a
-// rotated refresh token reaches the journal within a few milliseconds of arriving (issue 12: the loss window).
+// Runs the renewal path once, against a throwaway server on this machine, before a process's first request to a
+// provider: so that the first real answer a one-shot process gets (`tokenry token`, `tokenry refresh`) is handled by
+// warm code, and a rotated refresh token reaches the journal within a few milliseconds of arriving (issue 12).
 //
 // Why it is needed: in a fresh process, the first HTTP answer costs undici its parser's first run (WebAssembly and
 // JavaScript compiled on first use), and the grant, record and sealing code run for the first time; measured here,
 // 7-10 ms from the provider's answer to the journal write instead of 2-3 ms in a warm process. A kill in that gap
 // loses the rotated refresh token (RFC 6749 §6: the old one is revoked once the new one is issued). The same work
-// done once before the first request leaves only the warm path after the answer.
+// done once before the first request leaves only the warm path after the answer. It is not run beside the vault's
+// unlock: most `tokenry token` calls hand out a token they hold, and there it cost 15-60 ms of a 2-core machine.
 import type { AddressInfo } from 'node:net';
 import { requestToken, systemGrantDeps, type GrantDeps } from '../grants/grant-client.js';
+import type { FetchLike } from '../grants/http-transport.js';
 import { DEFAULT_RETRY } from '../grants/retry.js';
 import { resolveProfile } from '../providers/resolve-profile.js';
 import { newDataKey, sealSecret } from '../vault/envelope.js';
@@ -28,6 +30,20 @@ const WARM_UP_TIMEOUT_MS = 2000;
 export interface WarmUpOutcome {
   /** Whether the made-up renewal went through the whole path (request, answer, record, sealing). */
   readonly warmed: boolean;
+}
+
+/**
+ * `fetch`, whose first call waits for `warmUp` to finish (once; a failed warm-up only costs its time). Only a
+ * process that talks to a provider pays for the warm-up, and it pays before its first request, so the answer
+ * meets warm code; a command that hands out a token it holds sends nothing and warms nothing.
+ */
+export function afterWarmUp(fetch: FetchLike, warmUp: () => Promise<unknown>): FetchLike {
+  let ready: Promise<unknown> | null = null;
+  return async (input, init) => {
+    ready ??= warmUp().catch(() => undefined);
+    await ready;
+    return fetch(input, init);
+  };
 }
 
 /**

@@ -125,52 +125,42 @@ describe('a missing vault (issue 12, item 5)', () => {
   });
 });
 
-describe('the renewal warm-up of a process about to renew (issue 12, item 2)', () => {
-  it('starts the warm-up before the vault unlocks and hands the service over only once it is done', async () => {
-    const steps: string[] = [];
-    let finish = (): void => undefined;
-    const warm = new Promise<void>((resolve) => (finish = resolve));
-    const opening = openOwnedService({
+describe('the renewal warm-up of a process that renews (issue 12, item 2)', () => {
+  it('runs once, before the first request to a provider, and not at all while none is sent', async () => {
+    await withSignedInAccount();
+    const warmUps: number[] = [];
+    const owned = await openOwnedService({
       dataDir,
       purpose: 'warm-up test',
-      warmUp: () => {
-        steps.push('warm-up started');
-        return warm;
+      unlock: (guard) => openOrCreateVault({ dataDir, protector: protector(), guard }),
+      // Records how many token requests the provider had seen when the warm-up ran.
+      warmUp: async () => {
+        warmUps.push(server.tokenCalls());
       },
-      unlock: async (guard) => {
-        steps.push('unlock');
-        const vault = await openOrCreateVault({ dataDir, protector: protector(), guard });
-        // The service is ready now, but must wait for the warm-up: finish it a turn later.
-        setImmediate(() => {
-          steps.push('warm-up done');
-          finish();
-        });
-        return vault;
-      },
-    }).then((owned) => {
-      steps.push('service handed over');
-      return owned;
     });
-    const owned = await opening;
-    await owned.close();
-    expect(steps).toEqual(['warm-up started', 'unlock', 'warm-up done', 'service handed over']);
+    try {
+      expect(warmUps).toEqual([]);
+      const before = server.tokenCalls();
+      expect((await owned.service.refresh('work')).ok).toBe(true);
+      expect((await owned.service.refresh('work')).ok).toBe(true);
+      expect({ warmUps, requests: server.tokenCalls() - before }).toEqual({ warmUps: [before], requests: 2 });
+    } finally {
+      await owned.close();
+    }
   });
 
-  it('does not wait for a warm-up that never ends beyond WARM_UP_WAIT_MS, nor fail with one that rejects', async () => {
-    const never = await openOwnedService({
+  it('a warm-up that fails costs the renewal nothing', async () => {
+    await withSignedInAccount();
+    const owned = await openOwnedService({
       dataDir,
       purpose: 'warm-up test',
-      warmUp: () => new Promise(() => undefined),
       unlock: (guard) => openOrCreateVault({ dataDir, protector: protector(), guard }),
-    });
-    await never.close();
-    const failing = await openOwnedService({
-      dataDir,
-      purpose: 'warm-up test',
       warmUp: () => Promise.reject(new Error('no loopback here')),
-      unlock: (guard) => openOrCreateVault({ dataDir, protector: protector(), guard }),
     });
-    expect(failing.service.accounts()).toEqual([]);
-    await failing.close();
+    try {
+      expect((await owned.service.refresh('work')).ok).toBe(true);
+    } finally {
+      await owned.close();
+    }
   });
 });

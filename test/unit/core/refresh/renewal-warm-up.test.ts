@@ -4,7 +4,8 @@ import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { systemGrantDeps, type GrantDeps } from '../../../../electron/core/grants/grant-client.js';
 import { systemSetTimer } from '../../../../electron/core/grants/http-transport.js';
-import { warmUpRenewal } from '../../../../electron/core/refresh/renewal-warm-up.js';
+import { afterWarmUp, warmUpRenewal } from '../../../../electron/core/refresh/renewal-warm-up.js';
+import { deferred } from '../../../fixtures/deferred.js';
 
 interface Sent {
   readonly url: URL;
@@ -115,5 +116,35 @@ describe('warmUpRenewal()', () => {
     };
     expect(await warmUpRenewal(deps)).toEqual({ warmed: false });
     expect(calls).toBe(1);
+  });
+});
+
+describe('afterWarmUp()', () => {
+  it('holds the first request until the warm-up is done, runs the warm-up once, and lets later requests straight through', async () => {
+    const steps: string[] = [];
+    const warm = deferred<void>();
+    const fetch = afterWarmUp(
+      async (input) => {
+        steps.push(`request ${String(input)}`);
+        return new Response('');
+      },
+      () => {
+        steps.push('warm-up');
+        return warm.promise;
+      },
+    );
+    const first = fetch('https://one.example.test/', {});
+    const second = fetch('https://two.example.test/', {});
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(steps).toEqual(['warm-up']);
+    warm.resolve();
+    await Promise.all([first, second]);
+    await fetch('https://three.example.test/', {});
+    expect(steps).toEqual(['warm-up', 'request https://one.example.test/', 'request https://two.example.test/', 'request https://three.example.test/']);
+  });
+
+  it('sends the request all the same when the warm-up fails', async () => {
+    const fetch = afterWarmUp(async () => new Response('sent'), () => Promise.reject(new Error('no loopback here')));
+    expect(await (await fetch('https://one.example.test/', {})).text()).toBe('sent');
   });
 });
