@@ -52,7 +52,7 @@ export function afterWarmUp(fetch: FetchLike, warmUp: () => Promise<unknown>): F
  * beyond the loopback interface; `deps` is for tests (the system's fetch and clock by default).
  */
 export async function warmUpRenewal(deps: GrantDeps = systemGrantDeps()): Promise<WarmUpOutcome> {
-  let close = (): void => undefined;
+  let close = (): Promise<void> => Promise.resolve();
   try {
     const { createServer } = await import('node:http');
     const server = createServer((request, response) => {
@@ -63,10 +63,12 @@ export async function warmUpRenewal(deps: GrantDeps = systemGrantDeps()): Promis
         response.end(WARM_UP_ANSWER);
       });
     });
-    close = () => {
-      server.close();
-      server.closeAllConnections();
-    };
+    // Closed before the real request goes out: the connection's teardown must not run while its answer arrives.
+    close = () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen({ port: 0, host: '127.0.0.1' }, () => resolve());
@@ -89,6 +91,6 @@ export async function warmUpRenewal(deps: GrantDeps = systemGrantDeps()): Promis
   } catch {
     return { warmed: false };
   } finally {
-    close();
+    await close();
   }
 }
