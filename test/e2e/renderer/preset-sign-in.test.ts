@@ -15,6 +15,7 @@ import { DEFAULT_PRESET_USER, DEVICE_CODE_GRANT, type InteractiveHandle } from '
 import { KEYCLOAK_DEFAULTS, startKeycloak } from '../../fixtures/emulators/keycloak.js';
 import { MICROSOFT_DEFAULTS, startMicrosoft } from '../../fixtures/emulators/microsoft.js';
 import { OKTA_DEFAULTS, startOkta } from '../../fixtures/emulators/okta.js';
+import { loopbackOnly } from '../../integration/flows/support.js';
 import { chooseService } from '../helpers/add-account.js';
 import { launchChromium } from '../helpers/browser.js';
 import { ensureRendererBuilt } from '../helpers/renderer-build.js';
@@ -176,8 +177,7 @@ describe('signing in to each everyday service from the desktop UI, against its e
     // The opener returns at once, as shell.openExternal does.
     stack = await startStack({ openExternal: (url) => opened.resolve(url) });
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
-    // Loopback only; Entra's redirect names localhost, which the "system browser" reaches on 127.0.0.1.
-    await context.route(/^https?:\/\/(?!(?:127\.0\.0\.1|localhost)[:/])/, (route) => route.abort());
+    await loopbackOnly(context, { localhost: true });
     context.setDefaultTimeout(15_000);
     page = await context.newPage();
     page.on('pageerror', (error) => {

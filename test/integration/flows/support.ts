@@ -53,9 +53,13 @@ export function failure<T>(result: Result<T, ErrorValue>): ErrorValue {
   return result.error;
 }
 
-/** A browser context that reaches loopback addresses only (the provider's pages import a web font). */
-export async function loopbackOnly(context: BrowserContext): Promise<void> {
-  await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
+/**
+ * A browser context that reaches loopback addresses only (the provider's pages import a web font); with
+ * `localhost`, that name too (Entra's redirect names localhost, which the "system browser" reaches on 127.0.0.1).
+ */
+export async function loopbackOnly(context: BrowserContext, options: { readonly localhost?: boolean } = {}): Promise<void> {
+  const foreign = options.localhost === true ? /^https?:\/\/(?!(?:127\.0\.0\.1|localhost)[:/])/ : /^https?:\/\/(?!127\.0\.0\.1[:/])/;
+  await context.route(foreign, (route) => route.abort());
 }
 
 /** Takes a screenshot of the step when a name is given (test-results/screenshots/NAME.png). */
