@@ -8,7 +8,12 @@
 // accounts, and the core's share of the load is the 1,000-account one. The page runs with
 // window.__TOKENRY_PERF__ set, so the renderer records performance marks, per-tick timings and
 // component update counts (lib/perf.ts).
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+//
+// Beside the app, interleaved with its loads, the same harness setup serves two pages without any of
+// our code, so that the run shows what a fresh Chromium on this machine takes before our share begins:
+// a blank page (a line of text and one script), and the app's first screen as static HTML (the rows
+// the app rendered, captured from its first load, with the app's CSS, and no app code or data).
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -57,6 +62,8 @@ interface LoadSample {
   readonly rows: number;
   readonly countdowns: number;
   readonly ticks: readonly TickSample[];
+  /** The page's #app as HTML once laid out (the first screen, for the static reference page). */
+  readonly screenHtml: string;
 }
 
 const median = (values: readonly number[]): number => {
@@ -120,7 +127,8 @@ export async function buildDataDir(dataDir: string): Promise<() => Promise<void>
   };
 }
 
-async function measurePage(url: string): Promise<LoadSample> {
+/** Loads `url` in a fresh Chromium and measures the first render; `ticks`: also wait for and keep that many countdown ticks. */
+async function measurePage(url: string, ticks = TICKS): Promise<LoadSample> {
   const browser = await launchChromium();
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -145,13 +153,17 @@ async function measurePage(url: string): Promise<LoadSample> {
       laidOut: performance.getEntriesByName('tokenry:accounts-laid-out')[0]?.startTime ?? Number.NaN,
       rows: (globalThis as unknown as PageGlobals).document.querySelectorAll('[data-account]').length,
       countdowns: (globalThis as unknown as PageGlobals).document.querySelectorAll('time.countdown').length,
+      screenHtml: (globalThis as unknown as PageGlobals).document.getElementById('app')?.outerHTML ?? '',
     }));
-    await page.waitForFunction((n) => ((globalThis as unknown as PageGlobals).__tokenryPerf?.ticks.length ?? 0) >= n, TICKS + 1, {
-      timeout: (TICKS + 3) * 1000,
-      polling: 100,
-    });
-    // The first tick may land while the list is still settling: keep the steady ones.
-    const ticks = await page.evaluate(() => (globalThis as unknown as PageGlobals).__tokenryPerf?.ticks.slice(1) ?? []);
+    let tickSamples: readonly TickSample[] = [];
+    if (ticks > 0) {
+      await page.waitForFunction((n) => ((globalThis as unknown as PageGlobals).__tokenryPerf?.ticks.length ?? 0) >= n, ticks + 1, {
+        timeout: (ticks + 3) * 1000,
+        polling: 100,
+      });
+      // The first tick may land while the list is still settling: keep the steady ones.
+      tickSamples = await page.evaluate(() => (globalThis as unknown as PageGlobals).__tokenryPerf?.ticks.slice(1) ?? []);
+    }
     await context.close();
     return {
       firstRenderMs: marks.laidOut,
@@ -161,7 +173,8 @@ async function measurePage(url: string): Promise<LoadSample> {
       listLayoutMs: marks.laidOut - marks.loaded,
       rows: marks.rows,
       countdowns: marks.countdowns,
-      ticks,
+      ticks: tickSamples,
+      screenHtml: marks.screenHtml,
     };
   } finally {
     await browser.close();
@@ -203,6 +216,43 @@ function serveAccounts(harness: WebHarness, realList: WebHarness['core']['handle
   };
 }
 
+/** The script of both reference pages: forces the first layout and marks it, as the app's perf mode does. */
+const LAID_OUT_SCRIPT = "void document.body.offsetHeight;\nperformance.mark('tokenry:accounts-laid-out');\n";
+
+/**
+ * Writes a reference page's renderer directory from the app's built index.html: the app's scripts
+ * replaced by the one-line layout script; `body` in place of the app's empty #app; the app's
+ * stylesheet kept only when `withCss`. The harness serves it as it serves the app (bridge, policy).
+ */
+async function writeReferencePage(dir: string, body: string, withCss: boolean): Promise<void> {
+  const built = await readFile(join(RENDERER_OUT, 'index.html'), 'utf8');
+  await mkdir(join(dir, 'assets'), { recursive: true });
+  let html = built
+    .replace(/\s*<script type="module"[^>]*><\/script>/g, '')
+    .replace(/\s*<link rel="modulepreload"[^>]*>/g, '')
+    // A function, so that a `$` in the captured HTML is not read as a replacement pattern.
+    .replace('<div id="app"></div>', () => body)
+    .replace('</head>', '  <script type="module" src="./assets/laid-out.js"></script>\n  </head>');
+  const css = /<link rel="stylesheet"[^>]*href="\.\/assets\/([^"]+\.css)"[^>]*>/.exec(html);
+  if (css?.[1] === undefined) throw new Error('the built index.html links no stylesheet');
+  if (withCss) await copyFile(join(RENDERER_OUT, 'assets', css[1]), join(dir, 'assets', css[1]));
+  else html = html.replace(css[0], '');
+  if (!html.includes(body) || !html.includes('laid-out.js')) throw new Error('could not derive a reference page from the built index.html');
+  await writeFile(join(dir, 'index.html'), html);
+  await writeFile(join(dir, 'assets', 'laid-out.js'), LAID_OUT_SCRIPT);
+}
+
+/** A harness over an empty data directory of its own, serving `rendererDir`. */
+function referenceHarness(root: string, name: string): Promise<WebHarness> {
+  return startWebHarness({
+    dataDir: join(root, `${name}-data`),
+    port: 0,
+    loopbackPort: null,
+    rendererDir: join(root, name),
+    protector: passphraseProtector(PASSPHRASE, { scrypt: TEST_SCRYPT }),
+  });
+}
+
 /** Prints first render and one countdown tick with 1,000 and 10,000 accounts in Chromium, and the bundle size gzipped. */
 export async function benchRenderer(): Promise<void> {
   await ensureRendererBuilt();
@@ -219,6 +269,8 @@ export async function benchRenderer(): Promise<void> {
     protector: passphraseProtector(PASSPHRASE, { scrypt: TEST_SCRYPT }),
   });
   const realList = harness.core.handlers['accounts:list'];
+  /** The harnesses of the reference pages (see the header). */
+  const references: WebHarness[] = [];
   try {
     // The core's share of every load: building the 1,000 views, and their size on the wire.
     const listTimes: number[] = [];
@@ -231,10 +283,27 @@ export async function benchRenderer(): Promise<void> {
     }
     console.log(`accounts:list in the core (1,000 views): ${ms(median(listTimes))}, ${kib(bytes)} of JSON`);
     const results: Array<{ size: number; firstRender: number; tick: number; tickLayout: number }> = [];
+    const staticLoads: LoadSample[] = [];
+    const blankLoads: LoadSample[] = [];
     for (const size of SIZES) {
       serveAccounts(harness, realList, size / ACCOUNTS);
       const loads: LoadSample[] = [];
-      for (let i = 0; i < LOADS; i++) loads.push(await measurePage(harness.url));
+      for (let i = 0; i < LOADS; i++) {
+        loads.push(await measurePage(harness.url));
+        if (size !== ACCOUNTS) continue;
+        // The reference pages, load for load beside the app's (the static one from its first load).
+        if (i === 0) {
+          const first = loads[0];
+          if (first === undefined || first.rows === 0) throw new Error('the first load rendered no rows to capture');
+          await writeReferencePage(join(root, 'static'), first.screenHtml, true);
+          await writeReferencePage(join(root, 'blank'), '<div id="app">Tokenry</div>', false);
+          references.push(await referenceHarness(root, 'static'), await referenceHarness(root, 'blank'));
+        }
+        const [staticPage, blankPage] = references;
+        if (staticPage === undefined || blankPage === undefined) throw new Error('no reference harnesses');
+        staticLoads.push(await measurePage(staticPage.url, 0));
+        blankLoads.push(await measurePage(blankPage.url, 0));
+      }
       const ticks = loads.flatMap((l) => l.ticks);
       const first = loads[0];
       const firstRender = median(loads.map((l) => l.firstRenderMs));
@@ -252,6 +321,15 @@ export async function benchRenderer(): Promise<void> {
       console.log(`one countdown tick, including style and layout:          ${ms(tickLayout)} (max ${ms(Math.max(...ticks.map((t) => t.patchAndLayoutMs)))})`);
       console.log(`row components re-rendered per tick:                     ${median(ticks.map((t) => t.rowUpdates))} (max ${Math.max(...ticks.map((t) => t.rowUpdates))})`);
       console.log(`countdown components re-rendered per tick:               ${median(ticks.map((t) => t.countdownUpdates))} of ${first?.countdowns ?? 0} (only those whose text changed)`);
+      if (size === ACCOUNTS) {
+        const app = median(loads.map((l) => l.firstRenderMs));
+        const blank = median(blankLoads.map((l) => l.firstRenderMs));
+        const still = median(staticLoads.map((l) => l.firstRenderMs));
+        console.log(`\n### Before any of our code: this machine's fresh Chromium, same harness, loads interleaved with the above`);
+        console.log(`blank page (a line of text, one script), laid out:       ${ms(blank)}`);
+        console.log(`the same first screen as static HTML (its ${first?.rows ?? 0} rows, our CSS; no app code, no data), laid out: ${ms(still)}`);
+        console.log(`the app (Vue, our code, 1,000 accounts over the bridge): ${ms(app)}: ${(app / still).toFixed(2)}x the static screen, ${ms(app - still)} more`);
+      }
     }
     console.log('\n### Targets (at 1,000 accounts; 10,000 shown beside them)');
     const verdict = (value: number, target: number): string => `${value < target ? 'met' : 'NOT met'} (${ms(value)} < ${ms(target)}?)`;
@@ -263,6 +341,7 @@ export async function benchRenderer(): Promise<void> {
       console.log(`10x the accounts costs ${(large.firstRender / small.firstRender).toFixed(2)}x the first render and ${(large.tick / small.tick).toFixed(2)}x the tick`);
     }
   } finally {
+    for (const reference of references) await reference.close();
     await harness.close();
     await stopEmulators();
     await rm(root, { recursive: true, force: true });

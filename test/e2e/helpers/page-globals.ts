@@ -12,6 +12,7 @@ export interface PageGlobals {
   readonly navigator: { readonly clipboard: { readText(): Promise<string> } };
   readonly document: {
     querySelectorAll(selector: string): { readonly length: number };
+    getElementById(id: string): { readonly outerHTML: string } | null;
     readonly activeElement: unknown;
     readonly body: { readonly scrollHeight: number };
     readonly documentElement: { readonly scrollWidth: number };
