@@ -247,8 +247,18 @@ export interface TokenView {
   readonly warning?: string;
 }
 
+/**
+ * The settings an edit may take back to what the account would have without its own value (what
+ * discovery found, else the preset's, else the default): the optional ones, whose form fields say
+ * what empty means.
+ */
+export const RESETTABLE_SETTINGS = ['issuer', 'authorizationUrl', 'deviceAuthorizationUrl', 'redirectUri', 'basicEncoding', 'timeoutSeconds', 'assumeLifetimeSeconds'] as const;
+export type ResettableSetting = (typeof RESETTABLE_SETTINGS)[number];
+
 export interface AccountPatch {
   readonly overrides?: Record<string, unknown>;
+  /** The account's own values to drop for these settings (absent or empty: none). */
+  readonly reset?: readonly ResettableSetting[];
   readonly scope?: string | null;
   readonly clientId?: string;
   readonly clientSecret?: string;

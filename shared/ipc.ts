@@ -6,6 +6,7 @@ import type { ErrorValue } from './errors.js';
 import type { Result } from './result.js';
 import { createBridgeWith, type TokenryBridge } from './bridge.js';
 import { errorValueSchema, tokenViewSchema } from './token-answer.js';
+import { RESETTABLE_SETTINGS } from './accounts.js';
 
 export { errorValueSchema, tokenViewSchema };
 
@@ -206,12 +207,19 @@ export const newAccountSchema = z
 export const accountPatchSchema = z
   .object({
     overrides: accountSettingsSchema.optional(),
+    /** Settings to take back to what the account has without its own value (see RESETTABLE_SETTINGS). */
+    reset: z.array(z.enum(RESETTABLE_SETTINGS)).max(RESETTABLE_SETTINGS.length).optional(),
     scope: z.string().max(4000).nullable().optional(),
     clientId: z.string().max(500).optional(),
     /** A new client secret; absent keeps the stored one. */
     clientSecret: z.string().max(4000).optional(),
   })
-  .strict();
+  .strict()
+  // One setting both given and dropped is a contradiction, not a choice to guess at.
+  .refine((patch) => !(patch.reset ?? []).some((key) => patch.overrides?.[key] !== undefined), {
+    message: 'A setting cannot be both changed and reset in one edit.',
+    path: ['reset'],
+  });
 
 export const signInSchema = z
   .object({

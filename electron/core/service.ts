@@ -416,12 +416,18 @@ export class TokenryService {
     return ok(this.#view(session));
   }
 
-  /** Changes an account's settings; a new client secret replaces the stored one, absent keeps it. */
+  /**
+   * Changes an account's settings (`reset` drops its own values of optional ones); a new client
+   * secret replaces the stored one, absent keeps it.
+   */
   async updateAccount(name: string, patch: AccountPatch): Promise<Result<AccountView, ErrorValue>> {
     const session = this.#sessions.get(name);
     if (!session) return err(notFound(name));
     const account = session.account;
-    const overrides = profileOverridesSchema.safeParse({ ...account.overrides, ...(patch.overrides ?? {}) });
+    const merged: Record<string, unknown> = { ...account.overrides, ...(patch.overrides ?? {}) };
+    // A reset drops the account's own value: discovery's, the preset's or the default applies again.
+    for (const key of patch.reset ?? []) delete merged[key];
+    const overrides = profileOverridesSchema.safeParse(merged);
     if (!overrides.success) return err(invalidProfile(overrides.error.issues[0]));
     const secret = secretInSettings(account.provider, patch.overrides ?? {});
     if (secret !== null) return err(secretSetting(secret));

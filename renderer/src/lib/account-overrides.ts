@@ -1,7 +1,7 @@
 // The account form's settings and the overrides they amount to: only what differs from what the form
 // started from (the preset's settings when adding, the account's effective settings when editing). Pure.
 import { formatCount } from './format.js';
-import type { AccountOverrides, AccountSettings, ExtraParamChoice, ProviderSummary, UrlParamField } from './types.js';
+import type { AccountOverrides, AccountSettings, ExtraParamChoice, ProviderSummary, ResettableSetting, UrlParamField } from './types.js';
 
 /** The wire settings as the form holds them: extra parameters with known choices get their own field. */
 export interface SettingsForm {
@@ -168,7 +168,7 @@ export function overridesFrom(
   // Extra parameters replace the preset's as a whole, so a change sends them all.
   if (!sameParams(params.value, base.extraParams)) o.extraParams = params.value;
   if (form.allowInsecureHttp !== base.allowInsecureHttp) o.allowInsecureHttp = form.allowInsecureHttp;
-  // An emptied endpoint keeps what the account has (discovery, or the preset).
+  // An emptied endpoint is no override: when editing, resetsFrom() takes the account's own one back.
   for (const key of ENDPOINT_FIELDS) {
     const value = form[key].trim();
     if (value !== '' && value !== (base[key] ?? '')) o[key] = value;
@@ -176,7 +176,7 @@ export function overridesFrom(
   const urlParams = urlParamOverrides(form, base, urlParamFields);
   if (!urlParams.ok) return urlParams;
   if (urlParams.value !== null) o.urlParams = urlParams.value;
-  // Automatic is the absence of a choice: it can be kept, not chosen over a set one (the contract has no "unset").
+  // Automatic is the absence of a choice: when editing, resetsFrom() takes a set one back.
   if (form.basicEncoding !== '' && form.basicEncoding !== base.basicEncoding) o.basicEncoding = form.basicEncoding;
   const timeout = parseSeconds(form.timeoutSeconds, TIMEOUT_SECONDS);
   if (!timeout.ok) return timeout;
@@ -185,6 +185,20 @@ export function overridesFrom(
   if (!lifetime.ok) return { ...lifetime, field: 'assumeLifetimeSeconds' };
   if (lifetime.value !== null && lifetime.value !== base.assumeLifetimeSeconds) o.assumeLifetimeSeconds = lifetime.value;
   return { ok: true, value: o };
+}
+
+/**
+ * When editing: the optional settings whose field the person emptied (or set to Automatic) while the
+ * account has a value for it, so that the edit takes the account back to what discovery, the preset
+ * or the default gives, as each field's hint says. A value the account has only from discovery or
+ * the preset is reset too, which changes nothing. Pair with overridesFrom(), which skips those fields.
+ */
+export function resetsFrom(form: SettingsForm, base: AccountSettings): ResettableSetting[] {
+  const resets: ResettableSetting[] = ENDPOINT_FIELDS.filter((key) => form[key].trim() === '' && (base[key] ?? '') !== '');
+  if (form.basicEncoding === '' && base.basicEncoding !== undefined) resets.push('basicEncoding');
+  if (form.timeoutSeconds.trim() === '' && base.timeoutSeconds !== undefined) resets.push('timeoutSeconds');
+  if (form.assumeLifetimeSeconds.trim() === '' && base.assumeLifetimeSeconds !== undefined) resets.push('assumeLifetimeSeconds');
+  return resets;
 }
 
 /**

@@ -17,6 +17,8 @@ export type AccountStateKind = AccountState['kind'];
 export type SignInField = AccountView['signInFields'][number];
 export type NewAccount = ChannelArgs<'accounts:add'>[0];
 export type AccountPatch = ChannelArgs<'accounts:update'>[1];
+/** A setting an edit may take back to what discovery, the preset or the default gives. */
+export type ResettableSetting = NonNullable<AccountPatch['reset']>[number];
 export type AccountOverrides = NonNullable<NewAccount['overrides']>;
 export type SignInInput = ChannelArgs<'accounts:sign-in'>[1];
 export type SignInFlow = AccountView['signInFlows'][number];

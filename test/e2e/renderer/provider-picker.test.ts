@@ -302,6 +302,24 @@ describe('the add dialog\'s service picker', () => {
     await edit.getByRole('button', { name: 'Save changes' }).click();
     await expect.poll(() => edit.count()).toBe(0);
     expect((await storedAccount('gh'))?.overrides).toEqual({ assumeLifetimeSeconds: 28800, timeoutSeconds: 20, basicEncoding: 'raw' });
+
+    // Emptied (or Automatic), each goes back to what its hint says empty means: the account's own values are dropped.
+    await page.locator('[data-account="gh"]').getByRole('button', { name: 'More actions for gh' }).click();
+    await page.getByRole('menuitem', { name: 'Edit…' }).click();
+    await edit.getByText('Advanced: how requests are sent').click();
+    await edit.getByLabel('Timeout (seconds)').fill('');
+    await edit.getByLabel('Assumed token lifetime (seconds)').fill('');
+    await edit.getByLabel('Basic credentials').selectOption({ label: 'Automatic' });
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => edit.count()).toBe(0);
+    expect((await storedAccount('gh'))?.overrides).toEqual({});
+    await page.locator('[data-account="gh"]').getByRole('button', { name: 'More actions for gh' }).click();
+    await page.getByRole('menuitem', { name: 'Edit…' }).click();
+    await edit.getByText('Advanced: how requests are sent').click();
+    expect(await edit.getByLabel('Timeout (seconds)').inputValue()).toBe('');
+    expect(await edit.getByLabel('Assumed token lifetime (seconds)').inputValue()).toBe('');
+    await edit.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => edit.count()).toBe(0);
   });
 
   it('adding a Microsoft account stores its tenant, discovered from the tenant\'s issuer', async () => {

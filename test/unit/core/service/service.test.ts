@@ -192,6 +192,34 @@ describe('what the UI learns: presets and account settings', () => {
     // Clearing the secret: the view says none is stored.
     expect(value(await service.updateAccount('crm', { clientSecret: '' })).hasClientSecret).toBe(false);
   });
+
+  it('updateAccount() with reset drops the account\'s own values: the preset\'s or the default applies again, other settings stay', async () => {
+    opened = await openService(dataDir);
+    const { service } = opened;
+    value(await service.addAccount({ name: 'crm', provider: 'sugarcrm', overrides: { baseUrl: 'https://crm.example.test' } }));
+    const set = value(
+      await service.updateAccount('crm', { overrides: { timeoutSeconds: 90, assumeLifetimeSeconds: 600, basicEncoding: 'raw', redirectUri: 'http://127.0.0.1:8765/cb' } }),
+    );
+    expect(set.settings).toMatchObject({ timeoutSeconds: 90, assumeLifetimeSeconds: 600, basicEncoding: 'raw', redirectUri: 'http://127.0.0.1:8765/cb' });
+
+    const reset = value(await service.updateAccount('crm', { reset: ['timeoutSeconds', 'assumeLifetimeSeconds', 'redirectUri'] }));
+    expect(reset.settings.timeoutSeconds).toBeUndefined();
+    expect(reset.settings.assumeLifetimeSeconds).toBeUndefined();
+    expect(reset.settings.redirectUri).toBeUndefined();
+    expect(reset.settings).toMatchObject({ baseUrl: 'https://crm.example.test', basicEncoding: 'raw' });
+
+    // Kept on disk: a service opened afresh reads the same settings.
+    await opened.close();
+    opened = await openService(dataDir);
+    expect(value(opened.service.account('crm')).settings).toEqual(reset.settings);
+  });
+
+  it('updateAccount() with reset of a setting the account never set changes nothing', async () => {
+    opened = await openService(dataDir);
+    const { service } = opened;
+    const view = value(await service.addAccount({ name: 'crm', provider: 'sugarcrm', overrides: { baseUrl: 'https://crm.example.test' } }));
+    expect(value(await service.updateAccount('crm', { reset: ['timeoutSeconds', 'issuer'] })).settings).toEqual(view.settings);
+  });
 });
 
 describe('against Team Server', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { choiceOptions, formFromSettings, overridesFrom, parseExtraParams } from '../../../../renderer/src/lib/account-overrides.js';
+import { choiceOptions, formFromSettings, overridesFrom, parseExtraParams, resetsFrom } from '../../../../renderer/src/lib/account-overrides.js';
 import { accountView } from './account-fixture.js';
 
 const base = accountView().settings;
@@ -129,5 +129,44 @@ describe('overridesFrom() with URL placeholders and the numeric settings', () =>
       field: 'assumeLifetimeSeconds',
       message: 'Enter whole seconds from 60 to 31,536,000.',
     });
+  });
+});
+
+describe('resetsFrom() (editing)', () => {
+  const set = {
+    ...base,
+    issuer: 'https://id.example.com',
+    authorizationUrl: 'https://id.example.com/authorize',
+    deviceAuthorizationUrl: 'https://id.example.com/device',
+    redirectUri: 'http://127.0.0.1:8765/callback',
+    basicEncoding: 'form' as const,
+    timeoutSeconds: 45,
+    assumeLifetimeSeconds: 3600,
+  };
+
+  it('takes back nothing when every field keeps its value', () => {
+    expect(resetsFrom(formFromSettings(set, choices), set)).toEqual([]);
+  });
+
+  it('takes back every optional setting whose field was emptied, or set to Automatic', () => {
+    const emptied = {
+      ...formFromSettings(set, choices),
+      issuer: '',
+      authorizationUrl: ' ',
+      deviceAuthorizationUrl: '',
+      redirectUri: '',
+      basicEncoding: '' as const,
+      timeoutSeconds: '',
+      assumeLifetimeSeconds: '  ',
+    };
+    expect(resetsFrom(emptied, set)).toEqual(['issuer', 'authorizationUrl', 'deviceAuthorizationUrl', 'redirectUri', 'basicEncoding', 'timeoutSeconds', 'assumeLifetimeSeconds']);
+  });
+
+  it('takes back nothing for a field that was empty from the start', () => {
+    expect(resetsFrom(formFromSettings(base, choices), base)).toEqual([]);
+  });
+
+  it('takes back nothing for a field given a new value (overridesFrom sends that)', () => {
+    expect(resetsFrom({ ...formFromSettings(set, choices), timeoutSeconds: '60' }, set)).toEqual([]);
   });
 });
