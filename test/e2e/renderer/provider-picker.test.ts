@@ -168,6 +168,44 @@ describe('the add dialog\'s service picker', () => {
     await expect.poll(async () => (await tileNames()).length).toBeGreaterThan(10);
   });
 
+  it('the arrow keys move through the tiles as they are laid out: Down from the box enters them, Up from the first row leaves', async () => {
+    await search().fill('');
+    /** The focused tile's provider, or "search" for the search box. */
+    const focused = (): Promise<string | null> =>
+      page.evaluate(() => {
+        const el = (globalThis as unknown as { document: { activeElement: { getAttribute(name: string): string | null } | null } }).document.activeElement;
+        return el === null ? null : (el.getAttribute('data-provider') ?? el.getAttribute('type'));
+      });
+    const order = await tiles().evaluateAll((els) => els.map((el) => el.getAttribute('data-provider')));
+    const perRow = await tiles().evaluateAll((els) => {
+      const top = els[0]?.getBoundingClientRect().top;
+      const next = els.findIndex((el) => el.getBoundingClientRect().top !== top);
+      return next === -1 ? els.length : next;
+    });
+    // The dialog lays the tiles out in rows of several, with more than two rows.
+    expect(perRow).toBeGreaterThan(1);
+    expect(order.length).toBeGreaterThan(2 * perRow);
+
+    await search().press('ArrowDown');
+    expect(await focused()).toBe(order[0]);
+    await page.keyboard.press('ArrowRight');
+    expect(await focused()).toBe(order[1]);
+    await page.keyboard.press('ArrowDown');
+    expect(await focused()).toBe(order[1 + perRow]);
+    await page.keyboard.press('ArrowLeft');
+    expect(await focused()).toBe(order[perRow]);
+    await page.keyboard.press('End');
+    expect(await focused()).toBe(order.at(-1));
+    await page.keyboard.press('ArrowRight');
+    expect(await focused()).toBe(order.at(-1));
+    await page.keyboard.press('Home');
+    expect(await focused()).toBe(order[0]);
+    await page.keyboard.press('ArrowLeft');
+    expect(await focused()).toBe(order[0]);
+    await page.keyboard.press('ArrowUp');
+    expect(await focused()).toBe('search');
+  });
+
   it('Enter in the search box takes the one match and leaves the form unsent', async () => {
     await search().fill('keycloak');
     await expect.poll(tileNames).toEqual(['Keycloak']);
