@@ -10,9 +10,9 @@ import { EQUIVALENTS as GRANTS_DEVICE_FLOW } from './equivalent/grants-device-fl
 import { EQUIVALENTS as GRANTS_DISCOVERY_USERINFO } from './equivalent/grants-discovery-userinfo.mjs';
 import { EQUIVALENTS as GRANTS_ID_TOKEN } from './equivalent/grants-id-token.mjs';
 import { EQUIVALENTS as GRANTS_TOKEN_PATH } from './equivalent/grants-token-path.mjs';
+import { blankBodyEquivalents, NOT_READ } from './equivalent/shared.mjs';
 
 const SERVER = 'electron/core/loopback/loopback-server.ts';
-const NOT_READ = 'Stryker was here!';
 const ENVELOPE = 'electron/core/vault/envelope.ts';
 const RETRY = 'electron/core/grants/retry.ts';
 const TOKEN_RESPONSE = 'electron/core/grants/token-response.ts';
@@ -210,14 +210,7 @@ export const EQUIVALENT_MUTANTS = [
   },
   { file: TOKEN_RESPONSE, line: 'if (!isObject(doc)) return undefined;', original: '!isObject(doc)', replacement: 'false', reason: 'XMLParser.parse() returns an object for every document the validator let through' },
   { file: TOKEN_RESPONSE, line: 'const root = roots[0]?.[1];', original: 'roots[0]?.[1]', replacement: 'roots[0][1]', reason: 'reached only with exactly one root' },
-  ...[
-    ["response.body.trim() === ''", 'false'],
-    ['response.body.trim()', 'response.body'],
-    ["''", `"${NOT_READ}"`],
-  ].flatMap(([original, replacement]) => [
-    { line: "const excerpt = response.body.trim() === '' ? '' : safeExcerpt(", reason: "safeExcerpt() of a blank body is '': the test only spares the call" },
-    { line: "const parsed = response.body.trim() === '' ? undefined : parseBody(", reason: 'parseBody() of a blank body finds neither JSON nor XML: the test only spares the call' },
-  ].map((at) => ({ file: TOKEN_RESPONSE, original, replacement, ...at }))),
+  ...blankBodyEquivalents(TOKEN_RESPONSE),
   ...[
     ["response.body.trim() !== ''", 'true'],
     ['response.body.trim()', 'response.body'],

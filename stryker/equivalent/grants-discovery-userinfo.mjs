@@ -1,9 +1,10 @@
 // Equivalent surviving mutants of the grants area (discovery-userinfo files), each with why (see stryker/equivalent-mutants-list.mjs).
 
+import { NOT_READ } from './shared.mjs';
+
 const DISCOVERY = 'electron/core/grants/discovery.ts';
 const USERINFO = 'electron/core/grants/userinfo.ts';
 const REVOCATION = 'electron/core/grants/revocation.ts';
-const NOT_READ = 'Stryker was here!';
 const UNDEFINED_SPREAD = "spreading { x: undefined } is the same as spreading {}: the transport reads the option with ?? and ?. alike";
 
 /** @type {import('../equivalent-mutants-list.d.mts').EquivalentMutant[]} */

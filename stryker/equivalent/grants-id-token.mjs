@@ -1,8 +1,9 @@
 // Equivalent surviving mutants of the grants area (id-token files), each with why (see stryker/equivalent-mutants-list.mjs).
 
+import { blankBodyEquivalents, NOT_READ } from './shared.mjs';
+
 const ID_TOKEN = 'electron/core/grants/id-token.ts';
 const JSON_ANSWER = 'electron/core/grants/json-answer.ts';
-const NOT_READ = 'Stryker was here!';
 
 /** @type {import('../equivalent-mutants-list.d.mts').EquivalentMutant[]} */
 export const EQUIVALENTS = [
@@ -85,14 +86,7 @@ export const EQUIVALENTS = [
     replacement: "(response.headers['content-type'] ?? '').split(';')[0].trim",
     reason: 'split() always returns at least one part',
   },
-  ...[
-    ["response.body.trim() === ''", 'false'],
-    ['response.body.trim()', 'response.body'],
-    ["''", `"${NOT_READ}"`],
-  ].flatMap(([original, replacement]) => [
-    { line: "const excerpt = response.body.trim() === '' ? '' : safeExcerpt(", reason: "safeExcerpt() of a blank body is '': the test only spares the call" },
-    { line: "const parsed = response.body.trim() === '' ? undefined : parseBody(", reason: 'parseBody() of a blank body finds neither JSON nor XML: the test only spares the call' },
-  ].map((at) => ({ file: JSON_ANSWER, original, replacement, ...at }))),
+  ...blankBodyEquivalents(JSON_ANSWER),
   {
     file: JSON_ANSWER,
     line: '...(retryAfterMs === undefined ? {} : { retryAfterMs }),',

@@ -1,11 +1,12 @@
 // Equivalent surviving mutants of the grants area (token-path files), each with why (see stryker/equivalent-mutants-list.mjs).
 
+import { NOT_READ } from './shared.mjs';
+
 const CLIENT = 'electron/core/grants/grant-client.ts';
 const TRANSPORT = 'electron/core/grants/http-transport.ts';
 const ERROR = 'electron/core/grants/grant-error.ts';
 const REDACT = 'electron/core/grants/redact.ts';
 const FAILURE = 'electron/core/grants/refresh-failure.ts';
-const NOT_READ = 'Stryker was here!';
 
 /** @type {import('../equivalent-mutants-list.d.mts').EquivalentMutant[]} */
 export const EQUIVALENTS = [
